@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { z } from "zod";
+import { ConfigError, ConfigErrors } from "../errors.js";
+import { mergeUnder, isPlainObject } from "./merge.js";
+import { formatFieldPath, normalizeStack, type FieldPath } from "./normalize.js";
+import { stackFileSchema } from "./schema.js";
+import type { Stack } from "./stack.js";
+import { YamlSource } from "./yaml-source.js";
+
+export const STACK_FILE_NAMES = ["paddock.yaml", "paddock.yml"];
+
+/** Finds the stack file: `--config FILE`, else paddock.yaml in the working directory or the nearest parent. */
+export function findStackFile(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const file = path.resolve(cwd, explicit);
+    if (!existsSync(file)) throw new ConfigError(file, "", "stack file not found", { hint: "check the path given to --config" });
+    return file;
+  }
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const name of STACK_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new ConfigError(path.join(path.resolve(cwd), "paddock.yaml"), "", "no paddock.yaml here or in any parent directory", {
+    hint: "run from a folder with a paddock.yaml, pass --config FILE, or start from examples/hybrid-stack/paddock.yaml",
+  });
+}
+
+/** Reads a stack file and its includes; later sources (the including file) win. */
+function readWithIncludes(file: string, chain: string[]): YamlSource[] {
+  if (chain.includes(file)) {
+    throw new ConfigError(chain[chain.length - 1] ?? file, "include", `include cycle: ${[...chain, file].map((f) => path.basename(f)).join(" → ")}`, {
+      hint: "a fragment must not include a file that includes it",
+    });
+  }
+  const source = YamlSource.read(file);
+  const value = source.value();
+  const includes = isPlainObject(value) ? value["include"] : undefined;
+  if (includes === undefined) return [source];
+  if (!Array.isArray(includes) || includes.some((i) => typeof i !== "string")) {
+    throw new ConfigError(file, "include", "must be a list of file paths", { line: source.lineOf(["include"]), hint: "include: [fragments/datastore.yaml]" });
+  }
+  const sources: YamlSource[] = [];
+  (includes as string[]).forEach((include, i) => {
+    const target = path.resolve(path.dirname(file), include);
+    if (!existsSync(target)) {
+      throw new ConfigError(file, `include[${i}]`, `included file not found: ${include} (looked at ${target})`, {
+        line: source.lineOf(["include", i]),
+        hint: "paths in include: are relative to the file that includes them",
+      });
+    }
+    sources.push(...readWithIncludes(target, [...chain, file]));
+  });
+  sources.push(source);
+  return sources;
+}
+
+export function loadStack(file: string): Stack {
+  const absolute = path.resolve(file);
+  const sources = readWithIncludes(absolute, []);
+  let merged: unknown = {};
+  for (const source of sources) {
+    const value = source.value();
+    if (!isPlainObject(value)) {
+      throw new ConfigError(source.file, "", "the file must be a YAML mapping (name:, images:, services: ...)", { line: 1, hint: "see `paddock schema` for the fields" });
+    }
+    const { include: _include, ...rest } = value;
+    merged = mergeUnder(merged, rest);
+  }
+  if (isPlainObject(merged) && sources.length > 1) delete merged["include"];
+
+  // The including file is searched first: it is the one the user edits.
+  const locate = (fieldPath: FieldPath): { file: string; line: number | undefined } => {
+    for (const source of [...sources].reverse()) {
+      for (let depth = fieldPath.length; depth > 0; depth--) {
+        if (source.has(fieldPath.slice(0, depth))) return { file: source.file, line: source.lineOf(fieldPath) };
+      }
+    }
+    const main = sources[sources.length - 1];
+    return { file: absolute, line: main?.lineOf(fieldPath) };
+  };
+
+  const parsed = stackFileSchema.safeParse(merged);
+  if (!parsed.success) throw new ConfigErrors(parsed.error.issues.flatMap((issue) => describeIssue(issue, locate)));
+  return normalizeStack(parsed.data, absolute, locate);
+}
+
+function describeIssue(issue: z.core.$ZodIssue, locate: (p: FieldPath) => { file: string; line: number | undefined }): ConfigError[] {
+  const at = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const fieldPath = [...at, key];
+      const where = locate(fieldPath);
+      return new ConfigError(where.file, formatFieldPath(fieldPath), "unknown field", {
+        line: where.line,
+        hint: `remove it or check the spelling; \`paddock schema\` lists the fields of ${formatFieldPath(at) || "the top level"}`,
+      });
+    });
+  }
+  const where = locate(at);
+  let hint = "see `paddock schema` for the expected shape";
+  if (issue.code === "invalid_type" && issue.input === undefined) hint = `add ${formatFieldPath(at)}`;
+  else if (issue.code === "invalid_value") hint = `use one of: ${issue.values.map((v) => String(v)).join(", ")}`;
+  return [new ConfigError(where.file, formatFieldPath(at) || "(top level)", issue.message, { line: where.line, hint })];
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+/**
+ * The stack file's schema. Values stay as written (durations as text, paths relative);
+ * `normalize.ts` turns a validated file into a `Stack` with seconds and absolute paths.
+ */
+
+const name = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and '-' (it becomes part of container and image names)");
+
+/** "30s", "2m", "500ms", "1m30s" or a number of seconds. Checked in `normalize.ts` so the error names the field. */
+const duration = z.union([z.number().nonnegative(), z.string()]).describe('a duration: "500ms", "30s", "2m", "1m30s", or seconds');
+
+const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+
+export const coverageKindSchema = z.enum(["go", "node"]);
+
+export const imageSchema = z
+  .strictObject({
+    dockerfile: z.string().optional().describe("Dockerfile path, relative to the stack file"),
+    context: z.string().optional().describe("build context directory (default: the Dockerfile's directory)"),
+    args: stringMap.optional().describe('build args; "${images.NAME}" is replaced by that stack image\'s tag and orders the builds'),
+    target: z.string().optional().describe("multi-stage target"),
+    network: z.string().optional().describe('network mode during build, e.g. "host"'),
+    ref: z.string().optional().describe('an upstream image used as is, e.g. "postgres:16"'),
+    command: z.array(z.string()).min(1).optional().describe("a custom builder: a command that makes the image named by $PADDOCK_IMAGE"),
+    inputs: z.array(z.string()).optional().describe("files a custom command reads; they form its content key"),
+    coverage: z.union([coverageKindSchema, z.literal(false)]).optional(),
+  })
+  .describe("exactly one of dockerfile, ref, command");
+
+const httpCheck = z.strictObject({
+  port: z.number().int().positive(),
+  path: z.string().default("/"),
+  status: z.number().int().optional().describe("expected status (default: any 2xx)"),
+});
+
+export const readySchema = z
+  .strictObject({
+    http: httpCheck.optional(),
+    tcp: z.number().int().positive().optional().describe("container port that must accept connections"),
+    exec: z.array(z.string()).min(1).optional().describe("command run inside the container; exit 0 means ready"),
+    log: z.string().optional().describe("text the container's output must contain"),
+    healthcheck: z.boolean().optional().describe("wait for the image's Docker HEALTHCHECK to report healthy"),
+    interval: duration.optional().describe("poll interval (default 200ms)"),
+  })
+  .describe("exactly one readiness check");
+
+const workloadFields = {
+  image: z.string().optional().describe("a stack image name or an upstream reference"),
+  command: z.array(z.string()).optional(),
+  entrypoint: z.array(z.string()).optional(),
+  env: stringMap.optional(),
+  secretEnv: z.array(z.string()).optional().describe("env keys whose values are redacted from logs and reports"),
+  volumes: z.array(z.string()).optional().describe('"./host/path:/container/path[:ro]" or "name:/path" (a volume labelled with the run)'),
+  dependsOn: z.array(z.string()).optional(),
+  timeout: duration.optional(),
+  manifests: z.array(z.string()).optional().describe("Kubernetes manifests (kind/cluster providers)"),
+  images: z.array(z.string()).optional().describe("stack images the manifests use"),
+  namespace: z.string().optional(),
+};
+
+export const serviceSchema = z.strictObject({
+  ...workloadFields,
+  ports: z.array(z.union([z.number().int().positive(), z.string()])).optional().describe('container ports: 8080, or "18080:8080" to fix the host port'),
+  ready: readySchema.optional(),
+  url: z.string().optional().describe('endpoint template for tests, default "http://{host}:{port}"'),
+});
+
+export const jobSchema = z.strictObject({ ...workloadFields });
+
+export const environmentSchema = z.strictObject({
+  provider: z.enum(["docker", "kind", "cluster"]).default("docker"),
+  maxIdle: duration.optional().describe("longest the environment may be predicted to sit ready before first use"),
+  reuse: z.boolean().optional().describe("keep the environment between runs on purpose"),
+  docker: z.strictObject({ network: z.string().optional() }).optional(),
+  kind: z
+    .strictObject({
+      config: z.string().optional().describe("Kind cluster config file"),
+      nodeImage: z.string().optional(),
+      name: z.string().optional(),
+    })
+    .optional(),
+  cluster: z
+    .strictObject({
+      kubeconfig: z.string().optional(),
+      context: z.string().optional(),
+      registry: z.string().describe("registry the cluster pulls from, e.g. registry.internal:5000/e2e"),
+    })
+    .optional(),
+  bootstrap: z
+    .strictObject({
+      namespaces: z.array(z.string()).optional(),
+      crds: z.array(z.string()).optional().describe("CRD manifest files or globs"),
+      manifests: z.array(z.string()).optional().describe("ConfigMaps, Secrets and other objects, files or globs"),
+    })
+    .optional(),
+  timeout: duration.optional(),
+});
+
+export const buildSchema = z.strictObject({
+  builder: z.enum(["auto", "docker", "podman"]).default("auto"),
+  noCache: z.boolean().default(false).describe("disable the layer cache (slow; the seeds lost minutes to it)"),
+  network: z.string().optional().describe('default network mode for builds, e.g. "host"'),
+  timeout: duration.optional(),
+});
+
+export const resourcesSchema = z.strictObject({
+  buildSlots: z.number().int().positive().optional(),
+  loadSlots: z.number().int().positive().optional(),
+  apiSlots: z.number().int().positive().optional(),
+});
+
+export const testSchema = z.strictObject({
+  command: z.union([z.array(z.string()).min(1), z.string().min(1)]),
+  env: stringMap.optional(),
+  cwd: z.string().optional(),
+  timeout: duration.optional(),
+});
+
+export const stackFileSchema = z.strictObject({
+  name,
+  include: z.array(z.string()).optional().describe("YAML fragments merged under this file (this file wins)"),
+  environment: environmentSchema.default({ provider: "docker" }),
+  build: buildSchema.optional(),
+  resources: resourcesSchema.optional(),
+  images: z.record(name, imageSchema).default({}),
+  services: z.record(name, serviceSchema).default({}),
+  jobs: z.record(name, jobSchema).default({}),
+  test: testSchema.optional(),
+  coverage: z.literal(false).optional().describe("false turns coverage collection off for the whole stack"),
+  lint: z.record(z.string(), z.unknown()).optional().describe("Dockerfile lint settings; see docs/lint.md"),
+});
+
+export type StackFile = z.infer<typeof stackFileSchema>;
+export type ImageFile = z.infer<typeof imageSchema>;
+export type ServiceFile = z.infer<typeof serviceSchema>;
+export type JobFile = z.infer<typeof jobSchema>;
+export type ReadyFile = z.infer<typeof readySchema>;
+
+export function stackJsonSchema(): unknown {
+  return z.toJSONSchema(stackFileSchema, { io: "input", unrepresentable: "any" });
+}

@@ -1,0 +1,107 @@
+/** The validated, normalised stack: absolute paths, durations in seconds, references resolved. */
+
+export type ProviderName = "docker" | "kind" | "cluster";
+export type CoverageKind = "go" | "node";
+
+export interface DockerfileSource {
+  type: "dockerfile";
+  dockerfile: string;
+  context: string;
+  args: Record<string, string>;
+  target: string | undefined;
+  network: string | undefined;
+}
+export interface RefSource {
+  type: "ref";
+  ref: string;
+}
+export interface CommandSource {
+  type: "command";
+  command: string[];
+  inputs: string[];
+  cwd: string;
+}
+
+export interface ImageSpec {
+  name: string;
+  source: DockerfileSource | RefSource | CommandSource;
+  /** Stack images this one is built from (through "${images.X}" in its args). */
+  dependsOn: string[];
+  coverage: CoverageKind | undefined;
+}
+
+export type ReadySpec =
+  | { type: "http"; port: number; path: string; status: number | undefined; intervalSeconds: number }
+  | { type: "tcp"; port: number; intervalSeconds: number }
+  | { type: "exec"; command: string[]; intervalSeconds: number }
+  | { type: "log"; text: string; intervalSeconds: number }
+  | { type: "healthcheck"; intervalSeconds: number };
+
+export interface PortSpec {
+  container: number;
+  /** Fixed host port, or undefined for a free one. */
+  host: number | undefined;
+}
+
+export type VolumeSpec =
+  | { type: "bind"; source: string; target: string; readOnly: boolean }
+  | { type: "volume"; name: string; target: string; readOnly: boolean };
+
+export interface WorkloadSpec {
+  name: string;
+  kind: "service" | "job";
+  /** A stack image name, or an upstream reference. */
+  image: { stackImage: string } | { ref: string } | undefined;
+  command: string[] | undefined;
+  entrypoint: string[] | undefined;
+  env: Record<string, string>;
+  secretEnv: string[];
+  volumes: VolumeSpec[];
+  dependsOn: string[];
+  timeoutSeconds: number;
+  manifests: string[];
+  /** Stack images this workload runs. */
+  images: string[];
+  namespace: string | undefined;
+  ports: PortSpec[];
+  ready: ReadySpec | undefined;
+  url: string;
+}
+
+export interface EnvironmentSpec {
+  provider: ProviderName;
+  maxIdleSeconds: number;
+  reuse: boolean;
+  timeoutSeconds: number;
+  docker: { network: string | undefined };
+  kind: { config: string | undefined; nodeImage: string | undefined; name: string | undefined };
+  cluster: { kubeconfig: string | undefined; context: string | undefined; registry: string } | undefined;
+  bootstrap: { namespaces: string[]; crds: string[]; manifests: string[] };
+}
+
+export interface TestSpec {
+  command: string[] | string;
+  env: Record<string, string>;
+  cwd: string;
+  timeoutSeconds: number;
+}
+
+export interface Stack {
+  name: string;
+  /** Absolute path of the stack file, and its directory (relative paths start there). */
+  file: string;
+  dir: string;
+  environment: EnvironmentSpec;
+  build: { builder: "auto" | "docker" | "podman"; noCache: boolean; network: string | undefined; timeoutSeconds: number };
+  resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined };
+  images: Record<string, ImageSpec>;
+  services: Record<string, WorkloadSpec>;
+  jobs: Record<string, WorkloadSpec>;
+  test: TestSpec | undefined;
+  coverage: boolean;
+  lint: Record<string, unknown> | undefined;
+}
+
+export function workloads(stack: Stack): WorkloadSpec[] {
+  return [...Object.values(stack.services), ...Object.values(stack.jobs)];
+}

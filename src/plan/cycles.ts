@@ -1,0 +1,29 @@
+/** Finds one dependency cycle, returned as the path that closes it (a → b → a), or undefined. */
+export function findCycle(nodes: Iterable<string>, edgesOf: (node: string) => readonly string[]): string[] | undefined {
+  const state = new Map<string, "visiting" | "done">();
+  const stack: string[] = [];
+
+  const visit = (node: string): string[] | undefined => {
+    state.set(node, "visiting");
+    stack.push(node);
+    for (const next of edgesOf(node)) {
+      const seen = state.get(next);
+      if (seen === "visiting") return [...stack.slice(stack.indexOf(next)), next];
+      if (seen === undefined) {
+        const cycle = visit(next);
+        if (cycle) return cycle;
+      }
+    }
+    stack.pop();
+    state.set(node, "done");
+    return undefined;
+  };
+
+  for (const node of nodes) {
+    if (!state.has(node)) {
+      const cycle = visit(node);
+      if (cycle) return cycle;
+    }
+  }
+  return undefined;
+}

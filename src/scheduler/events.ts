@@ -1,0 +1,7 @@
+/** What the scheduler reports as it runs; progress renderers and the recorder listen. Times: seconds from run start. */
+export type TaskEventState = "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "retrying";
+
+export type SchedulerEvent =
+  | { type: "task"; id: string; kind: string; state: TaskEventState; cached?: boolean; attempt?: number; error?: string; at: number }
+  | { type: "log"; id: string; line: string; at: number }
+  | { type: "run"; state: "started" | "finished"; at: number };

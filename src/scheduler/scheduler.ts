@@ -1,0 +1,288 @@
+import { CancelledError, TaskTimeoutError, isTransient, oneLine } from "../errors.js";
+import { bottomLevels } from "../plan/critical-path.js";
+import type { Durations, Plan, PlanTask, ResourceLimits } from "../plan/types.js";
+import type { ProfileTask, TaskAttempt, TaskState } from "../profile/types.js";
+import { sleep, whenAborted } from "./abort.js";
+import type { SchedulerEvent } from "./events.js";
+
+export interface TaskContext {
+  task: PlanTask;
+  /** Aborted on Ctrl-C, on the task's timeout, or when the run is cancelled. */
+  signal: AbortSignal;
+  attempt: number;
+  log: (line: string) => void;
+}
+export type TaskResult = { cached?: boolean } | void;
+export type TaskAction = (ctx: TaskContext) => Promise<TaskResult>;
+
+export interface RetryPolicy {
+  /** Total attempts for errors marked transient. */
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface SchedulerOptions {
+  resources: ResourceLimits;
+  /** One task at a time (the sequential strategy). */
+  sequential?: boolean;
+  /** Predicted seconds per task, to run the longest remaining chain first. */
+  durations?: Durations;
+  /**
+   * Earliest start (seconds from run start) per task: the just-in-time environment.
+   * Such a task still starts at once when a task that needs it could otherwise run.
+   */
+  notBefore?: Record<string, number>;
+  retry?: RetryPolicy;
+  /** Cancels the run (Ctrl-C). Finalizers still run, with their own timeouts. */
+  signal?: AbortSignal;
+  onEvent?: (event: SchedulerEvent) => void;
+  /** How long to wait for an aborted task to stop before giving up on it. */
+  abortGraceMs?: number;
+}
+
+export interface RunResult {
+  state: "succeeded" | "failed" | "cancelled";
+  startedAt: Date;
+  wallSeconds: number;
+  tasks: ProfileTask[];
+  /** The first failure: the root cause, not its echoes in dependents. */
+  rootCause: { taskId: string; error: unknown } | undefined;
+}
+
+type LiveState = "waiting" | "running" | TaskState;
+
+interface Entry {
+  task: PlanTask;
+  state: LiveState;
+  start: number | undefined;
+  end: number | undefined;
+  cached: boolean;
+  attempts: TaskAttempt[];
+  error: unknown;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 15_000 };
+
+/** Runs a plan's tasks as their inputs become ready, within resource limits. */
+export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAction, options: SchedulerOptions): Promise<RunResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const now = (): number => (performance.now() - t0) / 1000;
+  const emit = (event: SchedulerEvent): void => options.onEvent?.(event);
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const priority = bottomLevels(plan.tasks, options.durations ?? {});
+  const entries = new Map<string, Entry>();
+  for (const task of plan.tasks) {
+    entries.set(task.id, { task, state: "waiting", start: undefined, end: undefined, cached: false, attempts: [], error: undefined });
+  }
+  const dependents = new Map<string, string[]>();
+  for (const task of plan.tasks) for (const dep of task.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), task.id]);
+
+  const inUse: Record<string, number> = {};
+  const running = new Set<Promise<void>>();
+  let rootCause: RunResult["rootCause"];
+  let stopping = false;
+  const runAbort = new AbortController();
+  const onExternalAbort = (): void => {
+    stopping = true;
+    runAbort.abort(new CancelledError("cancelled by the user"));
+    wake();
+  };
+  if (options.signal?.aborted) onExternalAbort();
+  else options.signal?.addEventListener("abort", onExternalAbort, { once: true });
+
+  let wakeUp: () => void = () => undefined;
+  const wake = (): void => wakeUp();
+
+  const settle = (entry: Entry, state: TaskState, error?: unknown): void => {
+    entry.state = state;
+    entry.end = now();
+    entry.start ??= entry.end;
+    entry.error = error;
+    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, error: error === undefined ? undefined : oneLine(error), at: entry.end });
+  };
+  const isSettled = (id: string): boolean => {
+    const s = entries.get(id)?.state;
+    return s === undefined || (s !== "waiting" && s !== "running");
+  };
+  const succeeded = (id: string): boolean => !entries.has(id) || entries.get(id)?.state === "succeeded";
+
+  /** The task and the tasks that need nothing else (env:create and env:bootstrap). */
+  const chainOf = (id: string): Set<string> => {
+    const chain = new Set([id]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const e of entries.values()) {
+        if (!chain.has(e.task.id) && e.task.dependsOn.length > 0 && e.task.dependsOn.every((d) => chain.has(d))) {
+          chain.add(e.task.id);
+          grew = true;
+        }
+      }
+    }
+    return chain;
+  };
+  const neededNow = (id: string): boolean => {
+    const chain = chainOf(id);
+    return [...entries.values()].some(
+      (e) =>
+        e.state === "waiting" &&
+        !chain.has(e.task.id) &&
+        e.task.finalizer === undefined &&
+        e.task.dependsOn.some((d) => chain.has(d)) &&
+        e.task.dependsOn.every((d) => chain.has(d) || succeeded(d)),
+    );
+  };
+
+  const canStart = (entry: Entry): boolean => {
+    const { task } = entry;
+    if (task.finalizer) {
+      if (!task.dependsOn.every(isSettled)) return false;
+      const required = entries.get(task.finalizer.requires);
+      if (!required || required.state === "waiting" || required.state === "cancelled" || required.state === "skipped") {
+        settle(entry, "skipped");
+        return false;
+      }
+      if (required.state === "running") return false;
+    } else {
+      if (stopping) {
+        settle(entry, "cancelled", new CancelledError(rootCause ? `cancelled: ${rootCause.taskId} failed` : "cancelled"));
+        return false;
+      }
+      const failedDep = task.dependsOn.find((d) => {
+        const s = entries.get(d)?.state;
+        return s === "failed" || s === "cancelled" || s === "skipped";
+      });
+      if (failedDep) {
+        settle(entry, "cancelled", new CancelledError(`cancelled: ${failedDep} did not succeed`));
+        return false;
+      }
+      if (!task.dependsOn.every(succeeded)) return false;
+      const notBefore = options.notBefore?.[task.id];
+      if (notBefore !== undefined && now() < notBefore && !neededNow(task.id)) return false;
+    }
+    if (options.sequential && running.size > 0) return false;
+    if (task.resource && (inUse[task.resource] ?? 0) >= options.resources[task.resource]) return false;
+    return true;
+  };
+
+  const execute = async (entry: Entry): Promise<void> => {
+    const { task } = entry;
+    const action = actionFor(task);
+    for (let attempt = 1; ; attempt++) {
+      const controller = new AbortController();
+      // Finalizers (teardown) must run even after Ctrl-C; they only answer to their own timeout.
+      const parent = task.finalizer ? undefined : runAbort.signal;
+      const onParentAbort = (): void => controller.abort(parent?.reason);
+      if (parent?.aborted) onParentAbort();
+      else parent?.addEventListener("abort", onParentAbort, { once: true });
+      const timer = setTimeout(() => controller.abort(new TaskTimeoutError(task.id, task.timeoutSeconds)), task.timeoutSeconds * 1000);
+      const attemptStart = now();
+      emit({ type: "task", id: task.id, kind: task.kind, state: "running", attempt, at: attemptStart });
+      try {
+        const work = action({ task, signal: controller.signal, attempt, log: (line) => emit({ type: "log", id: task.id, line, at: now() }) });
+        const result = await Promise.race([work, whenAborted(controller.signal)]).catch(async (error: unknown) => {
+          // Give an aborted action a moment to stop its processes before moving on.
+          if (controller.signal.aborted) await Promise.race([work.catch(() => undefined), sleep(options.abortGraceMs ?? 5000)]);
+          throw error;
+        });
+        entry.cached = Boolean(result && result.cached);
+        entry.attempts.push({ start: attemptStart, end: now(), outcome: "ok" });
+        settle(entry, "succeeded");
+        return;
+      } catch (error) {
+        entry.attempts.push({ start: attemptStart, end: now(), outcome: oneLine(error) });
+        const retryable = isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !stopping;
+        if (retryable) {
+          const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+          emit({ type: "task", id: task.id, kind: task.kind, state: "retrying", attempt, error: oneLine(error), at: now() });
+          try {
+            await sleep(delay, task.finalizer ? undefined : runAbort.signal);
+            continue;
+          } catch (abortError) {
+            settle(entry, "cancelled", abortError);
+            return;
+          }
+        }
+        const cancelled = runAbort.signal.aborted && !(controller.signal.reason instanceof TaskTimeoutError) && !task.finalizer;
+        if (cancelled) {
+          settle(entry, "cancelled", error);
+        } else {
+          settle(entry, "failed", error);
+          if (!rootCause && !task.finalizer) rootCause = { taskId: task.id, error };
+          if (!task.finalizer) stopping = true;
+        }
+        return;
+      } finally {
+        clearTimeout(timer);
+        parent?.removeEventListener("abort", onParentAbort);
+      }
+    }
+  };
+
+  emit({ type: "run", state: "started", at: 0 });
+  for (;;) {
+    const waiting = [...entries.values()]
+      .filter((e) => e.state === "waiting")
+      .sort((a, b) => (priority.get(b.task.id) ?? 0) - (priority.get(a.task.id) ?? 0) || a.task.id.localeCompare(b.task.id));
+    for (const entry of waiting) {
+      if (entry.state !== "waiting" || !canStart(entry)) continue;
+      entry.state = "running";
+      entry.start = now();
+      const { resource } = entry.task;
+      if (resource) inUse[resource] = (inUse[resource] ?? 0) + 1;
+      const promise: Promise<void> = execute(entry).finally(() => {
+        if (resource) inUse[resource] = (inUse[resource] ?? 1) - 1;
+        running.delete(promise);
+        wake();
+      });
+      running.add(promise);
+    }
+    const remaining = [...entries.values()].filter((e) => e.state === "waiting");
+    if (running.size === 0 && remaining.length === 0) break;
+    if (running.size === 0 && !remaining.some((e) => options.notBefore?.[e.task.id] !== undefined)) {
+      // Nothing runs and nothing can start: settle the rest (their inputs can never succeed).
+      let progressed = false;
+      for (const e of remaining) {
+        if (e.state === "waiting" && canStart(e)) progressed = true;
+      }
+      if (!progressed && [...entries.values()].some((e) => e.state === "waiting")) {
+        for (const e of entries.values()) if (e.state === "waiting") settle(e, "cancelled", new CancelledError("cancelled: its inputs never became ready"));
+      }
+      continue;
+    }
+    const nextRelease = Math.min(...remaining.map((e) => options.notBefore?.[e.task.id] ?? Infinity).filter((t) => t > now()));
+    await new Promise<void>((resolve) => {
+      wakeUp = resolve;
+      if (Number.isFinite(nextRelease)) setTimeout(resolve, Math.max(1, (nextRelease - now()) * 1000));
+    });
+  }
+  options.signal?.removeEventListener("abort", onExternalAbort);
+  const wallSeconds = now();
+  emit({ type: "run", state: "finished", at: wallSeconds });
+
+  const tasks: ProfileTask[] = plan.tasks.map((task) => {
+    const e = entries.get(task.id)!;
+    return {
+      id: task.id,
+      kind: task.kind,
+      phase: task.phase,
+      dependsOn: task.dependsOn,
+      start: round(e.start ?? wallSeconds),
+      end: round(e.end ?? wallSeconds),
+      state: e.state === "waiting" || e.state === "running" ? "cancelled" : e.state,
+      cached: e.cached,
+      attempts: e.attempts.length,
+      attemptLog: e.attempts.map((a) => ({ ...a, start: round(a.start), end: round(a.end) })),
+      ...(e.error !== undefined && e.state === "failed" ? { error: oneLine(e.error) } : {}),
+    };
+  });
+  const anyFailed = tasks.some((t) => t.state === "failed");
+  const state = options.signal?.aborted ? "cancelled" : anyFailed ? "failed" : "succeeded";
+  return { state, startedAt, wallSeconds: round(wallSeconds), tasks, rootCause };
+}
+
+/** Profiles keep milliseconds. */
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

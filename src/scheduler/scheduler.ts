@@ -108,13 +108,14 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   };
   const succeeded = (id: string): boolean => !entries.has(id) || entries.get(id)?.state === "succeeded";
 
-  /** The task and the tasks that need nothing else (env:create and env:bootstrap). */
+  /** The task and the tasks of its phase that need nothing else (env:create → env:bootstrap). */
   const chainOf = (id: string): Set<string> => {
     const chain = new Set([id]);
+    const phase = entries.get(id)?.task.phase;
     for (let grew = true; grew; ) {
       grew = false;
       for (const e of entries.values()) {
-        if (!chain.has(e.task.id) && e.task.dependsOn.length > 0 && e.task.dependsOn.every((d) => chain.has(d))) {
+        if (!chain.has(e.task.id) && e.task.phase === phase && e.task.dependsOn.length > 0 && e.task.dependsOn.every((d) => chain.has(d))) {
           chain.add(e.task.id);
           grew = true;
         }

@@ -1,0 +1,42 @@
+import { Command, CommanderError } from "commander";
+import { formatError } from "../errors.js";
+import { registerPlan } from "./plan.js";
+import { registerSchema } from "./schema.js";
+
+/** Commands register themselves; each lives in its own file. */
+const REGISTRARS: ((program: Command) => void)[] = [registerPlan, registerSchema];
+
+export function buildProgram(): Command {
+  const program = new Command("paddock")
+    .description("Stand up end-to-end test environments as a task graph: builds, environment, deploys and tests, fast, cached and profiled.")
+    .version("0.1.0")
+    .option("-c, --config <file>", "stack file (default: paddock.yaml here or in a parent directory)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride();
+  program.addHelpText(
+    "after",
+    `
+Typical use:
+  paddock plan                 what would run, in what order, and how long it should take
+  paddock up                   build, create the environment, deploy; prints endpoints
+  paddock test -- npm test     up, run your tests against it, tear down; exits with their code
+  paddock down                 remove what \`up\` started
+
+Every run writes .paddock/runs/<id>/ beside the stack file (profile.json, logs).`,
+  );
+  for (const register of REGISTRARS) register(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (errors are printed, never thrown). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(formatError(error) + "\n");
+    return 1;
+  }
+}

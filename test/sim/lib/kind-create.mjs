@@ -1,0 +1,112 @@
+// TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
+// `kind create cluster` / `kind delete cluster(s)`: progress lines, timing, failure and cleanup.
+import fs from "node:fs";
+import { CliExit, err, config, sleepSim, atSim } from "./env.mjs";
+import { createClusterRecord, removeCluster, readCluster, updateCluster, listClusterNames } from "./cluster-store.mjs";
+import { loadKindConfig, assignNodeNames, DEFAULT_NODE_IMAGE } from "./kind-config.mjs";
+import { kindKubeconfigPath, mergeKindEntries, removeKindEntries } from "./kubeconfig.mjs";
+import { formatDuration } from "./duration.mjs";
+import { hash } from "./names.mjs";
+
+const NAME_RE = /^[a-z0-9.-]+$/;
+
+function pickPort(name) {
+  const used = new Set(listClusterNames().map((n) => readCluster(n)?.port));
+  let p = 32768 + (parseInt(hash(name + Date.now()).slice(0, 6), 16) % 28000);
+  while (used.has(p)) p++;
+  return p;
+}
+
+export async function createCluster(flags, set) {
+  const cfg = config();
+  let kc = { nodes: null, name: undefined };
+  if (flags.config) {
+    try {
+      kc = loadKindConfig(flags.config === "-" ? undefined : flags.config, flags.config === "-" ? fs.readFileSync(0, "utf8") : undefined);
+    } catch (e) {
+      throw new CliExit(`ERROR: failed to create cluster: ${e.message}`, 1);
+    }
+  }
+  const name = set.has("name") ? flags.name : kc.name ?? flags.name;
+  if (!NAME_RE.test(name)) throw new CliExit(`ERROR: failed to create cluster: '${name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``, 1);
+  const baseNodes = kc.nodes ?? [{ role: "control-plane" }, ...Array.from({ length: Math.max(0, (cfg.nodes ?? 1) - 1) }, () => ({ role: "worker" }))];
+  const image = flags.image || baseNodes.find((n) => n.image)?.image || DEFAULT_NODE_IMAGE;
+  const nodes = assignNodeNames(name, baseNodes.map((n) => ({ role: n.role, extraPortMappings: n.extraPortMappings ?? [], extraMounts: n.extraMounts ?? [], labels: n.labels })));
+  const port = pickPort(name);
+  const ok = await createClusterRecord(name, { name, phase: "creating", createdAt: Date.now(), port, image, nodes, images: {} });
+  if (!ok) throw new CliExit(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`, 1);
+
+  const T = cfg.clusterCreateSeconds ?? 20;
+  const shownImage = image.replace(/@sha256:.*$/, "");
+  const workers = nodes.filter((n) => n.role === "worker").length;
+  const steps = [
+    [`Ensuring node image (${shownImage}) 🖼`, 0.1],
+    [`Preparing nodes ${nodes.filter((n) => n.role !== "external-load-balancer").map(() => "📦").join(" ")} `, 0.2],
+    ...(nodes.some((n) => n.role === "external-load-balancer") ? [["Configuring the external load balancer ⚖️", 0.05]] : []),
+    ["Writing configuration 📜", 0.05],
+    ["Starting control-plane 🕹️", 0.35],
+    ["Installing CNI 🔌", 0.1],
+    ["Installing StorageClass 💾", 0.05],
+    ...(workers ? [["Joining worker nodes 🚜", 0.15]] : []),
+  ];
+  err(`Creating cluster "${name}" ...`);
+  for (const [label, frac] of steps) {
+    err(` • ${label}  ...`);
+    await sleepSim(T * frac);
+    if (cfg.failClusterCreate && label.startsWith("Starting control-plane")) {
+      err(` ✗ ${label}`);
+      if (!flags.retain) {
+        await removeCluster(name);
+        err(`Deleted nodes: [${nodes.map((n) => `"${n.name}"`).join(" ")}]`);
+      }
+      const cp = nodes[0].name;
+      throw new CliExit(
+        `ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged ${cp} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\n` +
+          `Command Output: I1121 10:00:00.000000     216 initconfiguration.go:261] loading configuration from "/kind/kubeadm.conf"\n` +
+          `[init] Using Kubernetes version: v1.31.0\n[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"\n` +
+          `[kubelet-check] The kubelet is not healthy after 4m0.000533702s\n\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\n` +
+          `This error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n` +
+          `error execution phase wait-control-plane: could not initialize a Kubernetes cluster\nTo see the stack trace of this error execute with --v=5 or higher`,
+        1,
+      );
+    }
+    if (label.startsWith("Starting control-plane")) {
+      const kcPath = kindKubeconfigPath(flags.kubeconfig);
+      await mergeKindEntries(kcPath, name, `https://127.0.0.1:${port}`);
+    }
+    err(` ✓ ${label}`);
+  }
+  const now = Date.now();
+  let readyAt = atSim(now, T * 0.3); // CNI/coredns settle after create unless --wait
+  if (flags.wait > 0) {
+    err(` • Waiting ≤ ${formatDuration(flags.wait)} for control-plane = Ready ⏳  ...`);
+    await sleepSim(Math.min(flags.wait, T * 0.3));
+    readyAt = Date.now();
+    err(` ✓ Waiting ≤ ${formatDuration(flags.wait)} for control-plane = Ready ⏳`);
+    err(` • Ready after ${formatDuration(Math.round(T * 0.3))} 💚`);
+  }
+  const still = await updateCluster(name, async (c) => {
+    if (!c) return false;
+    c.phase = "running";
+    c.nodesReadyAt = readyAt;
+    return true;
+  });
+  if (!still) throw new CliExit(`ERROR: failed to create cluster: cluster "${name}" was deleted during creation`, 1);
+  err(`Set kubectl context to "kind-${name}"`);
+  err(`You can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${flags.kubeconfig ? ` --kubeconfig ${flags.kubeconfig}` : ""}`);
+  err("");
+  err(`Have a nice day! 👋`);
+  return 0;
+}
+
+export async function deleteCluster(name, kubeconfigFlag) {
+  err(`Deleting cluster "${name}" ...`);
+  const c = readCluster(name);
+  await removeKindEntries(kindKubeconfigPath(kubeconfigFlag), name);
+  if (c) {
+    await sleepSim(config().clusterDeleteSeconds ?? 1);
+    await removeCluster(name);
+    err(`Deleted nodes: [${c.nodes.map((n) => `"${n.name}"`).join(" ")}]`);
+  }
+  return 0;
+}

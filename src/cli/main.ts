@@ -1,10 +1,15 @@
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors.js";
+import { registerDown } from "./down.js";
+import { registerLint } from "./lint.js";
 import { registerPlan } from "./plan.js";
 import { registerSchema } from "./schema.js";
+import { registerStatus } from "./status.js";
+import { registerTest } from "./test.js";
+import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerPlan, registerSchema];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerLint, registerSchema];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")

@@ -241,6 +241,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     build: {
       builder: raw.build?.builder ?? "auto",
       noCache: raw.build?.noCache ?? false,
+      noCacheLine: raw.build?.noCache ? locate(["build", "noCache"]).line : undefined,
       network: raw.build?.network,
       timeoutSeconds: seconds(raw.build?.timeout, ["build", "timeout"], DEFAULT_TIMEOUT.build),
     },

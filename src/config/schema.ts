@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { lintConfigSchema } from "../lint/config.js";
 
 /**
  * The stack file's schema. Values stay as written (durations as text, paths relative);
@@ -130,7 +131,7 @@ export const stackFileSchema = z.strictObject({
   jobs: z.record(name, jobSchema).default({}),
   test: testSchema.optional(),
   coverage: z.literal(false).optional().describe("false turns coverage collection off for the whole stack"),
-  lint: z.record(z.string(), z.unknown()).optional().describe("Dockerfile lint settings; see docs/lint.md"),
+  lint: lintConfigSchema.optional().describe("Dockerfile lint settings; see docs/lint.md"),
 });
 
 export type StackFile = z.infer<typeof stackFileSchema>;

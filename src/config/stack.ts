@@ -1,3 +1,5 @@
+import type { LintConfigInput } from "../lint/config.js";
+
 /** The validated, normalised stack: absolute paths, durations in seconds, references resolved. */
 
 export type ProviderName = "docker" | "kind" | "cluster";
@@ -92,14 +94,14 @@ export interface Stack {
   file: string;
   dir: string;
   environment: EnvironmentSpec;
-  build: { builder: "auto" | "docker" | "podman"; noCache: boolean; network: string | undefined; timeoutSeconds: number };
+  build: { builder: "auto" | "docker" | "podman"; noCache: boolean; noCacheLine: number | undefined; network: string | undefined; timeoutSeconds: number };
   resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined };
   images: Record<string, ImageSpec>;
   services: Record<string, WorkloadSpec>;
   jobs: Record<string, WorkloadSpec>;
   test: TestSpec | undefined;
   coverage: boolean;
-  lint: Record<string, unknown> | undefined;
+  lint: LintConfigInput | undefined;
 }
 
 export function workloads(stack: Stack): WorkloadSpec[] {

@@ -7,8 +7,10 @@ export interface PlanOptions {
   strategy: Strategy;
   /** `up` stops once everything is ready; `test` adds the test, coverage collection and teardown. */
   mode: "up" | "test";
-  /** Leave the environment running after `test` (no env:delete). */
+  /** Leave the environment running, even after a failure (no env:delete). */
   keep?: boolean;
+  /** Add collect:coverage when an image declares coverage (needs a provider collector). */
+  collectCoverage?: boolean;
 }
 
 /** Providers whose nodes cannot see the builder's images need a load step (kind, cluster). */
@@ -78,13 +80,14 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   const workloadTasks = tasks.filter((t) => t.kind === "deploy" || t.kind === "job").map((t) => t.id);
   if (options.mode === "test") {
     add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady, { timeoutSeconds: stack.test?.timeoutSeconds ?? 3600 });
-    const collects = stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
+    const collects = options.collectCoverage === true && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
     if (collects) add("collect:coverage", "collect:coverage", ["test"], { finalizer: { requires: "env:create" }, timeoutSeconds: 300 });
-    if (!options.keep && !env.reuse) {
-      // Teardown waits for everything else, so nothing still uses the environment it removes.
-      const others = tasks.filter((t) => t.id !== "env:create").map((t) => t.id);
-      add("env:delete", "env:delete", others, { finalizer: { requires: "env:create" }, timeoutSeconds: 300 });
-    }
+  }
+  if (!options.keep && !env.reuse) {
+    // Teardown waits for everything else, so nothing still uses the environment it removes.
+    // After `up` it runs only when the run failed or was cancelled: a half-made environment is removed.
+    const others = tasks.filter((t) => t.id !== "env:create").map((t) => t.id);
+    add("env:delete", "env:delete", others, { finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" }, timeoutSeconds: 300 });
   }
 
   applyStrategy(tasks, options.strategy);

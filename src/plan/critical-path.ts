@@ -31,7 +31,8 @@ export function bottomLevels(tasks: readonly PlanTask[], durations: Durations): 
 }
 
 /** The longest dependency chain, ignoring resource limits: no schedule can beat it. */
-export function criticalPath(tasks: readonly PlanTask[], durations: Durations): { path: string[]; seconds: number } {
+export function criticalPath(allTasks: readonly PlanTask[], durations: Durations): { path: string[]; seconds: number } {
+  const tasks = allTasks.filter((t) => !t.finalizer?.onlyOnFailure);
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const finish = new Map<string, number>();
   const via = new Map<string, string | undefined>();

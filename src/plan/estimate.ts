@@ -53,7 +53,7 @@ export function estimateStack(stack: Stack, options: Omit<PlanOptions, "strategy
   const graph = buildPlan(stack, { ...options, strategy: "graph" });
   const cp = criticalPath(graph.tasks, durations);
   const work: Record<string, number> = {};
-  for (const task of graph.tasks) if (task.resource) work[task.resource] = (work[task.resource] ?? 0) + (durations[task.id] ?? 0);
+  for (const task of graph.tasks) if (task.resource && !task.finalizer?.onlyOnFailure) work[task.resource] = (work[task.resource] ?? 0) + (durations[task.id] ?? 0);
   const resourceBound = Math.max(0, ...Object.entries(work).map(([r, seconds]) => seconds / resources[r as keyof ResourceLimits]));
   return { strategies, criticalPath: cp.path, criticalPathSeconds: cp.seconds, lowerBoundSeconds: Math.max(cp.seconds, resourceBound) };
 }

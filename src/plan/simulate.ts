@@ -20,7 +20,9 @@ export interface Simulation {
  * dependencies are done and its resource has a free slot; among ready tasks the one with
  * the longest remaining chain goes first.
  */
-export function simulate(tasks: readonly PlanTask[], durations: Durations, options: SimulationOptions): Simulation {
+export function simulate(allTasks: readonly PlanTask[], durations: Durations, options: SimulationOptions): Simulation {
+  // Teardown that runs only after a failure is not part of a predicted (successful) run.
+  const tasks = allTasks.filter((t) => !t.finalizer?.onlyOnFailure);
   const priority = bottomLevels(tasks, durations);
   const ids = new Set(tasks.map((t) => t.id));
   const pending = [...tasks].sort((a, b) => (priority.get(b.id) ?? 0) - (priority.get(a.id) ?? 0) || a.id.localeCompare(b.id));

@@ -19,7 +19,7 @@ export interface PlanTask {
    * Finalizers (teardown, coverage collection) run once their dependencies have settled,
    * whether they succeeded or not, provided `requires` succeeded.
    */
-  finalizer: { requires: string } | undefined;
+  finalizer: { requires: string; onlyOnFailure?: boolean } | undefined;
   timeoutSeconds: number;
 }
 

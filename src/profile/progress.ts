@@ -1,21 +1,10 @@
 /** Live progress output, fed by the scheduler through `ProgressEvent`s. */
 
-export type ProgressTaskState = "waiting" | "running" | "succeeded" | "failed" | "cancelled" | "skipped" | "retrying";
+import type { SchedulerEvent, TaskEventState } from "../scheduler/events.js";
 
-export type ProgressEvent =
-  | {
-      type: "task";
-      id: string;
-      kind: string;
-      state: ProgressTaskState;
-      cached?: boolean;
-      attempt?: number;
-      error?: string;
-      /** Seconds from run start. */
-      at: number;
-    }
-  | { type: "log"; id: string; line: string; at: number }
-  | { type: "run"; state: "started" | "finished"; at: number };
+/** The scheduler's events, as the progress renderers read them. Times: seconds from run start. */
+export type ProgressTaskState = TaskEventState;
+export type ProgressEvent = SchedulerEvent;
 
 export type ProgressMode = "tty" | "plain" | "quiet" | "json";
 

@@ -140,7 +140,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     if (task.finalizer) {
       if (!task.dependsOn.every(isSettled)) return false;
       const required = entries.get(task.finalizer.requires);
-      if (!required || required.state === "waiting" || required.state === "cancelled" || required.state === "skipped") {
+      const runWentWrong = rootCause !== undefined || runAbort.signal.aborted || [...entries.values()].some((e) => e.state === "failed");
+      if (!required || required.state === "cancelled" || required.state === "skipped" || (task.finalizer.onlyOnFailure && !runWentWrong)) {
         settle(entry, "skipped");
         return false;
       }
@@ -183,9 +184,11 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       try {
         const work = action({ task, signal: controller.signal, attempt, log: (line) => emit({ type: "log", id: task.id, line, at: now() }) });
         const result = await Promise.race([work, whenAborted(controller.signal)]).catch(async (error: unknown) => {
-          // Give an aborted action a moment to stop its processes before moving on.
-          if (controller.signal.aborted) await Promise.race([work.catch(() => undefined), sleep(options.abortGraceMs ?? 5000)]);
-          throw error;
+          if (!controller.signal.aborted) throw error;
+          // Give an aborted action a moment to stop its processes; its own error, when it
+          // explains more than the abort (a readiness timeout with the service's logs), wins.
+          const own = await Promise.race([work.then(() => undefined, (e: unknown) => e), sleep(options.abortGraceMs ?? 5000).then(() => undefined)]);
+          throw own instanceof Error && own !== controller.signal.reason && !(own instanceof CancelledError) && !(own instanceof TaskTimeoutError) ? own : error;
         });
         entry.cached = Boolean(result && result.cached);
         entry.attempts.push({ start: attemptStart, end: now(), outcome: "ok" });

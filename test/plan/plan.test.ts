@@ -18,7 +18,7 @@ describe("the seeds' SignalProcessing stack", () => {
     expect(Object.keys(deps).sort()).toEqual(
       [
         "build:datastorage", "build:signalprocessing", "deploy:datastorage", "deploy:postgresql", "deploy:redis",
-        "deploy:signalprocessing", "env:bootstrap", "env:create", "job:migrations", "load:datastorage", "load:signalprocessing",
+        "deploy:signalprocessing", "env:bootstrap", "env:create", "env:delete", "job:migrations", "load:datastorage", "load:signalprocessing",
       ].sort(),
     );
     expect(deps["load:signalprocessing"]).toEqual(["build:signalprocessing", "env:create"]);
@@ -99,14 +99,16 @@ describe("plans for the docker provider and for `test`", () => {
     expect(plan.tasks.some((t) => t.kind === "load")).toBe(false);
     expect(byId.get("deploy:api")?.dependsOn).toEqual(["env:create", "build:api", "job:migrate"]);
     expect(byId.has("test")).toBe(false);
+    // After `up`, teardown runs only when the run failed.
+    expect(byId.get("env:delete")?.finalizer).toEqual({ requires: "env:create", onlyOnFailure: true });
   });
 
   it("adds test, coverage collection and teardown for `test`; --keep keeps the environment", () => {
-    const plan = buildPlan(stack, { strategy: "graph", mode: "test" });
+    const plan = buildPlan(stack, { strategy: "graph", mode: "test", collectCoverage: true });
     const byId = new Map(plan.tasks.map((t) => [t.id, t]));
     expect(byId.get("test")?.dependsOn).toEqual(expect.arrayContaining(["deploy:api", "deploy:db", "job:migrate"]));
     expect(byId.get("collect:coverage")?.dependsOn).toEqual(["test"]);
-    expect(byId.get("env:delete")?.finalizer).toEqual({ requires: "env:create" });
+    expect(byId.get("env:delete")?.finalizer).toEqual({ requires: "env:create", onlyOnFailure: false });
     expect(byId.get("env:delete")?.dependsOn).toEqual(expect.arrayContaining(["test", "collect:coverage", "build:api"]));
     const kept = buildPlan(stack, { strategy: "graph", mode: "test", keep: true });
     expect(kept.tasks.some((t) => t.id === "env:delete")).toBe(false);

@@ -27,6 +27,8 @@ function fromPosition(stage: Stage): { line: number; column: number } {
   return range ? { line: range.start.line + 1, column: range.start.character + 1 } : stage.from.position;
 }
 
+const STACK_IMAGE = /^\$\{images\.[a-z0-9][a-z0-9-]*\}$/;
+
 export const baseImagePinnedRule: Rule = {
   meta: {
     id: "base-image-pinned",
@@ -52,6 +54,8 @@ export const baseImagePinnedRule: Rule = {
       if (stage.baseStage !== null) continue;
       const image = stage.image.trim();
       if (image === "" || image.toLowerCase() === "scratch") continue;
+      // Another image of the stack: Paddock tags it by its content key, which pins it exactly.
+      if (STACK_IMAGE.test(image)) continue;
       const ref = parseImageReference(image);
       if (ref.digest) continue;
       const shown = stage.image === stage.imageRaw ? `\`${image}\`` : `\`${stage.imageRaw}\` (= \`${image}\`)`;

@@ -90,7 +90,8 @@ export const coverageArgRule: Rule = {
   },
   checkDockerfile(ctx) {
     const kind = ctx.image?.coverage;
-    if (!kind) return [];
+    // Node coverage is switched on at run time (NODE_V8_COVERAGE): only Go needs a build argument.
+    if (kind !== "go") return [];
     const { dockerfile } = ctx;
     const imageName = ctx.image?.name ?? "?";
     const out: RawFinding[] = [];

@@ -1,0 +1,71 @@
+import path from "node:path";
+import { PaddockError } from "../errors.js";
+import { runTool } from "../exec/run-tool.js";
+import { ToolError } from "../exec/tool-error.js";
+import type { ImageBuilder } from "./builder.js";
+import type { KeyedImage } from "./image-tags.js";
+
+export interface BuiltImage {
+  name: string;
+  /** The reference workloads run. */
+  tag: string;
+  id: string;
+  /** True when the image already existed under its content key: nothing was built. */
+  cached: boolean;
+}
+
+export interface BuildOptions {
+  builder: ImageBuilder;
+  noCache: boolean;
+  /** Directory for per-image build logs. */
+  logDir: string | undefined;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+}
+
+/** Makes one image available under its keyed tag: reuse, build, run its command, or pull its ref. */
+export async function buildImage(image: KeyedImage, options: BuildOptions): Promise<BuiltImage> {
+  const { builder, signal } = options;
+  const { spec, tag } = image;
+  const existing = options.noCache && spec.source.type !== "ref" ? undefined : await builder.imageId(tag, signal);
+  if (existing) return { name: spec.name, tag, id: existing, cached: true };
+
+  const logFile = options.logDir ? path.join(options.logDir, `build-${spec.name}.log`) : undefined;
+  const source = spec.source;
+  if (source.type === "ref") {
+    await builder.pull(source.ref, signal);
+  } else if (source.type === "command") {
+    const [command, ...args] = source.command;
+    try {
+      await runTool(command!, args, { cwd: source.cwd, env: { PADDOCK_IMAGE: tag }, signal, logFile, onLine: options.onLine });
+    } catch (error) {
+      if (error instanceof ToolError) {
+        throw new PaddockError(`image "${spec.name}": its build command failed (exit ${error.exitCode ?? "?"}): ${source.command.join(" ")}\n${error.outputTail.map((l) => `    | ${l}`).join("\n")}`, {
+          hint: logFile ? `full log: ${logFile}` : undefined,
+        });
+      }
+      throw error;
+    }
+  } else {
+    await builder.build({
+      image: spec.name,
+      tag,
+      dockerfile: source.dockerfile,
+      context: source.context,
+      args: image.args,
+      target: source.target,
+      network: source.network,
+      noCache: options.noCache,
+      logFile,
+      signal,
+      onLine: options.onLine,
+    });
+  }
+  const id = await builder.imageId(tag, signal);
+  if (!id) {
+    throw new PaddockError(`image "${spec.name}" should now exist as ${tag}, but ${builder.bin} does not know it`, {
+      hint: source.type === "command" ? "the build command must create the image named by $PADDOCK_IMAGE" : "check the build log",
+    });
+  }
+  return { name: spec.name, tag, id, cached: false };
+}

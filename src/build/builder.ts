@@ -1,0 +1,24 @@
+/** What every image builder (docker, podman) offers the build step. */
+export interface BuildRequest {
+  image: string;
+  tag: string;
+  dockerfile: string;
+  context: string;
+  args: Record<string, string>;
+  target: string | undefined;
+  network: string | undefined;
+  noCache: boolean;
+  logFile: string | undefined;
+  signal: AbortSignal | undefined;
+  onLine?: (line: string) => void;
+}
+
+export interface ImageBuilder {
+  readonly name: "docker" | "podman";
+  /** The CLI that can also save or inspect images (for loading into kind). */
+  readonly bin: string;
+  imageId(ref: string, signal?: AbortSignal): Promise<string | undefined>;
+  build(request: BuildRequest): Promise<void>;
+  tag(source: string, target: string, signal?: AbortSignal): Promise<void>;
+  pull(ref: string, signal?: AbortSignal): Promise<void>;
+}

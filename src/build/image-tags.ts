@@ -1,0 +1,41 @@
+import type { ImageSpec, Stack } from "../config/stack.js";
+import { topologicalOrder } from "../plan/critical-path.js";
+import { imageContentKey, imageTag } from "./content-key.js";
+
+export interface KeyedImage {
+  spec: ImageSpec;
+  key: string;
+  /** What to build and what workloads run: the keyed tag, or the upstream ref as is. */
+  tag: string;
+  /** Build args with "${images.X}" replaced by X's tag, plus the coverage flags. */
+  args: Record<string, string>;
+}
+
+const IMAGE_REFERENCE = /\$\{images\.([a-z0-9][a-z0-9-]*)\}/g;
+
+/** Build args a coverage mode implies (the seeds' Dockerfiles take GOFLAGS). Explicit args win. */
+function coverageArgs(image: ImageSpec): Record<string, string> {
+  return image.coverage === "go" ? { GOFLAGS: "-cover" } : {};
+}
+
+/**
+ * Content keys and tags for every image, computed before anything builds ("is it already
+ * done?" before "do it"): a base image's key flows into the images built FROM it.
+ */
+export async function keyImages(stack: Stack): Promise<Map<string, KeyedImage>> {
+  const keyed = new Map<string, KeyedImage>();
+  const asTasks = Object.values(stack.images).map((img) => ({ id: img.name, dependsOn: img.dependsOn }));
+  const order = topologicalOrder(asTasks.map((t) => ({ ...t, kind: "build" as const, phase: "build" as const, resource: undefined, subject: undefined, finalizer: undefined, timeoutSeconds: 0 })));
+  for (const { id } of order) {
+    const spec = stack.images[id]!;
+    const declared = spec.source.type === "dockerfile" ? spec.source.args : {};
+    const args: Record<string, string> = { ...coverageArgs(spec) };
+    for (const [key, value] of Object.entries(declared)) {
+      args[key] = value.replace(IMAGE_REFERENCE, (_, name: string) => keyed.get(name)?.tag ?? `\${images.${name}}`);
+    }
+    const key = await imageContentKey(spec, args);
+    const tag = spec.source.type === "ref" ? spec.source.ref : imageTag(stack.name, spec.name, key);
+    keyed.set(id, { spec, key, tag, args });
+  }
+  return keyed;
+}

@@ -1,0 +1,25 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { paddockDir } from "../profile/recorder.js";
+import { loadStackFor } from "./common.js";
+import { addRunOptions, runWithProgress, type RunCommandOptions } from "./run-command.js";
+
+export function registerUp(program: Command): void {
+  addRunOptions(
+    program
+      .command("up")
+      .description("build images, create the environment and deploy every service and job; prints the endpoints and leaves it running"),
+  )
+    .addHelpText("after", "\nAfterwards: `source .paddock/env` gives your shell PADDOCK_<SERVICE>_URL etc.; `paddock down` removes it.")
+    .action(async (options: RunCommandOptions, command: Command) => {
+      const stack = loadStackFor(command);
+      const outcome = await runWithProgress(stack, "up", options);
+      if (outcome.result.state !== "succeeded") {
+        process.exitCode = outcome.result.state === "cancelled" ? 130 : 1;
+        return;
+      }
+      process.stdout.write(`\nEnvironment ${outcome.runId} is up:\n`);
+      for (const e of outcome.endpoints) process.stdout.write(`  ${e.service.padEnd(16)} ${e.url}\n`);
+      process.stdout.write(`\nsource ${path.relative(process.cwd(), path.join(paddockDir(stack.dir), "env")) || ".paddock/env"} for the variables; \`paddock down\` removes it.\n`);
+    });
+}

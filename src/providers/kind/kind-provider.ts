@@ -1,0 +1,274 @@
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { BuiltImage } from "../../build/build-image.js";
+import { workloads, type WorkloadSpec } from "../../config/stack.js";
+import { PaddockError } from "../../errors.js";
+import { ToolError } from "../../exec/tool-error.js";
+import { ReadinessError } from "../../readiness/wait.js";
+import type { Endpoint, Provider, ProviderContext, ProviderOptions } from "../provider.js";
+import { bootstrapBatches } from "./bootstrap-batches.js";
+import { waitForCluster } from "./cluster-readiness.js";
+import { clusterName } from "./cluster-name.js";
+import { loadImages } from "./image-load.js";
+import { KindCli } from "./kind-cli.js";
+import { KindConfig } from "./kind-config.js";
+import type { KubeObject } from "./kube-object.js";
+import { Kubectl } from "./kubectl.js";
+import { defaultNamespace, readManifests, rewriteImages } from "./manifests.js";
+import { nodePortEndpoints } from "./node-port-endpoints.js";
+import { pollUntil } from "./poll.js";
+import { declaredNodePorts, planNodePorts, renderedServices, type NodePortPlan } from "./port-plan.js";
+import { renderWorkload } from "./render-workload.js";
+import { runMarker } from "./run-marker.js";
+import { waitForObjects } from "./workload-readiness.js";
+
+/** Namespaces every cluster has: never created, never given a Namespace object. */
+const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
+
+/**
+ * What this provider knows about the cluster: `unknown` in a fresh process (e.g. `paddock down`),
+ * `foreign` when a cluster of the same name existed before this run (never reused, never deleted).
+ */
+type ClusterState = "unknown" | "creating" | "created" | "reused" | "foreign" | "deleted";
+
+/**
+ * A kind cluster per run: create = `kind create cluster` (readiness checked by Paddock), bootstrap =
+ * namespaces and CRDs then the other objects in batched server-side applies, load = `kind load`,
+ * deploy = manifests (images rewritten to the built tags) or objects rendered from a docker-style
+ * workload, each waited for by kind of object. Only the run's own kubeconfig is ever written.
+ */
+export class KindProvider implements Provider {
+  readonly name = "kind";
+  readonly loadsImages = true;
+  readonly clusterName: string;
+  private state: ClusterState = "unknown";
+  private runDir: string | undefined;
+  private config: KindConfig | undefined;
+  private configFile = "(kind's default config)";
+  private nodePorts: NodePortPlan = new Map();
+  private clusterScopedKinds = new Set<string>();
+  private published: Endpoint[] = [];
+
+  constructor(readonly options: ProviderOptions) {
+    const env = options.stack.environment;
+    this.clusterName = clusterName({ stack: options.stack.name, runId: options.run.runId, reuse: env.reuse, explicit: env.kind.name });
+  }
+
+  private get reuse(): boolean {
+    return this.options.stack.environment.reuse;
+  }
+
+  private kubeconfigOf(ctx: Pick<ProviderContext, "runDir">): string {
+    this.runDir = ctx.runDir;
+    return path.join(ctx.runDir, "kubeconfig");
+  }
+
+  private kind(ctx: Pick<ProviderContext, "runDir">): KindCli {
+    return new KindCli(this.clusterName, this.kubeconfigOf(ctx), this.options.stack.dir);
+  }
+
+  private kubectl(ctx: Pick<ProviderContext, "runDir">): Kubectl {
+    return new Kubectl(this.kubeconfigOf(ctx), `kind-${this.clusterName}`);
+  }
+
+  async create(ctx: ProviderContext): Promise<void> {
+    await mkdir(ctx.runDir, { recursive: true });
+    const kind = this.kind(ctx);
+    const kubeconfig = this.kubeconfigOf(ctx);
+    await this.planConfig(ctx);
+
+    if (await kind.exists(ctx.signal)) {
+      if (!this.reuse) {
+        this.state = "foreign";
+        throw new PaddockError(`a kind cluster named "${this.clusterName}" already exists: a crashed or still-running run left it (Paddock neither reuses nor deletes it)`, {
+          hint: `if no run is using it: \`kind delete cluster --name ${this.clusterName}\` or \`paddock gc\`; to keep one cluster between runs on purpose, set environment.reuse: true`,
+        });
+      }
+      await writeFile(kubeconfig, "", { mode: 0o600 });
+      await kind.exportKubeconfig(ctx.signal);
+      await chmod(kubeconfig, 0o600);
+      await waitForCluster(this.kubectl(ctx), this.clusterName, ctx.signal);
+      this.state = "reused";
+      ctx.log(`reusing kind cluster ${this.clusterName} (environment.reuse); kubeconfig ${kubeconfig}`);
+      return;
+    }
+
+    // The run's own kubeconfig, private from the start; kind merges its context into it.
+    await writeFile(kubeconfig, "", { mode: 0o600 });
+    this.state = "creating";
+    try {
+      await kind.create({ config: this.configFile, image: this.options.stack.environment.kind.nodeImage, retain: !this.reuse, signal: ctx.signal, onLine: ctx.log });
+    } catch (error) {
+      if (error instanceof ToolError && /already exist for a cluster with the name/.test(error.output)) this.state = "foreign";
+      // No env:delete runs for a reused environment: remove what the failed creation left now.
+      else if (this.reuse) await this.teardown(ctx, true);
+      throw error;
+    }
+    await chmod(kubeconfig, 0o600);
+    await waitForCluster(this.kubectl(ctx), this.clusterName, ctx.signal);
+    await this.kubectl(ctx).apply([runMarker(this.options.run, this.clusterName, this.reuse)], "the run marker", ctx.signal);
+    this.state = "created";
+    ctx.log(`kind cluster ${this.clusterName} ready; kubeconfig ${kubeconfig}`);
+  }
+
+  /** The Kind config this run uses, and NodePorts for the services Paddock renders. */
+  private async planConfig(ctx: ProviderContext): Promise<void> {
+    const env = this.options.stack.environment;
+    const config = KindConfig.load(env.kind.config);
+    const all = workloads(this.options.stack);
+    const manifestObjects = await readManifests(all.flatMap((w) => w.manifests));
+    this.nodePorts = await planNodePorts(renderedServices(all), config, declaredNodePorts(manifestObjects), this.reuse);
+    this.configFile = await config.write(ctx.runDir);
+    this.config = config;
+    for (const note of config.adjustments) ctx.log(`kind config: ${note}`);
+    if (config.source && this.configFile !== config.source) ctx.log(`kind config: using the adjusted copy ${this.configFile}`);
+  }
+
+  async bootstrap(ctx: ProviderContext): Promise<void> {
+    const batches = await bootstrapBatches(this.options.stack);
+    this.clusterScopedKinds = batches.clusterScopedKinds;
+    const kubectl = this.kubectl(ctx);
+    await kubectl.apply(batches.definitions, "namespaces and CRDs", ctx.signal);
+    if (batches.crdNames.length > 0) {
+      await kubectl.run(["wait", "--for=condition=Established", ...batches.crdNames.map((n) => `crd/${n}`), `--timeout=${Math.ceil(this.options.stack.environment.timeoutSeconds)}s`], {
+        signal: ctx.signal,
+        describeFailure: () => ({ summary: `CRDs not Established: ${batches.crdNames.join(", ")}`, hint: "check the CRDs' names and schemas (kubectl get crd -o yaml shows their conditions)" }),
+      });
+    }
+    await kubectl.apply(batches.objects, "bootstrap manifests", ctx.signal);
+    ctx.log(`bootstrap: ${batches.definitions.length} namespaces and CRDs, ${batches.objects.length} objects`);
+  }
+
+  async load(images: BuiltImage[], ctx: ProviderContext): Promise<{ cached: boolean }> {
+    return loadImages(this.kind(ctx), this.options.builder, images, this.options.run.runId, ctx);
+  }
+
+  deploy(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<void> {
+    return this.apply(workload, images, ctx);
+  }
+
+  runJob(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<void> {
+    return this.apply(workload, images, ctx);
+  }
+
+  /** The objects of a workload: its manifests with the built images, or rendered from its docker-style spec. */
+  private async objectsOf(workload: WorkloadSpec, images: Map<string, BuiltImage>, namespace: string, ctx: ProviderContext): Promise<KubeObject[]> {
+    const builtTags = new Map<string, string>();
+    for (const name of workload.images) {
+      const built = images.get(name);
+      if (!built) throw new PaddockError(`image "${name}" of ${workload.name} was not built`);
+      builtTags.set(name, built.tag);
+    }
+    if (workload.manifests.length === 0) {
+      const image = workload.image;
+      if (!image) throw new PaddockError(`${workload.kind} "${workload.name}" has neither manifests nor an image`, { hint: "list its manifests, or give it an image" });
+      const reference = "ref" in image ? image.ref : builtTags.get(image.stackImage);
+      if (!reference) throw new PaddockError(`image "${"stackImage" in image ? image.stackImage : "?"}" of ${workload.name} was not built`);
+      const rendered = renderWorkload({ workload, image: reference, namespace, run: this.options.run, nodePorts: this.nodePorts.get(workload.name) ?? new Map() });
+      for (const note of rendered.notes) ctx.log(note);
+      return rendered.objects;
+    }
+    const objects = await readManifests(workload.manifests);
+    const used = rewriteImages(objects, builtTags);
+    for (const name of workload.images) if (!used.has(name)) ctx.log(`note: no container in ${workload.name}'s manifests runs image "${name}" (matched by name: "image: ${name}" or "image: <registry>/${name}:<tag>")`);
+    defaultNamespace(objects, namespace, this.clusterScopedKinds);
+    return objects;
+  }
+
+  private async apply(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<void> {
+    const namespace = workload.namespace ?? "default";
+    const objects = await this.objectsOf(workload, images, namespace, ctx);
+    const config = this.config ?? KindConfig.load(this.options.stack.environment.kind.config);
+    const endpoints = nodePortEndpoints(objects, workload, config, this.configFile);
+    const kubectl = this.kubectl(ctx);
+    if (this.state === "reused") {
+      // A Job's template cannot change and a finished one would not run again: replace it.
+      for (const job of objects.filter((o) => o.kind === "Job")) {
+        await kubectl.run(["delete", "job", job.metadata.name, "-n", job.metadata.namespace ?? namespace, "--ignore-not-found", "--wait=true"], { signal: ctx.signal });
+      }
+    }
+    const namespaceObject: KubeObject[] = BUILT_IN_NAMESPACES.has(namespace) ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
+    const applied = await kubectl.apply([...namespaceObject, ...objects], `${workload.kind} ${workload.name}`, ctx.signal);
+    for (const line of applied) ctx.log(line);
+    this.published = [...this.published.filter((e) => e.service !== workload.name), ...endpoints];
+    await waitForObjects(kubectl, objects, { workload: workload.name, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+    if (workload.manifests.length === 0 && workload.ready) await this.checkReady(workload, namespace, kubectl, ctx);
+    for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
+  }
+
+  /** The checks a Kubernetes readinessProbe cannot express for a rendered workload. */
+  private async checkReady(workload: WorkloadSpec, namespace: string, kubectl: Kubectl, ctx: ProviderContext): Promise<void> {
+    const ready = workload.ready;
+    if (ready?.type === "healthcheck") {
+      ctx.log(`${workload.name}: Kubernetes does not run Docker HEALTHCHECKs; ready means the container is running (use ready.http, tcp or exec for a real check)`);
+      return;
+    }
+    if (ready?.type !== "log") return;
+    await pollUntil(
+      async (signal) => {
+        const result = await kubectl.run(["logs", `deployment/${workload.name}`, "-n", namespace], { signal, allowFailure: true });
+        return result.stdout.includes(ready.text) ? { done: true, value: true } : { done: false, detail: result.stdout.trim().split("\n").at(-1) ?? "no output yet" };
+      },
+      {
+        signal: ctx.signal,
+        intervalMs: Math.min(1000, Math.max(100, ready.intervalSeconds * 1000)),
+        onTimeout: (last, seconds) =>
+          new ReadinessError(`service "${workload.name}" did not log "${ready.text}" within ${seconds}s (last line: ${last})`, { hint: "raise its timeout if it is just slow, or check the text it waits for" }),
+      },
+    );
+  }
+
+  endpoints(): Endpoint[] {
+    return [...this.published];
+  }
+
+  testEnv(): Record<string, string> {
+    return this.runDir ? { KUBECONFIG: path.join(this.runDir, "kubeconfig") } : {};
+  }
+
+  /** The cluster itself is what is kept; its marker ConfigMap says so for `paddock gc`. */
+  async markKept(ctx: ProviderContext): Promise<void> {
+    await this.kubectl(ctx).apply([runMarker(this.options.run, this.clusterName, true)], "the run marker", ctx.signal);
+    ctx.log(`kind cluster ${this.clusterName} kept; KUBECONFIG=${this.kubeconfigOf(ctx)}; remove it with \`paddock down\` or \`kind delete cluster --name ${this.clusterName}\``);
+  }
+
+  async delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void> {
+    if (this.state === "foreign") {
+      ctx.log(`kind cluster ${this.clusterName} was not created by this run: left as it is`);
+      return;
+    }
+    if (this.reuse) {
+      if (outcome.failed) await this.exportLogs(ctx);
+      ctx.log(`kind cluster ${this.clusterName} kept (environment.reuse: true); \`kind delete cluster --name ${this.clusterName}\` removes it`);
+      return;
+    }
+    await this.teardown(ctx, outcome.failed);
+  }
+
+  /** After a failure the node and pod logs are saved first (`<runDir>/kind-logs`); then the cluster goes. */
+  private async teardown(ctx: ProviderContext, failed: boolean): Promise<void> {
+    if (failed) await this.exportLogs(ctx);
+    try {
+      await this.kind(ctx).delete(ctx.signal);
+    } catch (error) {
+      if (error instanceof ToolError) {
+        throw new PaddockError(`kind cluster ${this.clusterName} was not deleted: ${error.message}`, { hint: `delete it by hand: kind delete cluster --name ${this.clusterName}` });
+      }
+      throw error;
+    }
+    this.state = "deleted";
+    this.published = [];
+    ctx.log(`kind cluster ${this.clusterName} deleted`);
+  }
+
+  private async exportLogs(ctx: ProviderContext): Promise<void> {
+    const dir = path.join(ctx.runDir, "kind-logs");
+    try {
+      const result = await this.kind(ctx).exportLogs(dir, ctx.signal);
+      ctx.log(result.exitCode === 0 ? `cluster logs exported to ${dir}` : `no cluster logs exported: ${result.all.trim().split("\n").at(-1) ?? ""}`);
+    } catch (error) {
+      if (!(error instanceof ToolError)) throw error;
+      ctx.log(`no cluster logs exported: ${error.message.split("\n")[0]}`);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import { TaskTimeoutError } from "../../errors.js";
+import { ToolError } from "../../exec/tool-error.js";
+import { ReadinessError } from "../../readiness/wait.js";
+import { sleep } from "../../scheduler/abort.js";
+import { formatEvidence, gatherEvidence } from "./failure-report.js";
+import { describeObject, nested, type Json, type KubeObject } from "./kube-object.js";
+import type { Kubectl } from "./kubectl.js";
+import { fatalProblem, jobFailure, podFailed, podName, podsOf, summarizePods, WAITABLE_KINDS, type ContainerProblem } from "./pod-status.js";
+
+const WATCH_INTERVAL_MS = 300;
+
+export interface WaitForObjectsOptions {
+  /** The stack's workload, named in errors when its objects are called differently. */
+  workload: string;
+  timeoutSeconds: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** What the watcher saw last, for the error when time runs out. */
+interface Observation {
+  pods: Map<KubeObject, Json[]>;
+}
+
+/**
+ * Waits until the workload's objects are ready — Deployments/StatefulSets/DaemonSets rolled out
+ * (`kubectl rollout status`), Jobs complete (`kubectl wait --for=condition=complete`), Pods Ready —
+ * while polling the pods sub-second to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
+ * with the relevant events and the last container log lines in the error.
+ */
+export async function waitForObjects(kubectl: Kubectl, objects: readonly KubeObject[], options: WaitForObjectsOptions): Promise<void> {
+  const targets = objects.filter((o) => WAITABLE_KINDS.has(o.kind));
+  if (targets.length === 0) return;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const seen: Observation = { pods: new Map() };
+  const waiters = Promise.all(targets.map((target) => waitOne(kubectl, target, options.timeoutSeconds, signal)));
+  const watcher = watch(kubectl, targets, options.workload, seen, signal, stop.signal);
+  try {
+    await Promise.race([waiters, watcher]);
+  } catch (error) {
+    stop.abort(error);
+    await Promise.allSettled([waiters, watcher]);
+    if (error instanceof ReadinessError) throw error;
+    if (options.signal.reason instanceof TaskTimeoutError || (error instanceof ToolError && /timed out waiting/.test(error.output))) {
+      throw await timeoutError(kubectl, targets, seen, options);
+    }
+    throw error;
+  } finally {
+    stop.abort();
+  }
+  await Promise.allSettled([watcher]);
+  for (const target of targets) options.log(`${describeObject(target)} ready`);
+}
+
+function waitOne(kubectl: Kubectl, target: KubeObject, timeoutSeconds: number, signal: AbortSignal): Promise<unknown> {
+  const ref = `${target.kind.toLowerCase()}/${target.metadata.name}`;
+  const namespace = ["-n", target.metadata.namespace ?? "default"];
+  const timeout = `--timeout=${Math.max(1, Math.ceil(timeoutSeconds))}s`;
+  switch (target.kind) {
+    case "Job":
+      return kubectl.run(["wait", "--for=condition=complete", ref, ...namespace, timeout], { signal });
+    case "Pod":
+      return kubectl.run(["wait", "--for=condition=Ready", ref, ...namespace, timeout], { signal });
+    default:
+      return kubectl.run(["rollout", "status", ref, ...namespace, timeout], { signal });
+  }
+}
+
+/** Polls pods (and Jobs) until a target fails; resolves only when the signal stops it. */
+async function watch(kubectl: Kubectl, targets: readonly KubeObject[], workload: string, seen: Observation, signal: AbortSignal, stopped: AbortSignal): Promise<void> {
+  const namespaces = [...new Set(targets.map((t) => t.metadata.namespace ?? "default"))];
+  const types = targets.some((t) => t.kind === "Job") ? "pods,jobs" : "pods";
+  try {
+    for (;;) {
+      const items = (await Promise.all(namespaces.map((ns) => kubectl.list([types, "-n", ns], signal).catch(rethrowUnlessTool)))).flat();
+      const pods = items.filter((i) => i["kind"] === "Pod");
+      for (const target of targets) {
+        const own = podsOf(target, pods);
+        seen.pods.set(target, own);
+        const failure = await failureOf(kubectl, target, own, items, workload);
+        if (failure) throw failure;
+      }
+      await sleep(WATCH_INTERVAL_MS, signal);
+    }
+  } catch (error) {
+    // Stopped because the waiters are done: not a failure. Aborted from outside: the caller decides.
+    if (stopped.aborted && !(error instanceof ReadinessError)) return;
+    throw error;
+  }
+}
+
+/** A poll that fails (an API hiccup) is just skipped: the next one will tell. */
+function rethrowUnlessTool(error: unknown): Json[] {
+  if (error instanceof ToolError) return [];
+  throw error;
+}
+
+/** `deployment "x"`, or `service "y": deployment "x"` when the stack calls the workload differently. */
+function label(target: KubeObject, workload: string): string {
+  return target.metadata.name === workload ? describeObject(target) : `${workload}: ${describeObject(target)}`;
+}
+
+async function failureOf(kubectl: Kubectl, target: KubeObject, pods: Json[], items: Json[], workload: string): Promise<ReadinessError | undefined> {
+  const namespace = target.metadata.namespace ?? "default";
+  const names = new Set([target.metadata.name, ...pods.map(podName)]);
+  const problem = fatalProblem(pods);
+  if (problem) return problemError(kubectl, target, label(target, workload), problem, names);
+  if (target.kind === "Job") {
+    const job = items.find((i) => i["kind"] === "Job" && nested(i, "metadata", "name") === target.metadata.name && nested(i, "metadata", "namespace") === namespace);
+    const failed = jobFailure(job);
+    if (!failed) return undefined;
+    const pod = [...pods].reverse().find((p) => nested(p, "status", "phase") === "Failed") ?? pods.at(-1);
+    const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
+    return new ReadinessError(`${label(target, workload)} failed: ${failed.reason}: ${failed.message}${formatEvidence(evidence)}`, {
+      hint: `its output is above; all pod logs are in kind-logs/ in the run directory (kubectl logs job/${target.metadata.name} -n ${namespace} while the cluster is kept)`,
+    });
+  }
+  if (target.kind === "Pod") {
+    const failed = podFailed(pods);
+    if (!failed) return undefined;
+    const evidence = await gatherEvidence(kubectl, namespace, names, podName(failed), undefined, false);
+    return new ReadinessError(`${label(target, workload)} failed: it exited before it was ready${formatEvidence(evidence)}`, { hint: "look at its output above; fix the command or configuration" });
+  }
+  return undefined;
+}
+
+const HINTS: Record<string, string> = {
+  ImagePullBackOff:
+    "the node cannot pull this image: list the stack image in the workload's images: so Paddock loads it into the cluster and rewrites the manifest's image, and use imagePullPolicy IfNotPresent (the default for :latest or untagged images is Always)",
+  ErrImageNeverPull: "imagePullPolicy is Never and the image is not on the node: list the stack image in the workload's images: so Paddock loads it",
+  InvalidImageName: "correct the image reference in the manifest",
+  CrashLoopBackOff: "the container exits soon after it starts: its last log lines are above; fix its command, configuration or dependencies",
+  CreateContainerError: "the container could not be created: the events above say why (a missing ConfigMap or Secret key, a bad mount)",
+  RunContainerError: "the container could not start: the events above say why (a bad command or mount)",
+};
+
+async function problemError(kubectl: Kubectl, target: KubeObject, what: string, problem: ContainerProblem, names: Set<string>): Promise<ReadinessError> {
+  const namespace = target.metadata.namespace ?? "default";
+  const evidence = await gatherEvidence(kubectl, namespace, names, problem.pod, problem.container, problem.reason === "CrashLoopBackOff");
+  const restarts = problem.restarts > 0 ? `, ${problem.restarts} restarts` : "";
+  return new ReadinessError(
+    `${what}: ${problem.reason}: ${problem.message || "(no message)"}\n  pod ${problem.pod}, container ${problem.container}${restarts}${formatEvidence(evidence)}`,
+    { hint: HINTS[problem.reason] ?? "the events above say why" },
+  );
+}
+
+async function timeoutError(kubectl: Kubectl, targets: readonly KubeObject[], seen: Observation, options: WaitForObjectsOptions): Promise<ReadinessError> {
+  const lagging = targets.map((t) => ({ target: t, pods: seen.pods.get(t) ?? [] }));
+  const first = lagging[0]!;
+  const namespace = first.target.metadata.namespace ?? "default";
+  const pod = first.pods.find((p) => nested(p, "status", "phase") !== "Running") ?? first.pods[0];
+  const names = new Set([...targets.map((t) => t.metadata.name), ...lagging.flatMap((l) => l.pods.map(podName))]);
+  const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
+  const states = lagging.map((l) => `${describeObject(l.target)}: ${summarizePods(l.pods)}`).join("; ");
+  return new ReadinessError(`${options.workload}: not ready within ${options.timeoutSeconds}s (${states})${formatEvidence(evidence)}`, {
+    hint: "raise the workload's timeout if it is just slow, or fix what the events and logs show",
+  });
+}

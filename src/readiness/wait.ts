@@ -1,0 +1,43 @@
+import { PaddockError, TaskTimeoutError } from "../errors.js";
+import { sleep } from "../scheduler/abort.js";
+import type { Probe } from "./probe.js";
+
+export interface WaitOptions {
+  workload: string;
+  intervalSeconds: number;
+  signal: AbortSignal;
+  /** Returns a reason when the workload has died (exited, crash-looping): fail fast instead of waiting. */
+  died?: (signal: AbortSignal) => Promise<string | undefined>;
+  /** The workload's last output lines, for the error. */
+  lastLogs?: () => Promise<string[]>;
+}
+
+/** Polls a probe (sub-second, never a fixed sleep) until ready, the workload dies, or the signal aborts. */
+export async function waitUntilReady(probe: Probe, options: WaitOptions): Promise<void> {
+  let last = "not checked yet";
+  const started = performance.now();
+  try {
+    for (;;) {
+      const death = await options.died?.(options.signal);
+      if (death) throw await readinessError(`service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`, options, "look at its output above; fix the command or configuration");
+      const result = await probe.check(options.signal);
+      if (result.ready) return;
+      last = result.detail;
+      await sleep(options.intervalSeconds * 1000, options.signal);
+    }
+  } catch (error) {
+    if (options.signal.reason instanceof TaskTimeoutError && !(error instanceof ReadinessError)) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      throw await readinessError(`service "${options.workload}" was not ready after ${seconds}s (${probe.description}: last result ${last})`, options, "raise its timeout if it is just slow, or fix what its log shows");
+    }
+    throw error;
+  }
+}
+
+export class ReadinessError extends PaddockError {}
+
+async function readinessError(message: string, options: WaitOptions, hint: string): Promise<ReadinessError> {
+  const logs = (await options.lastLogs?.().catch(() => [])) ?? [];
+  const tail = logs.length > 0 ? `\n  last log lines:\n${logs.map((l) => `    | ${l}`).join("\n")}` : "";
+  return new ReadinessError(message + tail, { hint });
+}

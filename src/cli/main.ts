@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { formatError } from "../errors.js";
+import { registerDoctor } from "./doctor.js";
 import { registerDown } from "./down.js";
+import { registerGc } from "./gc.js";
 import { registerLint } from "./lint.js";
 import { registerPlan } from "./plan.js";
 import { registerSchema } from "./schema.js";
@@ -9,7 +11,7 @@ import { registerTest } from "./test.js";
 import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerLint, registerSchema];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerLint, registerGc, registerDoctor, registerSchema];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")

@@ -18,7 +18,7 @@ export async function eventsAbout(kubectl: Kubectl, namespace: string, names: Re
     const events = await kubectl.list(["events", "-n", namespace], AbortSignal.timeout(EVIDENCE_TIMEOUT_MS));
     return events
       .filter((e) => names.has(asString(nested(e, "involvedObject", "name")) ?? ""))
-      .sort((a, b) => String(a["lastTimestamp"] ?? "").localeCompare(String(b["lastTimestamp"] ?? "")))
+      .sort((a, b) => String(a["firstTimestamp"] ?? a["eventTime"] ?? "").localeCompare(String(b["firstTimestamp"] ?? b["eventTime"] ?? "")))
       .slice(-limit)
       .map(formatEvent);
   } catch {

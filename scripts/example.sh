@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The main job on the bundled example (`npm run example`): installs what it needs on a fresh
+# machine, builds Paddock, and runs `paddock test` on examples/hybrid-stack: seven images
+# built as a graph, PostgreSQL, Redis, a migrations job, three services, the example's tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+bash scripts/engine-bootstrap.sh
+npm run -s build
+cd examples/hybrid-stack
+exec node ../../bin/paddock.js test "$@"

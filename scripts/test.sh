@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what the tests need on a fresh machine, then runs
+# typecheck, lint and every test suite. Docker-backed suites need a running engine, which
+# engine-bootstrap.sh provides (as root on Debian); the report screenshot test needs Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "npm dependencies"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+
+step "Docker engine and base image"
+bash scripts/engine-bootstrap.sh
+
+step "Chromium (report screenshot test)"
+bash scripts/install-chromium.sh
+
+step "build, typecheck, lint"
+npm run -s build
+npm run -s typecheck
+npm run -s lint
+
+step "tests"
+npx vitest run "$@"

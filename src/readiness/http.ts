@@ -22,7 +22,9 @@ export function httpProbe(url: string, expectedStatus: number | undefined, descr
       } catch (error) {
         if (signal.aborted) throw error;
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        return { ready: false, detail: cause?.code ?? cause?.message ?? (error as Error).message };
+        const code = cause?.code ?? cause?.message ?? (error as Error).message;
+        // A published port accepts connections even when nothing listens behind it; it then closes them.
+        return { ready: false, detail: code === "UND_ERR_SOCKET" ? "connection closed without a response (is the service listening on that port?)" : code };
       } finally {
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);

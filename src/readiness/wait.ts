@@ -26,9 +26,14 @@ export async function waitUntilReady(probe: Probe, options: WaitOptions): Promis
       await sleep(options.intervalSeconds * 1000, options.signal);
     }
   } catch (error) {
-    if (options.signal.reason instanceof TaskTimeoutError && !(error instanceof ReadinessError)) {
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      throw await readinessError(`service "${options.workload}" was not ready after ${seconds}s (${probe.description}: last result ${last})`, options, "raise its timeout if it is just slow, or fix what its log shows");
+    const reason: unknown = options.signal.reason;
+    if (reason instanceof TaskTimeoutError && !(error instanceof ReadinessError)) {
+      const polled = ((performance.now() - started) / 1000).toFixed(1);
+      throw await readinessError(
+        `service "${options.workload}" was not ready within its ${reason.seconds}s timeout (${probe.description}, polled for ${polled}s: last result ${last})`,
+        options,
+        "raise its timeout if it is just slow, or fix what its log shows",
+      );
     }
     throw error;
   }

@@ -1,6 +1,5 @@
 import { createWriteStream } from "node:fs";
 import { execa } from "execa";
-import type { TestSpec } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
 import { abortReason } from "../scheduler/abort.js";
 

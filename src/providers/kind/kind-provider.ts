@@ -136,7 +136,8 @@ export class KindProvider implements Provider {
       });
     }
     await kubectl.apply(batches.objects, "bootstrap manifests", ctx.signal);
-    ctx.log(`bootstrap: ${batches.definitions.length} namespaces and CRDs, ${batches.objects.length} objects`);
+    const namespaces = batches.definitions.length - batches.crdNames.length;
+    ctx.log(`bootstrap: ${namespaces} namespaces and ${batches.crdNames.length} CRDs in one apply, then ${batches.objects.length} objects in one apply`);
   }
 
   async load(images: BuiltImage[], ctx: ProviderContext): Promise<{ cached: boolean }> {
@@ -187,7 +188,9 @@ export class KindProvider implements Provider {
         await kubectl.run(["delete", "job", job.metadata.name, "-n", job.metadata.namespace ?? namespace, "--ignore-not-found", "--wait=true"], { signal: ctx.signal });
       }
     }
-    const namespaceObject: KubeObject[] = BUILT_IN_NAMESPACES.has(namespace) ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
+    // A namespace nobody else creates comes with the workload (idempotent: server-side apply).
+    const created = BUILT_IN_NAMESPACES.has(namespace) || this.options.stack.environment.bootstrap.namespaces.includes(namespace);
+    const namespaceObject: KubeObject[] = created ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
     const applied = await kubectl.apply([...namespaceObject, ...objects], `${workload.kind} ${workload.name}`, ctx.signal);
     for (const line of applied) ctx.log(line);
     this.published = [...this.published.filter((e) => e.service !== workload.name), ...endpoints];

@@ -67,6 +67,10 @@ describe("coverage-arg", () => {
     expect(at(withCoverage("coverage/go-arg-unused.bad.Dockerfile", "go"))).toEqual(["coverage-arg@7:5"]);
   });
 
+  it("asks nothing of node images: their coverage is switched on at run time (NODE_V8_COVERAGE)", () => {
+    expect(withCoverage("coverage/prebuilt-binary.bad.Dockerfile", "node")).toEqual([]);
+  });
+
   it("flags an image with no build command at all", () => {
     const findings = withCoverage("coverage/prebuilt-binary.bad.Dockerfile", "go");
     expect(at(findings)).toEqual(["coverage-arg@1:1"]);

@@ -5,13 +5,14 @@ import { registerDown } from "./down.js";
 import { registerGc } from "./gc.js";
 import { registerLint } from "./lint.js";
 import { registerPlan } from "./plan.js";
+import { registerReport } from "./report.js";
 import { registerSchema } from "./schema.js";
 import { registerStatus } from "./status.js";
 import { registerTest } from "./test.js";
 import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerLint, registerGc, registerDoctor, registerSchema];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")

@@ -10,7 +10,7 @@ import { requireEngine } from "../exec/docker-cli.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimatePlan, estimateStack } from "../plan/estimate.js";
-import type { PlanTask, Strategy } from "../plan/types.js";
+import type { Durations, PlanTask, ResourceLimits, Strategy } from "../plan/types.js";
 import { appendRun, estimateDurations, readHistory } from "../profile/history.js";
 import { createRunDir, newRunId, paddockDir, writeProfile } from "../profile/recorder.js";
 import { renderReportHtml } from "../profile/report-html.js";
@@ -54,6 +54,14 @@ export interface RunStackOutcome {
   testExitCode: number | undefined;
   /** Estimated wall time of the same run under each strategy, from this run's own durations. */
   estimates: Record<Strategy, number>;
+}
+
+/** What the same run would have taken under each strategy, from its own measured durations (others: predictions). */
+export function strategyEstimates(stack: Stack, profile: Profile, predicted: Durations, resources: ResourceLimits): Record<Strategy, number> {
+  const measured = Object.fromEntries(profile.tasks.filter((t) => t.state === "succeeded").map((t) => [t.id, t.end - t.start]));
+  const mode = profile.tasks.some((t) => t.id === "test") ? "test" : "up";
+  const estimate = estimateStack(stack, { mode }, { ...predicted, ...measured }, resources);
+  return { graph: estimate.strategies.graph.wallSeconds, phased: estimate.strategies.phased.wallSeconds, sequential: estimate.strategies.sequential.wallSeconds };
 }
 
 /** Builds, creates the environment, deploys and (for `test`) runs the tests, as one scheduled graph. */
@@ -156,9 +164,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     state: result.state,
     tasks: result.tasks,
   };
-  const measured = Object.fromEntries(result.tasks.filter((t) => t.state === "succeeded").map((t) => [t.id, t.end - t.start]));
-  const estimate = estimateStack(stack, { mode, keep: options.keep }, { ...durations, ...measured }, resources);
-  const estimates = { graph: estimate.strategies.graph.wallSeconds, phased: estimate.strategies.phased.wallSeconds, sequential: estimate.strategies.sequential.wallSeconds };
+  const estimates = strategyEstimates(stack, profile, durations, resources);
   writeProfile(runDir, profile);
   writeFileSync(path.join(runDir, "trace.json"), JSON.stringify(toChromeTrace(profile)) + "\n", { mode: 0o600 });
   writeFileSync(path.join(runDir, "report.html"), renderReportHtml(profile, { estimates }), { mode: 0o600 });

@@ -194,7 +194,7 @@ export class KindProvider implements Provider {
     const applied = await kubectl.apply([...namespaceObject, ...objects], `${workload.kind} ${workload.name}`, ctx.signal);
     for (const line of applied) ctx.log(line);
     this.published = [...this.published.filter((e) => e.service !== workload.name), ...endpoints];
-    await waitForObjects(kubectl, objects, { workload: workload.name, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+    await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
     if (workload.manifests.length === 0 && workload.ready) await this.checkReady(workload, namespace, kubectl, ctx);
     for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
   }

@@ -12,6 +12,8 @@ const WATCH_INTERVAL_MS = 300;
 export interface WaitForObjectsOptions {
   /** The stack's workload, named in errors when its objects are called differently. */
   workload: string;
+  /** e.g. `service "datastorage"`, for the error when time runs out. */
+  description: string;
   timeoutSeconds: number;
   signal: AbortSignal;
   log: (line: string) => void;
@@ -153,7 +155,7 @@ async function timeoutError(kubectl: Kubectl, targets: readonly KubeObject[], se
   const names = new Set([...targets.map((t) => t.metadata.name), ...lagging.flatMap((l) => l.pods.map(podName))]);
   const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
   const states = lagging.map((l) => `${describeObject(l.target)}: ${summarizePods(l.pods)}`).join("; ");
-  return new ReadinessError(`${options.workload}: not ready within ${options.timeoutSeconds}s (${states})${formatEvidence(evidence)}`, {
+  return new ReadinessError(`${options.description} was not ready within ${options.timeoutSeconds}s (${states})${formatEvidence(evidence)}`, {
     hint: "raise the workload's timeout if it is just slow, or fix what the events and logs show",
   });
 }

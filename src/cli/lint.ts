@@ -59,9 +59,10 @@ export function registerLint(program: Command): void {
         if (files.length === 0) files = dockerfiles;
       }
       if (files.length === 0) files = await discoverDockerfiles(process.cwd());
-      const findings = await lintFiles(files, lintOptions);
+      const base = lintOptions.cwd ?? process.cwd();
+      const findings = (await lintFiles(files, lintOptions)).map((f) => ({ ...f, file: path.relative(process.cwd(), path.resolve(base, f.file)) || f.file }));
       const out =
-        options.format === "json" ? formatJson(findings) : options.format === "sarif" ? formatSarif(findings, { rootDir: lintOptions.cwd ?? process.cwd() }) : formatText(findings) || `no findings in ${files.length} file(s)`;
+        options.format === "json" ? formatJson(findings) : options.format === "sarif" ? formatSarif(findings, { rootDir: base }) : formatText(findings) || `no findings in ${files.length} file(s)`;
       process.stdout.write(out + "\n");
       process.exitCode = hasErrors(findings) ? 1 : 0;
     });

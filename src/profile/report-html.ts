@@ -113,9 +113,10 @@ function renderTimeline(profile: Profile, criticalIds: Set<string>): string {
       `data-task-id="${e(task.id)}"`,
       `data-phase="${e(task.phase)}"`,
       `data-kind="${e(task.kind)}"`,
-      `data-start="${e(formatSeconds(task.start))}"`,
-      `data-end="${e(formatSeconds(task.end))}"`,
-      `data-duration="${e(formatSeconds(task.end - task.start))}"`,
+      // Exact to the millisecond, as in profile.json (the visible labels round).
+      `data-start="${task.start.toFixed(3)}"`,
+      `data-end="${task.end.toFixed(3)}"`,
+      `data-duration="${(task.end - task.start).toFixed(3)}"`,
       `data-state="${e(task.state)}"`,
       `data-cached="${task.cached ? "yes" : "no"}"`,
       `data-attempts="${task.attempts}"`,

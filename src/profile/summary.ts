@@ -20,7 +20,7 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
   const out: string[] = [];
   const stateText = profile.state === "succeeded" ? paint("green", profile.state) : paint("red", profile.state);
   out.push(
-    `${paint("bold", `Paddock run ${profile.runId}`)} · stack ${profile.stack} · ${profile.strategy} strategy · ${profile.provider}: ${stateText} in ${formatSeconds(profile.wallSeconds)}`,
+    `${paint("bold", `Paddock run ${profile.runId}`)} · stack ${profile.stack} · ${profile.strategy} strategy · ${profile.provider}: ${stateText} in ${profile.wallSeconds.toFixed(3)}s`,
     "",
   );
 

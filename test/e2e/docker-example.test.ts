@@ -3,9 +3,26 @@ import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { paddockBin, runCli } from "../helpers/cli.js";
+import { PHASE_LABELS, phaseTable } from "../../src/profile/phase-table.js";
+import type { Profile } from "../../src/profile/types.js";
 import { copyExample, engineAvailable, latestProfile, leftovers, NOTHING_LEFT } from "./docker-helpers.js";
 
 const hasEngine = await engineAvailable();
+
+/** The terminal summary and report.html show profile.json's own numbers, to the millisecond. */
+function expectSummaryAndReportAgreeWithProfile(summary: string, stackDir: string): void {
+  const runDir = path.join(stackDir, ".paddock", "runs", "latest");
+  const profile = JSON.parse(readFileSync(path.join(runDir, "profile.json"), "utf8")) as Profile;
+  expect(summary).toContain(`: succeeded in ${profile.wallSeconds.toFixed(3)}s`);
+  for (const row of phaseTable(profile).filter((r) => r.seconds > 0)) {
+    expect(summary).toMatch(new RegExp(`${PHASE_LABELS[row.phase]}\\s+${row.tasks}\\s+${row.seconds.toFixed(1)}s`));
+  }
+  const html = readFileSync(path.join(runDir, "report.html"), "utf8");
+  for (const task of profile.tasks) {
+    const bar = new RegExp(`data-task-id="${task.id}"[^>]*data-start="${task.start.toFixed(3)}" data-end="${task.end.toFixed(3)}"`);
+    expect(html, task.id).toMatch(bar);
+  }
+}
 
 describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", () => {
   let stackDir: string;
@@ -27,6 +44,7 @@ describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", 
     const builds = second.tasks.filter((t) => t.kind === "build");
     expect(builds.length).toBe(7);
     expect(builds.filter((t) => !t.cached).map((t) => t.id)).toEqual([]);
+    expectSummaryAndReportAgreeWithProfile(warm.stderr, stackDir);
 
     appendFileSync(path.join(stackDir, "services", "processor", "server.js"), "\n// an edit that changes the processor's content key\n");
     const edited = await runCli(["test", "--progress", "plain"], { cwd: stackDir, timeoutMs: 600_000 });

@@ -148,7 +148,13 @@ async function problemError(kubectl: Kubectl, target: KubeObject, what: string, 
 }
 
 async function timeoutError(kubectl: Kubectl, targets: readonly KubeObject[], seen: Observation, options: WaitForObjectsOptions): Promise<ReadinessError> {
-  const lagging = targets.map((t) => ({ target: t, pods: seen.pods.get(t) ?? [] }));
+  // The pods as they are now (the watcher's last look may be older, or not have come back yet).
+  const namespaces = [...new Set(targets.map((t) => t.metadata.namespace ?? "default"))];
+  const now = await Promise.all(namespaces.map((ns) => kubectl.list(["pods", "-n", ns], AbortSignal.timeout(10_000)))).then(
+    (lists) => lists.flat(),
+    () => undefined,
+  );
+  const lagging = targets.map((t) => ({ target: t, pods: now ? podsOf(t, now) : (seen.pods.get(t) ?? []) }));
   const first = lagging[0]!;
   const namespace = first.target.metadata.namespace ?? "default";
   const pod = first.pods.find((p) => nested(p, "status", "phase") !== "Running") ?? first.pods[0];

@@ -1,0 +1,166 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { execa } from "execa";
+import YAML from "yaml";
+import { describe, expect, it } from "vitest";
+import { dockerAvailable, indexOf, repoRoot, useSim, type Sim } from "./helpers.js";
+
+const docker = dockerAvailable();
+if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the kind CLI tests need it");
+if (!docker) console.warn("SKIPPED test/kind/cli.test.ts: the Docker engine does not answer (`docker info` failed)");
+
+const example = path.join(repoRoot, "examples", "kind-signalprocessing");
+const paddock = path.join(repoRoot, "bin", "paddock.js");
+
+/**
+ * The kind example as it is (Kind config, CRDs, policies, manifests, dependencies), except its images:
+ * building the real ones (debootstrap, apt) takes minutes, so each is a custom command that tags a
+ * small local image under the tag Paddock asks for. The test command checks what tests get.
+ */
+function copyExample(sim: Sim): string {
+  const dir = path.join(sim.dir, "kind-signalprocessing");
+  cpSync(example, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.paddock`) && !src.includes(`${path.sep}coverage`) });
+  const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown> & { images: Record<string, unknown> };
+  const base = ["paddock/debian:bookworm", "hybrid/redis:latest"].find((ref) => spawnSync(dockerBinary(), ["image", "inspect", ref]).status === 0);
+  if (!base) throw new Error("no small local image to stand in for the example's images");
+  stack.images = Object.fromEntries(
+    ["postgres", "redis", "datastorage", "signalprocessing"].map((name) => [name, { command: ["sh", "-c", `${dockerBinary()} tag ${base} "$PADDOCK_IMAGE"`] }]),
+  );
+  stack["test"] = { command: ["node", "check-env.mjs"] };
+  writeFileSync(path.join(dir, "paddock.yaml"), YAML.stringify(stack));
+  writeFileSync(
+    path.join(dir, "check-env.mjs"),
+    `import { execFileSync } from "node:child_process";
+const need = ["KUBECONFIG", "PADDOCK_DATASTORAGE_URL", "PADDOCK_SIGNALPROCESSING_URL"];
+for (const key of need) if (!process.env[key]) { console.error("missing " + key); process.exit(3); }
+if (process.env.PADDOCK_DATASTORAGE_URL !== "http://127.0.0.1:30082") { console.error("datastorage " + process.env.PADDOCK_DATASTORAGE_URL); process.exit(4); }
+if (process.env.PADDOCK_SIGNALPROCESSING_URL !== "http://127.0.0.1:30182") { console.error("signalprocessing " + process.env.PADDOCK_SIGNALPROCESSING_URL); process.exit(5); }
+// kubectl with nothing but KUBECONFIG reaches the run's cluster.
+execFileSync("kubectl", ["get", "signalprocessing", "smoke", "-n", "kubernaut-system", "-o", "name"], { stdio: "inherit" });
+`,
+  );
+  return dir;
+}
+
+function dockerBinary(): string {
+  return existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+
+async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: number; output: string }> {
+  const result = await execa(process.execPath, [paddock, ...args, ...(args[0] === "down" ? [] : ["--progress", "plain"])], {
+    cwd,
+    env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
+    extendEnv: true,
+    reject: false,
+    all: true,
+    timeout: 120_000,
+  });
+  return { code: result.exitCode ?? -1, output: String(result.all ?? "") };
+}
+
+interface ProfileTask {
+  id: string;
+  start: number;
+  end: number;
+  state: string;
+}
+
+function profileOf(dir: string): ProfileTask[] {
+  const runs = path.join(dir, ".paddock", "runs");
+  const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;
+  return (JSON.parse(readFileSync(path.join(runs, run, "profile.json"), "utf8")) as { tasks: ProfileTask[] }).tasks;
+}
+
+function before(tasks: ProfileTask[], first: string, then: string): void {
+  const a = tasks.find((t) => t.id === first);
+  const b = tasks.find((t) => t.id === then);
+  expect(a, first).toBeDefined();
+  expect(b, then).toBeDefined();
+  expect(a!.end, `${first} ends before ${then} starts`).toBeLessThanOrEqual(b!.start);
+}
+
+describe.skipIf(!docker)("paddock test / up / down of the kind example (simulated kind)", () => {
+  it("paddock test: builds, creates, bootstraps, loads, deploys in dependency order, tests, deletes", { timeout: 180_000 }, async () => {
+    const sim = useSim();
+    const dir = copyExample(sim);
+    const { code, output } = await cli(sim, dir, ["test"]);
+    expect(code, output).toBe(0);
+    expect(output).toContain("signalprocessing.kubernaut.ai/smoke");
+
+    const tasks = profileOf(dir);
+    for (const image of ["postgres", "redis", "datastorage", "signalprocessing"]) {
+      before(tasks, `build:${image}`, `load:${image}`);
+      before(tasks, "env:create", `load:${image}`);
+    }
+    before(tasks, "env:bootstrap", "deploy:signalprocessing");
+    before(tasks, "deploy:postgresql", "job:migrations");
+    before(tasks, "job:migrations", "deploy:datastorage");
+    before(tasks, "deploy:redis", "deploy:datastorage");
+    before(tasks, "deploy:datastorage", "deploy:signalprocessing");
+    before(tasks, "test", "env:delete");
+
+    const commands = sim.commands();
+    const create = indexOf(commands, ["kind", "create", "cluster"]);
+    expect(create).toBeGreaterThanOrEqual(0);
+    const loads = commands.filter((c) => c.argv[1] === "load");
+    expect(loads).toHaveLength(4);
+    for (const l of loads) expect(commands.indexOf(l)).toBeGreaterThan(create);
+    // CRDs: applied in one call with the namespace, waited for once, before any workload's objects.
+    const established = commands.filter((c) => c.argv.includes("--for=condition=Established"));
+    expect(established).toHaveLength(1);
+    expect(established[0]!.argv).toEqual(expect.arrayContaining(["crd/signalprocessings.kubernaut.ai", "crd/remediationrequests.kubernaut.ai"]));
+    const firstRollout = indexOf(commands, ["kubectl", "rollout", "status"]);
+    expect(commands.indexOf(established[0]!)).toBeLessThan(firstRollout);
+    for (const apply of commands.filter((c) => c.argv[1] === "apply")) expect(apply.argv).toEqual(expect.arrayContaining(["--server-side", "--field-manager=paddock"]));
+    expect(commands.filter((c) => c.argv[1] === "create" && c.argv[0] === "kubectl")).toHaveLength(0);
+    // Migrations waited for after PostgreSQL's rollout; the controller's rollout after datastorage's.
+    const rollout = (name: string): number => indexOf(commands, (c) => c.argv.slice(0, 4).join(" ") === `kubectl rollout status ${name}`);
+    expect(rollout("statefulset/postgresql")).toBeLessThan(indexOf(commands, (c) => c.argv.includes("job/migrations")));
+    expect(rollout("deployment/datastorage")).toBeLessThan(rollout("deployment/signalprocessing"));
+    const ours = commands.filter((c) => c.argv.join(" ") !== "kind get clusters" || commands.indexOf(c) < create);
+    expect(ours.at(-1)!.argv.slice(0, 3)).toEqual(["kind", "delete", "cluster"]);
+    expect(sim.clusters()).toEqual([]);
+    expect(existsSync(path.join(sim.home, ".kube", "config"))).toBe(false);
+  });
+
+  it("paddock up leaves the cluster with its endpoints and KUBECONFIG; paddock down removes it", { timeout: 180_000 }, async () => {
+    const sim = useSim();
+    const dir = copyExample(sim);
+    const up = await cli(sim, dir, ["up"]);
+    expect(up.code, up.output).toBe(0);
+    expect(up.output).toMatch(/datastorage\s+http:\/\/127\.0\.0\.1:30082/);
+    const [cluster] = sim.clusters();
+    expect(cluster).toMatch(/^pdk-kind-signalprocessing-[0-9a-f]{10}$/);
+    const env = readFileSync(path.join(dir, ".paddock", "env"), "utf8");
+    expect(env).toMatch(/export KUBECONFIG='.*\/\.paddock\/runs\/kind-signalprocessing-[^/]+\/kubeconfig'/);
+
+    // The simulator's stored objects: both CRDs created before the custom resource that uses them,
+    // the marker says the environment is kept on purpose.
+    const objects = JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster!, "objects.json"), "utf8")) as Record<string, { kind: string; data?: Record<string, string>; _sim: { createdAt: number } }>;
+    const crds = Object.values(objects).filter((o) => o.kind === "CustomResourceDefinition");
+    expect(crds).toHaveLength(2);
+    const smoke = Object.values(objects).find((o) => o.kind === "SignalProcessing")!;
+    for (const crd of crds) expect(crd._sim.createdAt).toBeLessThan(smoke._sim.createdAt);
+    // (Checked in data: the simulator's server-side apply nests dotted label keys on update.)
+    expect(objects["/ConfigMap/kube-system/paddock-run"]?.data?.["kept"]).toBe("true");
+    expect(Object.keys(objects).filter((k) => k.includes("/ConfigMap/kubernaut-system/signalprocessing-policy-"))).toHaveLength(3);
+
+    const down = await cli(sim, dir, ["down"]);
+    expect(down.code, down.output).toBe(0);
+    expect(sim.clusters()).toEqual([]);
+  });
+
+  it("paddock test with a simulated ImagePullBackOff: the root cause, the logs exported, no cluster left", { timeout: 180_000 }, async () => {
+    const sim = useSim({ imagePullBackOff: ["signalprocessing"] });
+    const dir = copyExample(sim);
+    const { code, output } = await cli(sim, dir, ["test"]);
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/error: deployment "signalprocessing": ImagePullBackOff: Back-off pulling image "paddock\/kind-signalprocessing-signalprocessing:/);
+    expect(output).toContain("Failed to pull image");
+    const runs = path.join(dir, ".paddock", "runs");
+    const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;
+    expect(existsSync(path.join(runs, run, "kind-logs", "kind-version.txt"))).toBe(true);
+    expect(sim.clusters()).toEqual([]);
+  });
+});

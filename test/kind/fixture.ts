@@ -1,0 +1,112 @@
+import path from "node:path";
+import { loadStack } from "../../src/config/load.js";
+import type { Stack } from "../../src/config/stack.js";
+import { writeFiles } from "./helpers.js";
+
+export const CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          x-kubernetes-preserve-unknown-fields: true
+`;
+
+const POLICIES = `apiVersion: v1
+kind: ConfigMap
+metadata: { name: policy-a, namespace: app }
+data: { a.rego: "package a" }
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: policy-b, namespace: app }
+data: { b.rego: "package b" }
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: default-widget, namespace: app }
+spec: { size: 1 }
+`;
+
+export const WEB = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: example.registry/team/web:dev
+          ports: [{ containerPort: 8080 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ port: 8080, targetPort: 8080, nodePort: 30082 }]
+`;
+
+/** A small stack for the kind provider: bootstrap with a CRD, a manifest service, a rendered service and a rendered job. */
+export function writeStack(dir: string, options: { reuse?: boolean; extra?: Record<string, string>; stackExtra?: string } = {}): Stack {
+  writeFiles(dir, {
+    "kind-config.yaml": `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+    extraPortMappings:
+      - { containerPort: 30082, hostPort: 18082 }
+    extraMounts:
+      - { hostPath: ./coverage, containerPath: /coverage }
+`,
+    "crds/widgets.yaml": CRD,
+    "config/policies.yaml": POLICIES,
+    "manifests/web.yaml": WEB,
+    "migrations/001.sql": "create table t (id int);\n",
+    "paddock.yaml": `name: kind-test
+environment:
+  provider: kind
+  reuse: ${options.reuse ? "true" : "false"}
+  kind: { config: kind-config.yaml }
+  bootstrap:
+    namespaces: [app]
+    crds: ["crds/*.yaml"]
+    manifests: ["config/*.yaml"]
+images:
+  web: { ref: "paddock-test/web:placeholder" }
+services:
+  cache:
+    image: web
+    namespace: app
+    ports: [6379]
+    ready: { tcp: 6379 }
+  web:
+    manifests: [manifests/web.yaml]
+    images: [web]
+    namespace: app
+    url: "http://{host}:{port}/api"
+    dependsOn: [cache]
+jobs:
+  migrate:
+    image: web
+    namespace: app
+    command: [sh, -c, "ls /migrations"]
+    volumes: ["./migrations:/migrations:ro"]
+${options.stackExtra ?? ""}`,
+    ...options.extra,
+  });
+  return loadStack(path.join(dir, "paddock.yaml"));
+}

@@ -1,0 +1,108 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BuiltImage } from "../../src/build/build-image.js";
+import type { ProviderContext } from "../../src/providers/provider.js";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const simBin = path.join(repoRoot, "test", "sim", "bin");
+
+export interface SimCommand {
+  t: number;
+  argv: string[];
+  exit: number;
+}
+
+/** One simulated machine: the kind/kubectl simulator first on PATH, its own state and HOME. */
+export interface Sim {
+  dir: string;
+  stateDir: string;
+  home: string;
+  env: Record<string, string>;
+  commands(): SimCommand[];
+  /** `kind get clusters`, through the simulator. */
+  clusters(): string[];
+}
+
+/**
+ * Points this test process (and every tool it starts) at a fresh simulator state: PATH, PADDOCK_SIM_DIR,
+ * and a temporary HOME so nothing could reach the real ~/.kube/config. timeScale 0.01: a simulated
+ * second is 10 ms.
+ */
+export function useSim(config: Record<string, unknown> = {}): Sim {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-kind-"));
+  const stateDir = path.join(dir, "sim");
+  const home = path.join(dir, "home");
+  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(home, { recursive: true });
+  writeFileSync(path.join(stateDir, "sim.json"), JSON.stringify({ timeScale: 0.01, clusterCreateSeconds: 20, ...config }));
+  const basePath = (process.env["PATH"] ?? "").split(path.delimiter).filter((p) => p !== simBin).join(path.delimiter);
+  const env = { PATH: `${simBin}${path.delimiter}${basePath}`, PADDOCK_SIM_DIR: stateDir, HOME: home };
+  Object.assign(process.env, env);
+  delete process.env["KUBECONFIG"];
+  return {
+    dir,
+    stateDir,
+    home,
+    env,
+    commands: () => {
+      const file = path.join(stateDir, "commands.jsonl");
+      if (!existsSync(file)) return [];
+      return readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as SimCommand)
+        .sort((a, b) => a.t - b.t);
+    },
+    clusters: () => {
+      const r = spawnSync(path.join(simBin, "kind"), ["get", "clusters"], { env: { ...process.env, ...env }, encoding: "utf8" });
+      return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    },
+  };
+}
+
+export function context(runDir: string, signal: AbortSignal = AbortSignal.timeout(60_000)): ProviderContext & { lines: string[] } {
+  mkdirSync(runDir, { recursive: true });
+  const lines: string[] = [];
+  return { signal, runDir, lines, log: (line: string) => lines.push(line) };
+}
+
+/** Writes files (relative path → content) under dir. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  }
+}
+
+/** The Docker engine answers (the simulator's `kind load docker-image` asks the real engine for image IDs). */
+export function dockerAvailable(): boolean {
+  const bin = existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+  return spawnSync(bin, ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" }).status === 0;
+}
+
+export function dockerBin(): string {
+  return existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
+}
+
+/** A small local image to stand for a built one: an existing image tagged to a test tag. */
+export function testImage(name: string, tag: string): BuiltImage {
+  const base = ["paddock/debian:bookworm", "hybrid/redis:latest", "debian:bookworm"].find((ref) => spawnSync(dockerBin(), ["image", "inspect", ref]).status === 0);
+  if (!base) throw new Error("no small local image to tag (looked for paddock/debian:bookworm, hybrid/redis, debian:bookworm)");
+  const ref = `paddock-test/${name}:${tag}`;
+  execFileSync(dockerBin(), ["tag", base, ref]);
+  const id = execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
+  return { name, tag: ref, id, cached: false };
+}
+
+export function removeImages(refs: string[]): void {
+  if (refs.length > 0) spawnSync(dockerBin(), ["rmi", ...refs], { encoding: "utf8" });
+}
+
+/** Index of the first command whose argv starts with these words (or satisfies the predicate). */
+export function indexOf(commands: SimCommand[], match: string[] | ((c: SimCommand) => boolean)): number {
+  return commands.findIndex((c) => (typeof match === "function" ? match(c) : match.every((word, i) => c.argv[i] === word)));
+}

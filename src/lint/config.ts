@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RULE_IDS } from "./types.js";
 
 /**
  * The `lint:` section of `paddock.yaml`. Every field has a default, so `lintConfigSchema.parse({})`
@@ -11,15 +12,7 @@ export type SeveritySetting = z.infer<typeof severitySettingSchema>;
 export const packageUpgradePolicySchema = z.enum(["forbid", "require"]);
 export type PackageUpgradePolicy = z.infer<typeof packageUpgradePolicySchema>;
 
-const ruleIdSchema = z.enum([
-  "package-upgrade",
-  "base-image-pinned",
-  "coverage-arg",
-  "dependency-layer-order",
-  "non-root-final-stage",
-  "no-cache-build",
-  "invalid-ignore",
-]);
+const ruleIdSchema = z.enum(RULE_IDS);
 
 export const DEFAULT_SEVERITIES = {
   "package-upgrade": "error",

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { globSync, isDynamicPattern } from "tinyglobby";
 import { ConfigError, ConfigErrors } from "../errors.js";
 import { findCycle } from "../plan/cycles.js";
 import { parseDuration } from "./duration.js";
@@ -211,6 +212,15 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
 
   const env = raw.environment;
   const bootstrap = env.bootstrap ?? {};
+  // Bootstrap objects may be globs; each entry must name at least one file now, not at deploy time.
+  for (const key of ["crds", "manifests"] as const) {
+    (bootstrap[key] ?? []).forEach((pattern, i) => {
+      if (!isDynamicPattern(pattern)) mustExist(pattern, ["environment", "bootstrap", key, i], "file");
+      else if (globSync(pattern, { cwd: dir, onlyFiles: true }).length === 0) {
+        fail(["environment", "bootstrap", key, i], `no file matches ${pattern} (relative to ${dir})`, "correct the pattern or add the files");
+      }
+    });
+  }
   const kindConfig = env.kind?.config === undefined ? undefined : mustExist(env.kind.config, ["environment", "kind", "config"], "file");
   if (env.provider === "cluster" && !env.cluster) fail(["environment", "cluster"], "the cluster provider needs its settings", "add environment.cluster.registry (and kubeconfig/context if not the defaults)");
 

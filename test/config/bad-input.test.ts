@@ -75,6 +75,19 @@ describe("invalid stack files are refused with the file, line, field and fix", (
     expectNoSideEffects(dir);
   });
 
+  it("bootstrap files and globs that match nothing", async () => {
+    const { code, stderr, dir } = await planOf({
+      "crds/a.yaml": "# a CRD\n",
+      "paddock.yaml":
+        "name: demo\nenvironment:\n  provider: kind\n  bootstrap:\n    crds: [crds/*.yaml, crd/*.yaml]\n    manifests: [config/rego.yaml]\n",
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).not.toContain("environment.bootstrap.crds[0]");
+    expect(stderr).toContain("paddock.yaml:5: environment.bootstrap.crds[1]: no file matches crd/*.yaml");
+    expect(stderr).toContain("environment.bootstrap.manifests[0]: file not found: config/rego.yaml");
+    expectNoSideEffects(dir);
+  });
+
   it("malformed duration", async () => {
     const { code, stderr, dir } = await planOf({
       "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    timeout: 5 minutes\n",

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadStackFor } from "./common.js";
+import { printEnvironment } from "./up.js";
 import { addRunOptions, runWithProgress, type RunCommandOptions } from "./run-command.js";
 
 export function registerTest(program: Command): void {
@@ -12,6 +13,7 @@ export function registerTest(program: Command): void {
     .action(async (command: string[], options: RunCommandOptions, cmd: Command) => {
       const stack = loadStackFor(cmd);
       const outcome = await runWithProgress(stack, "test", options, command.length > 0 ? command : undefined);
+      if (options.keep && outcome.endpoints.length > 0) printEnvironment(outcome, stack.dir);
       process.exitCode =
         outcome.testExitCode !== undefined && outcome.testExitCode !== 0
           ? outcome.testExitCode

@@ -1,8 +1,16 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { paddockDir } from "../profile/recorder.js";
+import type { RunStackOutcome } from "../run/run-stack.js";
 import { loadStackFor } from "./common.js";
 import { addRunOptions, runWithProgress, type RunCommandOptions } from "./run-command.js";
+
+/** Endpoints of an environment left running, and how to use and remove it. */
+export function printEnvironment(outcome: RunStackOutcome, stackDir: string): void {
+  process.stdout.write(`\nEnvironment ${outcome.runId} is up:\n`);
+  for (const e of outcome.endpoints) process.stdout.write(`  ${e.service.padEnd(16)} ${e.url}\n`);
+  process.stdout.write(`\nsource ${path.relative(process.cwd(), path.join(paddockDir(stackDir), "env")) || ".paddock/env"} for the variables; \`paddock down\` removes it.\n`);
+}
 
 export function registerUp(program: Command): void {
   addRunOptions(
@@ -18,8 +26,6 @@ export function registerUp(program: Command): void {
         process.exitCode = outcome.result.state === "cancelled" ? 130 : 1;
         return;
       }
-      process.stdout.write(`\nEnvironment ${outcome.runId} is up:\n`);
-      for (const e of outcome.endpoints) process.stdout.write(`  ${e.service.padEnd(16)} ${e.url}\n`);
-      process.stdout.write(`\nsource ${path.relative(process.cwd(), path.join(paddockDir(stack.dir), "env")) || ".paddock/env"} for the variables; \`paddock down\` removes it.\n`);
+      printEnvironment(outcome, stack.dir);
     });
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
@@ -14,19 +13,19 @@ const example = path.join(repoRoot, "examples", "kind-signalprocessing");
 const paddock = path.join(repoRoot, "bin", "paddock.js");
 
 /**
- * The kind example as it is (Kind config, CRDs, policies, manifests, dependencies), except its images:
- * building the real ones (debootstrap, apt) takes minutes, so each is a custom command that tags a
- * small local image under the tag Paddock asks for. The test command checks what tests get.
+ * The kind example as it is — Kind config, CRDs, policies, manifests, dependencies and its real
+ * images, built from the same Dockerfiles as ../hybrid-stack (so the layer cache is shared) —
+ * with the layout its relative paths need. Only the test command differs: NodePort traffic goes
+ * nowhere in the simulator, so it checks what tests get instead.
  */
 function copyExample(sim: Sim): string {
-  const dir = path.join(sim.dir, "kind-signalprocessing");
-  cpSync(example, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.paddock`) && !src.includes(`${path.sep}coverage`) });
-  const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown> & { images: Record<string, unknown> };
-  const base = ["paddock/debian:bookworm", "hybrid/redis:latest"].find((ref) => spawnSync(dockerBinary(), ["image", "inspect", ref]).status === 0);
-  if (!base) throw new Error("no small local image to stand in for the example's images");
-  stack.images = Object.fromEntries(
-    ["postgres", "redis", "datastorage", "signalprocessing"].map((name) => [name, { command: ["sh", "-c", `${dockerBinary()} tag ${base} "$PADDOCK_IMAGE"`] }]),
-  );
+  const root = path.join(sim.dir, "repo");
+  const skip = (src: string): boolean => !src.includes(`${path.sep}.paddock`) && !src.includes(`${path.sep}coverage`) && !src.includes(`${path.sep}node_modules`);
+  cpSync(example, path.join(root, "examples", "kind-signalprocessing"), { recursive: true, filter: skip });
+  cpSync(path.join(repoRoot, "examples", "hybrid-stack"), path.join(root, "examples", "hybrid-stack"), { recursive: true, filter: skip });
+  cpSync(path.join(repoRoot, "scripts", "engine-bootstrap.sh"), path.join(root, "scripts", "engine-bootstrap.sh"));
+  const dir = path.join(root, "examples", "kind-signalprocessing");
+  const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown>;
   stack["test"] = { command: ["node", "check-env.mjs"] };
   writeFileSync(path.join(dir, "paddock.yaml"), YAML.stringify(stack));
   writeFileSync(
@@ -43,10 +42,6 @@ execFileSync("kubectl", ["get", "signalprocessing", "smoke", "-n", "kubernaut-sy
   return dir;
 }
 
-function dockerBinary(): string {
-  return existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
-}
-
 async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: number; output: string }> {
   const result = await execa(process.execPath, [paddock, ...args, ...(args[0] === "down" ? [] : ["--progress", "plain"])], {
     cwd,
@@ -54,7 +49,8 @@ async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: numbe
     extendEnv: true,
     reject: false,
     all: true,
-    timeout: 120_000,
+    // The first run may build the example's images cold (debootstrap base, apt, npm).
+    timeout: 900_000,
   });
   return { code: result.exitCode ?? -1, output: String(result.all ?? "") };
 }
@@ -81,7 +77,7 @@ function before(tasks: ProfileTask[], first: string, then: string): void {
 }
 
 describe.skipIf(!docker)("paddock test / up / down of the kind example (simulated kind)", () => {
-  it("paddock test: builds, creates, bootstraps, loads, deploys in dependency order, tests, deletes", { timeout: 180_000 }, async () => {
+  it("paddock test: builds, creates, bootstraps, loads, deploys in dependency order, tests, deletes", { timeout: 900_000 }, async () => {
     const sim = useSim();
     const dir = copyExample(sim);
     const { code, output } = await cli(sim, dir, ["test"]);
@@ -104,6 +100,7 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const create = indexOf(commands, ["kind", "create", "cluster"]);
     expect(create).toBeGreaterThanOrEqual(0);
     const loads = commands.filter((c) => c.argv[1] === "load");
+    // One per image a workload runs (node-runtime and base are only built FROM).
     expect(loads).toHaveLength(4);
     for (const l of loads) expect(commands.indexOf(l)).toBeGreaterThan(create);
     // CRDs: applied in one call with the namespace, waited for once, before any workload's objects.

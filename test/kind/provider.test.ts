@@ -134,7 +134,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
   });
   afterAll(() => removeImages([web.tag]));
 
-  async function upTo(sim: Sim, p: KindProvider, ctx: ReturnType<typeof context>): Promise<void> {
+  async function upTo(p: KindProvider, ctx: ReturnType<typeof context>): Promise<void> {
     await p.create(ctx);
     await p.bootstrap(ctx);
     await p.load([web], ctx);
@@ -156,11 +156,10 @@ describe.skipIf(!docker)("kind provider faults", () => {
     const sim = useSim({ imagePullBackOff: ["web"] });
     const p = await provider(sim.dir);
     const ctx = context(path.join(sim.dir, "run"));
-    await upTo(sim, p, ctx);
-    const started = Date.now();
+    await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error.message).not.toContain("was not ready within");
     expect(error.message).toMatch(/^deployment "web": ImagePullBackOff: Back-off pulling image/);
     expect(error.message).toContain(web.tag);
     expect(error.message).toMatch(/events:\n.*Failed to pull image/s);
@@ -171,7 +170,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
     const sim = useSim({ failJobs: ["migrate"] });
     const p = await provider(sim.dir);
     const ctx = context(path.join(sim.dir, "run"));
-    await upTo(sim, p, ctx);
+    await upTo(p, ctx);
     const error = await failure(p.runJob(p.options.stack.jobs["migrate"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(error.message).toMatch(/^job "migrate" failed: BackoffLimitExceeded/);
@@ -183,7 +182,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
     const sim = useSim({ crashLoop: ["cache"] });
     const p = await provider(sim.dir);
     const ctx = context(path.join(sim.dir, "run"));
-    await upTo(sim, p, ctx);
+    await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["cache"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(error.message).toMatch(/^deployment "cache": CrashLoopBackOff/);
@@ -194,9 +193,9 @@ describe.skipIf(!docker)("kind provider faults", () => {
   it("says what was not ready when a workload's time runs out", async () => {
     // kubectl's --timeout is the workload's (60 s, 0.6 s at this time scale); the pod needs 3000 simulated seconds.
     const sim = useSim({ readySeconds: { cache: 3000 } });
-    const p = await provider(sim.dir, { stackExtra: "" });
+    const p = await provider(sim.dir);
     const ctx = context(path.join(sim.dir, "run"));
-    await upTo(sim, p, ctx);
+    await upTo(p, ctx);
     const cache = { ...p.options.stack.services["cache"]!, timeoutSeconds: 60 };
     const error = await failure(p.deploy(cache, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);

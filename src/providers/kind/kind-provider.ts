@@ -101,7 +101,7 @@ export class KindProvider implements Provider {
     } catch (error) {
       if (error instanceof ToolError && /already exist for a cluster with the name/.test(error.output)) this.state = "foreign";
       // No env:delete runs for a reused environment: remove what the failed creation left now.
-      else if (this.reuse) await this.teardown(ctx, true);
+      else if (this.reuse) await this.teardown({ ...ctx, signal: AbortSignal.timeout(120_000) }, true).catch((e: unknown) => ctx.log(`cleanup after the failed creation: ${String(e)}`));
       throw error;
     }
     await chmod(kubeconfig, 0o600);

@@ -134,13 +134,16 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
 
     // The simulator's stored objects: both CRDs created before the custom resource that uses them,
     // the marker says the environment is kept on purpose.
-    const objects = JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster!, "objects.json"), "utf8")) as Record<string, { kind: string; data?: Record<string, string>; _sim: { createdAt: number } }>;
+    const objects = JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster!, "objects.json"), "utf8")) as Record<
+      string,
+      { kind: string; metadata: { labels?: Record<string, string> }; data?: Record<string, string>; _sim: { createdAt: number } }
+    >;
     const crds = Object.values(objects).filter((o) => o.kind === "CustomResourceDefinition");
     expect(crds).toHaveLength(2);
     const smoke = Object.values(objects).find((o) => o.kind === "SignalProcessing")!;
     for (const crd of crds) expect(crd._sim.createdAt).toBeLessThan(smoke._sim.createdAt);
-    // (Checked in data: the simulator's server-side apply nests dotted label keys on update.)
     expect(objects["/ConfigMap/kube-system/paddock-run"]?.data?.["kept"]).toBe("true");
+    expect(objects["/ConfigMap/kube-system/paddock-run"]?.metadata.labels?.["dev.paddock.kept"]).toBe("true");
     expect(Object.keys(objects).filter((k) => k.includes("/ConfigMap/kubernaut-system/signalprocessing-policy-"))).toHaveLength(3);
 
     const down = await cli(sim, dir, ["down"]);

@@ -196,6 +196,16 @@ describe("kubectl apply", () => {
     expect(c.code).toBe(1);
     expect(c.stderr).toBe(`Error from server (AlreadyExists): error when creating "${cm}": configmaps "cfg" already exists\n`);
   });
+  it("keeps dotted label keys as keys when server-side apply updates an object", () => {
+    createCluster();
+    const labelled = (value: string): string =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: marker\n  namespace: default\n  labels:\n    dev.paddock.kept: "${value}"\ndata:\n  k: v\n`;
+    expect(run("kubectl", ["apply", "--server-side", "-f", "-"], labelled("false")).code).toBe(0);
+    expect(run("kubectl", ["apply", "--server-side", "-f", "-"], labelled("true")).code).toBe(0);
+    const got = JSON.parse(run("kubectl", ["get", "configmap", "marker", "-n", "default", "-o", "json"]).stdout) as { metadata: { labels: Record<string, unknown> } };
+    expect(got.metadata.labels).toEqual({ "dev.paddock.kept": "true" });
+  });
+
   it("detects field-manager conflicts after kubectl scale", () => {
     createCluster();
     run("kubectl", ["apply", "--server-side", "-f", "-"], NS);

@@ -6,7 +6,7 @@ import { readManifests } from "./manifests.mjs";
 import { typeForObject, singularRef, pluralRef, objectKey, SYSTEM_NAMESPACES } from "./resources.mjs";
 import { buildSnapshot } from "./kubectl-world.mjs";
 import { reconcileReplicas } from "./replicas.mjs";
-import { leafPaths, conflicts, conflictMessage, setAt, same } from "./field-owners.mjs";
+import { leafPaths, conflicts, conflictMessage, fieldPath, setAt, same } from "./field-owners.mjs";
 import { uid } from "./names.mjs";
 import { iso } from "./workloads.mjs";
 
@@ -186,7 +186,7 @@ export async function applyCommand(conn, flags, mode) {
       if (mine) {
         for (const k of Object.keys(next)) if (!["apiVersion", "kind", "metadata", "_sim", "status"].includes(k)) delete next[k];
       }
-      for (const [p, v] of leafPaths(body)) if (!p.startsWith(".metadata.") || p.startsWith(".metadata.labels") || p.startsWith(".metadata.annotations")) setAt(next, p, v);
+      for (const [p, v] of leafPaths(body)) if (!p.startsWith(fieldPath(".metadata.")) || p.startsWith(fieldPath(".metadata.labels")) || p.startsWith(fieldPath(".metadata.annotations"))) setAt(next, p, v);
       for (const p of leafPaths(doc).keys()) next._sim.owners[p] = manager;
       if (next.kind === "Service") {
         next.spec.clusterIP = existing.spec?.clusterIP;

@@ -1,5 +1,6 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // `kubectl logs`, `scale`, `delete`, `version`.
+import { fieldPath } from "./field-owners.mjs";
 import { CliExit, out, err, config, atSim, sleepMs } from "./env.mjs";
 import { snapshot } from "./kubectl-world.mjs";
 import { resolveTargets, collect } from "./kubectl-get.mjs";
@@ -129,7 +130,7 @@ export async function scaleCommand(conn, flags, positional) {
       }
       o.spec.replicas = flags.replicas;
       o.metadata.generation = (o.metadata.generation ?? 1) + 1;
-      o._sim.owners[".spec.replicas"] = "kubectl-scale";
+      o._sim.owners[fieldPath(".spec.replicas")] = "kubectl-scale";
       reconcileReplicas(o, now);
       out(`${singularRef(t)}/${name} scaled`);
     }

@@ -26,7 +26,7 @@ describe.skipIf(!hasEngine)("paddock gc", () => {
     const crashedRun = readdirSync(path.join(crashed, ".paddock", "runs")).filter((d) => d !== "latest")[0] ?? "";
     expect((await leftovers(crashedRun)).containers.length).toBeGreaterThan(0);
 
-    const gc = await runCli(["gc"]);
+    const gc = await runCli(["gc", "--only", "docker"]);
     expect(gc.code, gc.stderr).toBe(0);
     expect(gc.stdout).toContain(`removed ${crashedRun}`);
     expect(gc.stdout).toContain(`kept ${keptRun}: left up on purpose`);

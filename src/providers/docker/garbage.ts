@@ -1,5 +1,5 @@
-import os from "node:os";
 import type { DockerCli } from "../../exec/docker-cli.js";
+import { runLiveness } from "../liveness.js";
 import { LABELS } from "../provider.js";
 import { removeRun } from "./teardown.js";
 
@@ -15,15 +15,6 @@ export interface RunLeftovers {
   networks: number;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /**
  * Groups every labelled container, volume and network by run. A run is alive while the
  * process that made it runs on this host, or when it was left up on purpose (its kept marker).
@@ -36,25 +27,22 @@ export async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<Ru
       .filter(Boolean)
       .map((line) => line.split("|"));
   const [containers, volumes, networks] = await Promise.all([list(["ps", "--all"]), list(["volume", "ls"]), list(["network", "ls"])]);
-  const runs = new Map<string, RunLeftovers & { pids: Set<string> }>();
+  type Tally = RunLeftovers & { pids: Set<string>; host?: string };
+  const runs = new Map<string, Tally>();
   const add = (rows: string[][], kind: "containers" | "volumes" | "networks"): void => {
     for (const [runId = "", stack = "", pid = "", host = "", kept = ""] of rows) {
-      const run = runs.get(runId) ?? { runId, stack, alive: false, kept: false, reason: "", containers: 0, volumes: 0, networks: 0, pids: new Set<string>() };
+      const run: Tally = runs.get(runId) ?? { runId, stack, alive: false, kept: false, reason: "", containers: 0, volumes: 0, networks: 0, pids: new Set<string>() };
       run[kind]++;
       if (kept === "true") run.kept = true;
-      if (host === os.hostname() && pid) run.pids.add(pid);
+      if (host) run.host = host;
+      if (pid) run.pids.add(pid);
       runs.set(runId, run);
     }
   };
   add(containers, "containers");
   add(volumes, "volumes");
   add(networks, "networks");
-  return [...runs.values()].map(({ pids, ...run }) => {
-    const livePid = [...pids].find((p) => processAlive(Number(p)));
-    const alive = run.kept || livePid !== undefined;
-    const reason = run.kept ? "left up on purpose (paddock up / --keep)" : livePid ? `its process ${livePid} is running` : "its process is gone";
-    return { ...run, alive, reason };
-  });
+  return [...runs.values()].map(({ pids, host, ...run }) => ({ ...run, ...runLiveness({ kept: run.kept, host, pids: [...pids] }) }));
 }
 
 export async function collectGarbage(cli: DockerCli, options: { all: boolean; dryRun: boolean; signal?: AbortSignal }): Promise<RunLeftovers[]> {

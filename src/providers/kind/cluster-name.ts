@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 /** kind cluster names become node container names (`<name>-control-plane`) and hostnames: short, lowercase. */
 export const MAX_CLUSTER_NAME = 40;
 const PREFIX = "pdk";
+/** Every cluster Paddock names itself starts with this; `paddock gc` looks at no other. */
+export const CLUSTER_PREFIX = `${PREFIX}-`;
 
 function sanitize(text: string): string {
   return text

@@ -19,7 +19,7 @@ bash scripts/install-chromium.sh
 step "Podman (the kind provider's podman image-archive path)"
 if ! command -v podman >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends podman >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null
   else
     echo "podman is not installed: its test will be skipped (install podman to run it)" >&2
   fi

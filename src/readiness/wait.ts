@@ -10,6 +10,8 @@ export interface WaitOptions {
   died?: (signal: AbortSignal) => Promise<string | undefined>;
   /** The workload's last output lines, for the error. */
   lastLogs?: () => Promise<string[]>;
+  /** Receives each change of the probe's result, timed from the start of waiting (for the task log). */
+  log?: (line: string) => void;
 }
 
 /** Polls a probe (sub-second, never a fixed sleep) until ready, the workload dies, or the signal aborts. */
@@ -21,6 +23,7 @@ export async function waitUntilReady(probe: Probe, options: WaitOptions): Promis
       const death = await options.died?.(options.signal);
       if (death) throw await readinessError(`service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`, options, "look at its output above; fix the command or configuration");
       const result = await probe.check(options.signal);
+      if (result.detail !== last) options.log?.(`${((performance.now() - started) / 1000).toFixed(3)}s ${probe.description}: ${result.ready ? "ready" : result.detail}`);
       if (result.ready) return;
       last = result.detail;
       await sleep(options.intervalSeconds * 1000, options.signal);

@@ -388,7 +388,7 @@ async function runCompose(label: string): Promise<ComposeRun> {
   const watch = monitor();
   const started = performance.now();
   try {
-    await step("build base-derived", () => compose(["build", "--parallel", "postgresql", "redis", "node-runtime"], logFile));
+    await step("build base-derived", () => compose(["build", "--parallel", "postgresql", "redis", "node-runtime", "notifier"], logFile));
     await step("build services", () => compose(["build", "--parallel", "datastorage", "processor", "gateway"], logFile));
     await step("up -d", () => compose(["up", "-d"], logFile));
     let endpoints: Endpoint[] = [];

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
-import { buildPlan } from "../plan/build-plan.js";
+import { buildPlan, providerCollectsCoverage } from "../plan/build-plan.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimateStack } from "../plan/estimate.js";
 import { planToDot, planToJson, planToText, type PlanReport } from "../plan/format.js";
@@ -49,12 +49,13 @@ export async function historyDurations(stack: Stack): Promise<{ durations: Durat
 
 export async function makePlanReport(stack: Stack, options: Omit<PlanOptions, "format">): Promise<PlanReport> {
   const resources = resourceLimits(stack, { build: options.buildSlots });
-  const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode });
+  const collectCoverage = providerCollectsCoverage(stack.environment.provider);
+  const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, collectCoverage });
   const explicit = options.durations ? readDurationsFile(options.durations) : {};
   const { durations: fromHistory, warning } = await historyDurations(stack);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const { durations, sources } = resolveDurations(plan, stack.environment.provider, explicit, fromHistory);
-  const estimate = estimateStack(stack, { mode: options.mode }, durations, resources);
+  const estimate = estimateStack(stack, { mode: options.mode, collectCoverage }, durations, resources);
   return { plan, durations, sources, resources, estimate };
 }
 

@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import type { Stack } from "../config/stack.js";
+import { coverageDirOf } from "../coverage/collect.js";
+import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
 import { formatError } from "../errors.js";
 import { lintStackPreflight } from "./lint.js";
 import { createProgress, type ProgressMode } from "../profile/progress.js";
@@ -62,6 +64,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
     progress.close();
     if (progressMode !== "json") {
       process.stderr.write("\n" + formatRunSummary(outcome.profile, { estimates: outcome.estimates, color: progressMode === "tty" }) + "\n");
+      const coverage = readCoverageSummary(outcome.runDir);
+      if (coverage) process.stderr.write("\n" + formatCoverageSummary(coverage, coverageDirOf(outcome.runDir)) + "\n");
       const cause = outcome.result.rootCause;
       if (cause) process.stderr.write("\n" + formatError(cause.error) + "\n");
       process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);

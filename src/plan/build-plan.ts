@@ -18,6 +18,14 @@ export function providerLoadsImages(provider: Stack["environment"]["provider"]):
   return provider !== "docker";
 }
 
+/**
+ * Providers that implement `Provider.collectCoverage` (so `paddock plan` shows the task a run
+ * would have). Keep in step with the providers: kind joins when its collector lands.
+ */
+export function providerCollectsCoverage(provider: Stack["environment"]["provider"]): boolean {
+  return provider === "docker";
+}
+
 const RESOURCE_OF: Partial<Record<TaskKind, ResourceName>> = {
   build: "build",
   load: "load",
@@ -81,7 +89,8 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   if (options.mode === "test") {
     add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady, { timeoutSeconds: stack.test?.timeoutSeconds ?? 3600 });
     const collects = options.collectCoverage === true && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
-    if (collects) add("collect:coverage", "collect:coverage", ["test"], { finalizer: { requires: "env:create" }, timeoutSeconds: 300 });
+    // After the tests (also failed ones) and once every workload has settled, so nothing still starts.
+    if (collects) add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], { finalizer: { requires: "env:create" }, timeoutSeconds: 300 });
   }
   if (!options.keep && !env.reuse) {
     // Teardown waits for everything else, so nothing still uses the environment it removes.

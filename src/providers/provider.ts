@@ -1,6 +1,7 @@
 import type { BuiltImage } from "../build/build-image.js";
 import type { ImageBuilder } from "../build/builder.js";
 import type { Stack, WorkloadSpec } from "../config/stack.js";
+import type { CollectedCoverage, CoverageTarget } from "../coverage/types.js";
 
 /** What a provider gets for each operation: cancellation, a log sink, and the run's directory. */
 export interface ProviderContext {
@@ -47,6 +48,18 @@ export interface Provider {
    * After a failure a provider may first save diagnostics (e.g. `kind export logs`) into ctx.runDir.
    */
   delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void>;
+  /**
+   * Coverage (docs/coverage.md). `deploy` must already have started these services with the
+   * runtime's variable (`coverageEnv(kind)` from src/coverage/runtime.ts) pointing at a
+   * directory the service's user can write. This stops them gracefully (SIGTERM, then
+   * `COVERAGE_STOP_GRACE_SECONDS`), so the runtime writes its data at exit, and copies each
+   * service's data into `<dir>/<service>/data/`; for `node`, also the application scripts the
+   * V8 data names (`applicationScripts(dataDir)` from src/coverage/v8-data.ts) into
+   * `<dir>/<service>/sources/<path in the container>`. It runs after the tests, also when they
+   * failed, and before `delete`. One service's missing data is not an error: say why in `note`.
+   * Optional: without it, `paddock test` plans no collect:coverage task.
+   */
+  collectCoverage?(services: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]>;
 }
 
 /** What every provider is constructed with. */

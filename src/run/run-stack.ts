@@ -5,6 +5,7 @@ import { DockerBuilder } from "../build/docker-builder.js";
 import { keyImages } from "../build/image-tags.js";
 import { selectBuilder } from "../build/select-builder.js";
 import type { Stack } from "../config/stack.js";
+import { collectCoverage } from "../coverage/collect.js";
 import { PaddockError } from "../errors.js";
 import { requireEngine } from "../exec/docker-cli.js";
 import { buildPlan } from "../plan/build-plan.js";
@@ -60,7 +61,8 @@ export interface RunStackOutcome {
 export function strategyEstimates(stack: Stack, profile: Profile, predicted: Durations, resources: ResourceLimits): Record<Strategy, number> {
   const measured = Object.fromEntries(profile.tasks.filter((t) => t.state === "succeeded").map((t) => [t.id, t.end - t.start]));
   const mode = profile.tasks.some((t) => t.id === "test") ? "test" : "up";
-  const estimate = estimateStack(stack, { mode }, { ...predicted, ...measured }, resources);
+  const collectCoverage = profile.tasks.some((t) => t.id === "collect:coverage");
+  const estimate = estimateStack(stack, { mode, collectCoverage }, { ...predicted, ...measured }, resources);
   return { graph: estimate.strategies.graph.wallSeconds, phased: estimate.strategies.phased.wallSeconds, sequential: estimate.strategies.sequential.wallSeconds };
 }
 
@@ -76,7 +78,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
 
   const keyed = await keyImages(stack);
   const provider = await createProvider({ stack, run: { runId, stack: stack.name }, builder });
-  const plan = buildPlan(stack, { strategy, mode, keep: options.keep });
+  const plan = buildPlan(stack, { strategy, mode, keep: options.keep, collectCoverage: provider.collectCoverage !== undefined });
   const resources = resourceLimits(stack, { build: options.buildSlots });
   const historyFile = path.join(paddockDir(stack.dir), "history.json");
   const { history } = await readHistory(historyFile);
@@ -103,7 +105,8 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     const subject = task.subject ?? "";
     switch (task.kind) {
       case "build": {
-        const image = await buildImage(keyed.get(subject)!, { builder, noCache: stack.build.noCache, logDir: logs.dir, signal: ctx.signal, onLine: ctx.log });
+        // The build writes its own log (logs/build-<image>.log); its errors carry the last lines.
+        const image = await buildImage(keyed.get(subject)!, { builder, noCache: stack.build.noCache, logDir: logs.dir, signal: ctx.signal });
         built.set(subject, image);
         return { cached: image.cached };
       }
@@ -140,8 +143,9 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
       case "env:delete":
         return provider.delete(pctx, { failed });
       case "collect:coverage":
-        // buildPlan adds this task only when asked to (collectCoverage), which no provider offers yet.
-        throw new PaddockError("no coverage collector is available for this provider");
+        // A finalizer: runs after the tests whatever their outcome, before teardown.
+        await collectCoverage(stack, provider, runId, pctx);
+        return;
     }
   };
 
@@ -171,7 +175,10 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   await appendRun(historyFile, profile);
 
   const env = testEnv();
-  if (mode === "up" && result.state === "succeeded") {
+  // Left running on purpose: after a successful `up`, or with --keep whatever happened (to look at it).
+  const environmentMade = result.tasks.some((t) => t.id === "env:create" && t.state === "succeeded");
+  const deleted = result.tasks.some((t) => t.id === "env:delete" && t.state === "succeeded");
+  if (environmentMade && !deleted && ((mode === "up" && result.state === "succeeded") || options.keep)) {
     const ctx: ProviderContext = { signal: AbortSignal.timeout(30_000), log: () => undefined, runDir };
     await provider.markKept(ctx);
     saveEnvironment(stack.dir, { runId, stack: stack.name, provider: provider.name, createdAt: profile.startedAt, runDir, endpoints: provider.endpoints(), env });

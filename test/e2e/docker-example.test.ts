@@ -42,7 +42,7 @@ describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", 
     expect(warm.code, warm.stderr.slice(-3000)).toBe(0);
     const second = latestProfile(stackDir);
     const builds = second.tasks.filter((t) => t.kind === "build");
-    expect(builds.length).toBe(7);
+    expect(builds.length).toBe(8);
     expect(builds.filter((t) => !t.cached).map((t) => t.id)).toEqual([]);
     expectSummaryAndReportAgreeWithProfile(warm.stderr, stackDir);
 

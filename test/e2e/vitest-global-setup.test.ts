@@ -18,7 +18,7 @@ describe.skipIf(!hasEngine)("Paddock's Vitest globalSetup", () => {
     // eslint-disable-next-line no-control-regex
     const output = String(result.all).replace(/\x1b\[[0-9;]*m/g, "");
     expect(result.exitCode, output).toBe(0);
-    expect(output).toMatch(/Tests\s+6 passed/);
+    expect(output).toMatch(/Tests\s+8 passed/);
     const runId = /paddock: environment (\S+) is up/.exec(output)?.[1];
     expect(runId).toBeDefined();
     expect(output).toContain(`paddock: environment ${runId} removed`);

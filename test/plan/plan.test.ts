@@ -107,7 +107,9 @@ describe("plans for the docker provider and for `test`", () => {
     const plan = buildPlan(stack, { strategy: "graph", mode: "test", collectCoverage: true });
     const byId = new Map(plan.tasks.map((t) => [t.id, t]));
     expect(byId.get("test")?.dependsOn).toEqual(expect.arrayContaining(["deploy:api", "deploy:db", "job:migrate"]));
-    expect(byId.get("collect:coverage")?.dependsOn).toEqual(["test"]);
+    // After the tests, and after every workload settled (a failed deploy cancels the tests while others may still start).
+    expect(byId.get("collect:coverage")?.dependsOn).toEqual(["test", "deploy:db", "deploy:api", "job:migrate"]);
+    expect(byId.get("collect:coverage")?.finalizer).toEqual({ requires: "env:create" });
     expect(byId.get("env:delete")?.finalizer).toEqual({ requires: "env:create", onlyOnFailure: false });
     expect(byId.get("env:delete")?.dependsOn).toEqual(expect.arrayContaining(["test", "collect:coverage", "build:api"]));
     const kept = buildPlan(stack, { strategy: "graph", mode: "test", keep: true });

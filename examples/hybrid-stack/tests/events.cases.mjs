@@ -46,12 +46,14 @@ export function defineEventTests(test) {
   const GATEWAY = endpoint('PADDOCK_GATEWAY_URL');
   const DATASTORAGE = endpoint('PADDOCK_DATASTORAGE_URL');
   const POSTGRESQL = endpoint('PADDOCK_POSTGRESQL_URL');
+  const NOTIFIER = endpoint('PADDOCK_NOTIFIER_URL');
 
   test('every service reports healthy', async () => {
     assert.equal((await http('GET', `${GATEWAY}/healthz`)).status, 200, 'gateway /healthz');
     const ds = await http('GET', `${DATASTORAGE}/healthz`);
     assert.equal(ds.status, 200, `datastorage /healthz: ${JSON.stringify(ds.body)}`);
     assert.deepEqual(ds.body, { postgres: 'ok', redis: 'ok' });
+    assert.equal((await http('GET', `${NOTIFIER}/healthz`)).status, 200, 'notifier /healthz');
   });
 
   test('gateway rejects malformed events', async () => {
@@ -124,6 +126,22 @@ export function defineEventTests(test) {
       const got = await http('GET', `${DATASTORAGE}/events/${created.body.id}`);
       assert.equal(got.body.severity, severity, `severity of ${JSON.stringify(payload)}`);
     }
+  });
+
+  test('high and critical events are notified, the rest are not', async () => {
+    // The severity test above posted FATAL, warn, score 95, score 75 and {}.
+    const r = await http('GET', `${NOTIFIER}/notifications?type=${encodeURIComponent(`${TYPE}.severity`)}`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.notifications.map((n) => [n.severity, n.channel]), [['critical', 'pager'], ['critical', 'pager'], ['high', 'chat']]);
+  });
+
+  test('notifier rejects malformed requests', async () => {
+    for (const bad of [{ type: 'x', severity: 'urgent' }, { severity: 'high' }]) {
+      const r = await http('POST', `${NOTIFIER}/notify`, bad);
+      assert.equal(r.status, 400, `expected 400 for ${JSON.stringify(bad)}, got ${r.status}`);
+    }
+    const r = await fetch(`${NOTIFIER}/notify`, { method: 'POST', body: '{oops', signal: AbortSignal.timeout(10_000) });
+    assert.equal(r.status, 400, 'invalid JSON');
   });
 
   test('unknown events are 404', async () => {

@@ -5,12 +5,18 @@ import { containerName, labelArgs, networkName, volumeName, type RunIdentity } f
 /**
  * `docker run` arguments for a workload. Env values travel through the client's environment
  * (`-e KEY`), so secrets never appear in command lines or logs. Ports bind to 127.0.0.1 only.
+ * With `create`, `docker create` instead: the caller prepares the container, then starts it.
  */
-export function containerRunArgs(run: RunIdentity, workload: WorkloadSpec, image: string, extraEnv: Record<string, string> = {}): { args: string[]; env: Record<string, string> } {
+export function containerRunArgs(
+  run: RunIdentity,
+  workload: WorkloadSpec,
+  image: string,
+  extraEnv: Record<string, string> = {},
+  options: { create?: boolean } = {},
+): { args: string[]; env: Record<string, string> } {
   const env = { ...workload.env, ...extraEnv };
   const args = [
-    "run",
-    "--detach",
+    ...(options.create ? ["create"] : ["run", "--detach"]),
     "--name",
     containerName(run.runId, workload.name),
     "--network",

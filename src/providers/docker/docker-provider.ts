@@ -1,5 +1,7 @@
 import type { BuiltImage } from "../../build/build-image.js";
 import type { ReadySpec, Stack, WorkloadSpec } from "../../config/stack.js";
+import { COVERAGE_DIR_IN_CONTAINER, coverageEnv, coverageKindOf } from "../../coverage/runtime.js";
+import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js";
 import { PaddockError } from "../../errors.js";
 import type { DockerCli } from "../../exec/docker-cli.js";
 import { ToolError, lastLines } from "../../exec/tool-error.js";
@@ -13,6 +15,7 @@ import { waitUntilReady } from "../../readiness/wait.js";
 import { LABELS, type Endpoint, type Provider, type ProviderContext } from "../provider.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { containerRunArgs } from "./container-args.js";
+import { collectDockerCoverage, prepareCoverageDir } from "./coverage.js";
 import { containerName, keptMarkerName, labelArgs, networkName, volumeName, type RunIdentity } from "./labels.js";
 import { removeRun } from "./teardown.js";
 
@@ -30,7 +33,7 @@ export class DockerProvider implements Provider {
     private readonly run: RunIdentity,
   ) {}
 
-  private docker(args: string[], ctx: Pick<ProviderContext, "signal">, extra: { env?: Record<string, string>; allowFailure?: boolean } = {}) {
+  private docker(args: string[], ctx: Pick<ProviderContext, "signal">, extra: { env?: Record<string, string>; allowFailure?: boolean; input?: string } = {}) {
     return this.cli.run(args, { signal: ctx.signal, transient: DAEMON_TRANSIENT, ...extra });
   }
 
@@ -59,9 +62,20 @@ export class DockerProvider implements Provider {
   }
 
   private async start(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<string> {
-    const { args, env } = containerRunArgs(this.run, workload, this.imageFor(workload, images));
+    const name = containerName(this.run.runId, workload.name);
+    const coverage = workload.kind === "service" ? coverageKindOf(this.stack, workload.name) : undefined;
+    if (!coverage) {
+      const { args, env } = containerRunArgs(this.run, workload, this.imageFor(workload, images));
+      await this.docker(args, ctx, { env });
+      return name;
+    }
+    // Coverage: create, make the (writable) coverage directory, then start.
+    const { args, env } = containerRunArgs(this.run, workload, this.imageFor(workload, images), coverageEnv(coverage), { create: true });
     await this.docker(args, ctx, { env });
-    return containerName(this.run.runId, workload.name);
+    await prepareCoverageDir((a, c, e) => this.docker(a, c, e), name, ctx);
+    await this.docker(["start", name], ctx);
+    ctx.log(`${coverage} coverage → ${COVERAGE_DIR_IN_CONTAINER} in the container`);
+    return name;
   }
 
   async deploy(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<void> {
@@ -80,6 +94,7 @@ export class DockerProvider implements Provider {
       workload: workload.name,
       intervalSeconds: workload.ready.intervalSeconds,
       signal: ctx.signal,
+      log: ctx.log,
       died: async (signal) => {
         const state = (await this.docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], { signal })).stdout.trim();
         const [status, code] = state.split(" ");
@@ -150,6 +165,11 @@ export class DockerProvider implements Provider {
   /** Marks the environment as left running on purpose, so `paddock gc` keeps it. */
   async markKept(ctx: ProviderContext): Promise<void> {
     await this.docker(["volume", "create", ...labelArgs(this.run, { [LABELS.kept]: "true" }), keptMarkerName(this.run.runId)], ctx);
+  }
+
+  /** Stops the services with SIGTERM and a grace period, then `docker cp`s their coverage out of the stopped containers. */
+  async collectCoverage(services: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
+    return collectDockerCoverage((a, c, e) => this.docker(a, c, e), (service) => containerName(this.run.runId, service), services, dir, ctx);
   }
 
   async delete(ctx: ProviderContext): Promise<void> {

@@ -1,10 +1,12 @@
 // processor: enriches events and stores them through datastorage.
-//   POST /process {"type", "payload"} -> 201 {"id", "severity", "processedAt"}
+//   POST /process {"type", "payload"} -> 201 {"id", "severity", "processedAt", "notified"}
+//     (after storing, it tells notifier about the event; notifier alerts on high and critical)
 //   GET  /healthz -> 200 only when datastorage's /healthz answers 200
 import http from 'node:http';
 
 const PORT = Number(process.env.PORT ?? 8080);
 const DATASTORAGE_URL = (process.env.DATASTORAGE_URL ?? 'http://datastorage:8080').replace(/\/+$/, '');
+const NOTIFIER_URL = (process.env.NOTIFIER_URL ?? 'http://notifier:8080').replace(/\/+$/, '');
 const MAX_BODY = 1024 * 1024;
 
 
@@ -98,7 +100,11 @@ const server = http.createServer(async (req, res) => {
       if (r.status !== 201 || !Number.isInteger(r.body?.id)) {
         return send(res, 502, { error: 'datastorage failed', status: r.status, detail: r.body });
       }
-      return send(res, 201, { id: r.body.id, severity: enriched.severity, processedAt: enriched.processedAt });
+      // Best effort: the event is stored either way; a notifier outage is logged, not fatal.
+      const n = await request('POST', `${NOTIFIER_URL}/notify`, { id: r.body.id, type: enriched.type, severity: enriched.severity }, 2000)
+        .catch((err) => ({ status: 0, body: { error: err.message } }));
+      if (n.status !== 200 && n.status !== 202) console.error(`notifier: ${n.status || 'unreachable'} ${JSON.stringify(n.body)}`);
+      return send(res, 201, { id: r.body.id, severity: enriched.severity, processedAt: enriched.processedAt, notified: n.body?.notified === true });
     }
     return send(res, 404, { error: 'not found' });
   } catch (err) {

@@ -1,0 +1,3 @@
+module example.com/hybrid-stack/notifier
+
+go 1.23

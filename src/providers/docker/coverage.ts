@@ -1,0 +1,107 @@
+import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { applicationScripts } from "../../coverage/v8-data.js";
+import { COVERAGE_DIR_IN_CONTAINER, COVERAGE_STOP_GRACE_SECONDS } from "../../coverage/runtime.js";
+import type { CollectedCoverage, CoverageTarget, ServiceExit } from "../../coverage/types.js";
+import type { ToolResult } from "../../exec/run-tool.js";
+import type { ProviderContext } from "../provider.js";
+import { directoryTar } from "./directory-tar.js";
+
+/** The provider's docker call: arguments, cancellation, and what the client needs besides. */
+export type DockerCall = (args: string[], ctx: Pick<ProviderContext, "signal">, extra?: { input?: string; allowFailure?: boolean }) => Promise<ToolResult>;
+
+interface ContainerState {
+  status: string;
+  exitCode: number;
+  oomKilled: boolean;
+}
+
+async function inspectState(docker: DockerCall, name: string, ctx: ProviderContext): Promise<ContainerState | undefined> {
+  const r = await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", name], ctx, { allowFailure: true });
+  if (r.exitCode !== 0) return undefined;
+  const [status = "", code = "0", oom = "false"] = r.stdout.trim().split(" ");
+  return { status, exitCode: Number(code), oomKilled: oom === "true" };
+}
+
+/**
+ * Makes the coverage directory in a created, not yet started container: world-writable with
+ * the sticky bit (like /tmp), so the service writes to it whatever its user. A named volume
+ * would be root-owned and unwritable for a non-root service (docs/coverage.md).
+ */
+export async function prepareCoverageDir(docker: DockerCall, container: string, ctx: ProviderContext): Promise<void> {
+  await docker(["cp", "-", `${container}:/`], ctx, { input: directoryTar(COVERAGE_DIR_IN_CONTAINER, 0o1777) });
+}
+
+function filesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function noteFor(target: CoverageTarget, before: ContainerState | undefined, after: ContainerState | undefined, files: string[], stopped: boolean): string | undefined {
+  if (!before || before.status === "created") return "the service never started (its deploy did not run or failed early): no coverage";
+  const code = after?.exitCode ?? before.exitCode;
+  const crashed = !stopped;
+  const killed = (after ?? before).oomKilled || code === 137;
+  const how = (after ?? before).oomKilled ? "killed by the OOM killer" : `killed (exit code ${code})`;
+  const counters = target.kind === "go" ? files.filter((f) => f.startsWith("covcounters.")).length : files.length;
+  if (counters === 0) {
+    if (killed && stopped) return `${how}: it did not exit within ${COVERAGE_STOP_GRACE_SECONDS}s of SIGTERM, so its runtime wrote no coverage; make it exit on SIGTERM`;
+    if (killed) return `${how} before collection: Node and Go write coverage only at a normal exit, so there is none`;
+    if (crashed) return `exited with code ${code} before collection and wrote no coverage data`;
+    return target.kind === "go"
+      ? `no coverage counters after a graceful stop (exit code ${code}): is the binary built with GOFLAGS=-cover (ARG GOFLAGS before go build) and does it exit through os.Exit or main's return?`
+      : `no V8 coverage data after a graceful stop (exit code ${code}): does the process exit normally on SIGTERM?`;
+  }
+  if (crashed) return `exited with code ${code} before collection (crashed?): coverage up to that exit`;
+  return undefined;
+}
+
+/**
+ * Stops the coverage services gracefully (one `docker stop --time N`: SIGTERM, then SIGKILL
+ * after N seconds) and copies each one's coverage directory out of the stopped container with
+ * `docker cp`, plus, for Node, the application scripts its V8 data names.
+ */
+export async function collectDockerCoverage(docker: DockerCall, containerOf: (service: string) => string, targets: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
+  const before = await Promise.all(targets.map((t) => inspectState(docker, containerOf(t.service.name), ctx)));
+  const running = targets.filter((_, i) => before[i]?.status === "running").map((t) => containerOf(t.service.name));
+  if (running.length > 0) {
+    ctx.log(`stopping ${running.length} service(s) with SIGTERM (${COVERAGE_STOP_GRACE_SECONDS}s grace) so they write coverage`);
+    await docker(["stop", "--time", String(COVERAGE_STOP_GRACE_SECONDS), ...running], ctx, { allowFailure: true });
+  }
+  const results: CollectedCoverage[] = [];
+  for (const [i, target] of targets.entries()) {
+    const name = containerOf(target.service.name);
+    const serviceDir = path.join(dir, target.service.name);
+    const dataDir = path.join(serviceDir, "data");
+    mkdirSync(dataDir, { recursive: true });
+    const was = before[i];
+    const stopped = was?.status === "running";
+    const after = was ? await inspectState(docker, name, ctx) : undefined;
+    let copyProblem: string | undefined;
+    if (was && was.status !== "created") {
+      const cp = await docker(["cp", `${name}:${COVERAGE_DIR_IN_CONTAINER}/.`, dataDir], ctx, { allowFailure: true });
+      if (cp.exitCode !== 0) copyProblem = `could not copy ${COVERAGE_DIR_IN_CONTAINER} out of ${name}: ${cp.all.trim().split("\n")[0] ?? ""}`;
+      chmodSync(dataDir, 0o755); // docker cp carries the directory's 1777 over
+    }
+    const files = filesIn(dataDir);
+    let sourcesDir: string | undefined;
+    if (target.kind === "node" && files.length > 0) {
+      sourcesDir = path.join(serviceDir, "sources");
+      for (const script of applicationScripts(dataDir)) {
+        const hostCopy = path.join(sourcesDir, script);
+        mkdirSync(path.dirname(hostCopy), { recursive: true });
+        await docker(["cp", `${name}:${script}`, hostCopy], ctx, { allowFailure: true });
+      }
+    }
+    const exit: ServiceExit | undefined = was
+      ? { exitedBeforeCollection: !stopped, exitCode: (after ?? was).exitCode, killed: (after ?? was).oomKilled || (after ?? was).exitCode === 137 }
+      : undefined;
+    const note = [copyProblem, noteFor(target, was, after, files, stopped)].filter(Boolean).join("; ") || undefined;
+    ctx.log(`${target.service.name}: ${files.length} ${target.kind} coverage file(s) → ${dataDir}${note ? ` (${note})` : ""}`);
+    results.push({ service: target.service.name, kind: target.kind, dataDir, sourcesDir, files: files.length, exit, note });
+  }
+  return results;
+}

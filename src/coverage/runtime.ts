@@ -17,11 +17,14 @@ export function coverageEnv(kind: CoverageKind, dir = COVERAGE_DIR_IN_CONTAINER)
   return kind === "go" ? { GOCOVERDIR: dir } : { NODE_V8_COVERAGE: dir };
 }
 
-/** The coverage kind a service runs with: its stack image's `coverage`, unless the stack says `coverage: false`. */
+/**
+ * The coverage kind a service runs with: that of the first of its stack images (its `image`, or
+ * the `images` its manifests use) that declares `coverage`, unless the stack says `coverage: false`.
+ */
 export function coverageKindOf(stack: Stack, serviceName: string): CoverageKind | undefined {
   const service = stack.services[serviceName];
-  if (!stack.coverage || !service?.image || !("stackImage" in service.image)) return undefined;
-  return stack.images[service.image.stackImage]?.coverage;
+  if (!stack.coverage || !service) return undefined;
+  return service.images.map((name) => stack.images[name]?.coverage).find((kind) => kind !== undefined);
 }
 
 /** Every service that collects coverage (jobs do not: they are not stopped, see docs/coverage.md). */

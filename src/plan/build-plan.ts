@@ -20,10 +20,10 @@ export function providerLoadsImages(provider: Stack["environment"]["provider"]):
 
 /**
  * Providers that implement `Provider.collectCoverage` (so `paddock plan` shows the task a run
- * would have). Keep in step with the providers: kind joins when its collector lands.
+ * would have). Keep in step with the providers.
  */
 export function providerCollectsCoverage(provider: Stack["environment"]["provider"]): boolean {
-  return provider === "docker";
+  return provider === "docker" || provider === "kind";
 }
 
 const RESOURCE_OF: Partial<Record<TaskKind, ResourceName>> = {

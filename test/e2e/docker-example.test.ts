@@ -46,7 +46,8 @@ describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", 
     expect(builds.filter((t) => !t.cached).map((t) => t.id)).toEqual([]);
     expectSummaryAndReportAgreeWithProfile(warm.stderr, stackDir);
 
-    appendFileSync(path.join(stackDir, "services", "processor", "server.js"), "\n// an edit that changes the processor's content key\n");
+    // A change no earlier run made (an engine may keep images from other runs): a new content key.
+    appendFileSync(path.join(stackDir, "services", "processor", "server.js"), `\n// an edit that changes the processor's content key: ${Date.now()}-${Math.random()}\n`);
     const edited = await runCli(["test", "--progress", "plain"], { cwd: stackDir, timeoutMs: 600_000 });
     expect(edited.code, edited.stderr.slice(-3000)).toBe(0);
     const third = latestProfile(stackDir);

@@ -43,7 +43,7 @@ execFileSync("kubectl", ["get", "signalprocessing", "smoke", "-n", "kubernaut-sy
 }
 
 async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: number; output: string }> {
-  const result = await execa(process.execPath, [paddock, ...args, ...(args[0] === "down" ? [] : ["--progress", "plain"])], {
+  const result = await execa(process.execPath, [paddock, ...args, ...(args[0] === "test" || args[0] === "up" ? ["--progress", "plain"] : [])], {
     cwd,
     env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
     extendEnv: true,
@@ -119,6 +119,48 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     expect(ours.at(-1)!.argv.slice(0, 3)).toEqual(["kind", "delete", "cluster"]);
     expect(sim.clusters()).toEqual([]);
     expect(existsSync(path.join(sim.home, ".kube", "config"))).toBe(false);
+
+    // Coverage of the two `coverage: node` services: after the test command (its kubectl get is in the
+    // log), each Deployment scaled to zero and its pods waited for, in its namespace, then teardown.
+    before(tasks, "test", "collect:coverage");
+    before(tasks, "collect:coverage", "env:delete");
+    const words = (c: (typeof commands)[number]): string => c.argv.slice(0, c.argv.indexOf("--kubeconfig")).join(" ");
+    const testCommand = indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl get signalprocessing smoke"));
+    const teardown = indexOf(commands, ["kind", "delete", "cluster"]);
+    expect(testCommand).toBeGreaterThan(0);
+    for (const service of ["datastorage", "signalprocessing"]) {
+      const scale = indexOf(commands, (c) => words(c) === `kubectl scale deployment/${service} --replicas=0 -n kubernaut-system`);
+      const wait = indexOf(commands, (c) => words(c) === `kubectl wait --for=delete pod -l app.kubernetes.io/name=${service} -n kubernaut-system --timeout=40s`);
+      expect(scale, service).toBeGreaterThan(testCommand);
+      expect(wait, service).toBeGreaterThan(scale);
+      expect(teardown, service).toBeGreaterThan(wait);
+    }
+    // Only the coverage services are stopped; PostgreSQL and Redis are left to teardown.
+    expect(commands.filter((c) => c.argv[1] === "scale")).toHaveLength(2);
+    // The data landed in the run directory, with the script from the built image, and was summarised.
+    const runs = path.join(dir, ".paddock", "runs");
+    const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;
+    const coverage = path.join(runs, run, "coverage");
+    const summary = JSON.parse(readFileSync(path.join(coverage, "summary.json"), "utf8")) as { services: Record<string, { note?: string; lines?: { total: number } }> };
+    for (const service of ["datastorage", "signalprocessing"]) {
+      expect(readdirSync(path.join(coverage, service, "data")).filter((f) => /^coverage-.*\.json$/.test(f))).toHaveLength(1);
+      expect(readFileSync(path.join(coverage, service, "sources", "app", "server.js"), "utf8")).toContain("SIGTERM");
+      expect(summary.services[service]?.note, service).toBeUndefined();
+      expect(summary.services[service]?.lines?.total, service).toBeGreaterThan(0);
+    }
+    expect(existsSync(path.join(coverage, "lcov.info"))).toBe(true);
+    expect(output).toMatch(/Coverage \(.*summary\.json\)/);
+    // The host side of the example's /paddock-coverage mount: this run's folder removed after the copy.
+    expect(existsSync(path.join(dir, "coverage", run))).toBe(false);
+  });
+
+  it("paddock plan for the kind example shows collect:coverage between the tests and teardown", { timeout: 60_000 }, async () => {
+    const sim = useSim();
+    const dir = copyExample(sim);
+    const { code, output } = await cli(sim, dir, ["plan", "--mode", "test"]);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^\* collect:coverage .* test, /m);
+    expect(output).toMatch(/^\* env:delete .*collect:coverage$/m);
   });
 
   it("paddock up leaves the cluster with its endpoints and KUBECONFIG; paddock down removes it", { timeout: 180_000 }, async () => {

@@ -61,7 +61,7 @@ spec:
 `;
 
 /** A small stack for the kind provider: bootstrap with a CRD, a manifest service, a rendered service and a rendered job. */
-export function writeStack(dir: string, options: { reuse?: boolean; extra?: Record<string, string>; stackExtra?: string } = {}): Stack {
+export function writeStack(dir: string, options: { reuse?: boolean; extra?: Record<string, string>; stackExtra?: string; coverage?: "node" | "go" } = {}): Stack {
   writeFiles(dir, {
     "kind-config.yaml": `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
@@ -86,7 +86,7 @@ environment:
     crds: ["crds/*.yaml"]
     manifests: ["config/*.yaml"]
 images:
-  web: { ref: "paddock-test/web:placeholder" }
+  web: { ref: "paddock-test/web:placeholder"${options.coverage ? `, coverage: ${options.coverage}` : ""} }
 services:
   cache:
     image: web

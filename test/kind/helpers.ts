@@ -98,6 +98,24 @@ export function testImage(name: string, tag: string): BuiltImage {
   return { name, tag: ref, id, cached: false };
 }
 
+/** A test image with files of its own (path in the image → content): the base image, files copied in, committed. */
+export function testImageWithFiles(name: string, tag: string, files: Record<string, string>): BuiltImage {
+  const base = testImage(`${name}-base`, tag);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-image-"));
+  writeFiles(dir, files);
+  const container = execFileSync(dockerBin(), ["create", base.tag, "true"], { encoding: "utf8" }).trim();
+  try {
+    for (const top of new Set(Object.keys(files).map((f) => f.split("/")[0]!))) execFileSync(dockerBin(), ["cp", path.join(dir, top), `${container}:/${top}`]);
+    const ref = `paddock-test/${name}:${tag}`;
+    execFileSync(dockerBin(), ["commit", container, ref]);
+    const id = execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
+    return { name, tag: ref, id, cached: false };
+  } finally {
+    spawnSync(dockerBin(), ["rm", container]);
+    removeImages([base.tag]);
+  }
+}
+
 export function removeImages(refs: string[]): void {
   if (refs.length > 0) spawnSync(dockerBin(), ["rmi", ...refs], { encoding: "utf8" });
 }

@@ -282,6 +282,63 @@ describe("workloads", () => {
   });
 });
 
+describe("coverage on a graceful stop (modelled)", () => {
+  const covDeployment = (name: string, variable: string, volume: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: app }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - name: ${name}
+          image: registry.k8s.io/pause:3.9
+          env: [{ name: ${variable}, value: /cov }]
+          volumeMounts: [{ name: cov, mountPath: /cov }]
+      volumes: [${volume}]
+`;
+
+  function clusterWithMount(): string {
+    const host = path.join(dir, "hostcov");
+    fs.mkdirSync(host);
+    const cfg = file("kind.yaml", `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    extraMounts: [{ hostPath: ${host}, containerPath: /paddock-coverage }]\n`);
+    expect(run("kind", ["create", "cluster", "--name", "t", "--config", cfg, "--wait", "60s"]).code).toBe(0);
+    run("kubectl", ["apply", "--server-side", "-f", "-"], NS);
+    return host;
+  }
+
+  function scaleDown(name: string): void {
+    expect(run("kubectl", ["rollout", "status", `deployment/${name}`, "-n", "app", "--timeout=30s"]).code).toBe(0);
+    expect(run("kubectl", ["scale", `deployment/${name}`, "--replicas=0", "-n", "app"]).code).toBe(0);
+    expect(run("kubectl", ["wait", "--for=delete", "pod", "-l", `app=${name}`, "-n", "app", "--timeout=30s"]).code).toBe(0);
+  }
+
+  it("writes V8 coverage through the hostPath volume and the node's extraMount when a pod is scaled down", () => {
+    const host = clusterWithMount();
+    run("kubectl", ["apply", "--server-side", "-f", "-"], covDeployment("web", "NODE_V8_COVERAGE", "{ name: cov, hostPath: { path: /paddock-coverage/run/web, type: DirectoryOrCreate } }"));
+    expect(fs.existsSync(path.join(host, "run", "web"))).toBe(false); // nothing while it runs
+    scaleDown("web");
+    const files = fs.readdirSync(path.join(host, "run", "web"));
+    expect(files).toEqual([expect.stringMatching(/^coverage-1-\d+-0\.json$/)]);
+    const v8 = JSON.parse(fs.readFileSync(path.join(host, "run", "web", files[0]!), "utf8")) as { result: { url: string }[] };
+    expect(v8.result.map((r) => r.url)).toContain("file:///app/server.js");
+    expect(v8.result.map((r) => r.url)).toContain("node:internal/bootstrap/realm");
+  });
+
+  it("writes Go's covmeta/covcounters; nothing for an emptyDir or for workloads in ignoreSigterm", () => {
+    writeSim({ ignoreSigterm: ["stubborn"] });
+    const host = clusterWithMount();
+    run("kubectl", ["apply", "--server-side", "-f", "-"], covDeployment("gosvc", "GOCOVERDIR", "{ name: cov, hostPath: { path: /paddock-coverage/go } }"));
+    run("kubectl", ["apply", "--server-side", "-f", "-"], covDeployment("tmp", "NODE_V8_COVERAGE", "{ name: cov, emptyDir: {} }"));
+    run("kubectl", ["apply", "--server-side", "-f", "-"], covDeployment("stubborn", "NODE_V8_COVERAGE", "{ name: cov, hostPath: { path: /paddock-coverage/stubborn } }"));
+    for (const name of ["gosvc", "tmp", "stubborn"]) scaleDown(name);
+    expect(fs.readdirSync(path.join(host, "go")).sort()).toEqual([expect.stringMatching(/^covcounters\.[0-9a-f]{32}\.1\.\d+$/), expect.stringMatching(/^covmeta\.[0-9a-f]{32}$/)]);
+    expect(fs.readdirSync(host).sort()).toEqual(["go"]);
+  });
+});
+
 /** A minimal docker-save style archive holding only manifest.json. */
 function tarWithManifest(manifest: unknown): Buffer {
   const data = Buffer.from(JSON.stringify(manifest));

@@ -122,6 +122,36 @@ export class KindConfig {
     this.note(`added extraPortMappings ${LOOPBACK}:${hostPort} → NodePort ${nodePort}`);
   }
 
+  /**
+   * Coverage: every node mounts a host folder at `containerPath` (kind's `extraMounts`), so what
+   * the services write there through a hostPath volume is on this machine. A node that already
+   * mounts something at `containerPath` keeps it; the others get the first such mount's host path,
+   * or `defaultHostPath` when no node has one. Returns the distinct host paths (created if missing).
+   */
+  ensureCoverageMount(containerPath: string, defaultHostPath: string): string[] {
+    const nodes = this.nodes();
+    const mountOf = (node: Json): Json | undefined => asArray(node["extraMounts"]).filter(isRecord).find((m) => m["containerPath"] === containerPath && typeof m["hostPath"] === "string");
+    const declared = nodes.map(mountOf).find((m) => m !== undefined);
+    const hostPath = declared ? (declared["hostPath"] as string) : defaultHostPath;
+    nodes.forEach((node, i) => {
+      const own = mountOf(node);
+      if (own) {
+        if (own["readOnly"] === true) {
+          own["readOnly"] = false;
+          this.note(`nodes[${i}]: extraMounts ${containerPath} made writable (services write their coverage there)`);
+        }
+        return;
+      }
+      const list = Array.isArray(node["extraMounts"]) ? (node["extraMounts"] as unknown[]) : [];
+      list.push({ hostPath, containerPath });
+      node["extraMounts"] = list;
+      this.note(`nodes[${i}]: added extraMounts ${hostPath} → ${containerPath} (coverage data reaches this machine through it)`);
+    });
+    const paths = [...new Set(nodes.map(mountOf).map((m) => m?.["hostPath"]).filter((p): p is string => typeof p === "string"))];
+    for (const p of paths) mkdirSync(p, { recursive: true });
+    return paths;
+  }
+
   /** The file for `kind create cluster --config`: the stack's own when unchanged, else `<runDir>/kind-config.yaml`. */
   async write(runDir: string): Promise<string> {
     if (!this.changed && this.source) return this.source;

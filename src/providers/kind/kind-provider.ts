@@ -1,14 +1,22 @@
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BuiltImage } from "../../build/build-image.js";
-import { workloads, type WorkloadSpec } from "../../config/stack.js";
+import { workloads, type CoverageKind, type WorkloadSpec } from "../../config/stack.js";
+import { COVERAGE_DIR_IN_CONTAINER } from "../../coverage/runtime.js";
+import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js";
 import { PaddockError } from "../../errors.js";
 import { ToolError } from "../../exec/tool-error.js";
 import { ReadinessError } from "../../readiness/wait.js";
+import { paddockDir } from "../../profile/recorder.js";
 import type { Endpoint, Provider, ProviderContext, ProviderOptions } from "../provider.js";
 import { bootstrapBatches } from "./bootstrap-batches.js";
 import { waitForCluster } from "./cluster-readiness.js";
 import { clusterName } from "./cluster-name.js";
+import { collectKindCoverage, type DeployedCoverage } from "./coverage-collect.js";
+import { instrumentCoverage } from "./coverage-instrument.js";
+import { coverageImagesOf } from "./coverage-targets.js";
+import { coverageTargets } from "../../coverage/runtime.js";
 import { loadImages } from "./image-load.js";
 import { KindCli } from "./kind-cli.js";
 import { KindConfig } from "./kind-config.js";
@@ -48,6 +56,9 @@ export class KindProvider implements Provider {
   private nodePorts: NodePortPlan = new Map();
   private clusterScopedKinds = new Set<string>();
   private published: Endpoint[] = [];
+  /** Host folders behind the nodes' coverage extraMount; undefined until the config is planned. */
+  private coverageHostPaths: string[] | undefined;
+  private deployedCoverage = new Map<string, DeployedCoverage>();
 
   constructor(readonly options: ProviderOptions) {
     const env = options.stack.environment;
@@ -118,10 +129,27 @@ export class KindProvider implements Provider {
     const all = workloads(this.options.stack);
     const manifestObjects = await readManifests(all.flatMap((w) => w.manifests));
     this.nodePorts = await planNodePorts(renderedServices(all), config, declaredNodePorts(manifestObjects), this.reuse);
+    this.coverageHostPaths = this.planCoverageMount(config);
     this.configFile = await config.write(ctx.runDir);
     this.config = config;
     for (const note of config.adjustments) ctx.log(`kind config: ${note}`);
     if (config.source && this.configFile !== config.source) ctx.log(`kind config: using the adjusted copy ${this.configFile}`);
+  }
+
+  /**
+   * With coverage services, every node mounts a host folder at /paddock-coverage (the config's own
+   * mount there, else `.paddock/kind-coverage/` beside the stack file): what pods write under it is
+   * on this machine. Returns its host paths (none without coverage services).
+   */
+  private planCoverageMount(config: KindConfig): string[] {
+    if (coverageTargets(this.options.stack).length === 0) return [];
+    return config.ensureCoverageMount(COVERAGE_DIR_IN_CONTAINER, path.join(paddockDir(this.options.stack.dir), "kind-coverage"));
+  }
+
+  /** `<hostPath>/<runId>` for each coverage host path: this run's coverage folders, one per service inside. */
+  private coverageRunDirs(): string[] {
+    this.coverageHostPaths ??= this.planCoverageMount(this.config ?? KindConfig.load(this.options.stack.environment.kind.config));
+    return this.coverageHostPaths.map((p) => path.join(p, this.options.run.runId));
   }
 
   async bootstrap(ctx: ProviderContext): Promise<void> {
@@ -167,13 +195,48 @@ export class KindProvider implements Provider {
       if (!reference) throw new PaddockError(`image "${"stackImage" in image ? image.stackImage : "?"}" of ${workload.name} was not built`);
       const rendered = renderWorkload({ workload, image: reference, namespace, run: this.options.run, nodePorts: this.nodePorts.get(workload.name) ?? new Map() });
       for (const note of rendered.notes) ctx.log(note);
+      this.instrument(workload, rendered.objects, builtTags, namespace, ctx);
       return rendered.objects;
     }
     const objects = await readManifests(workload.manifests);
     const used = rewriteImages(objects, builtTags);
     for (const name of workload.images) if (!used.has(name)) ctx.log(`note: no container in ${workload.name}'s manifests runs image "${name}" (matched by name: "image: ${name}" or "image: <registry>/${name}:<tag>")`);
     defaultNamespace(objects, namespace, this.clusterScopedKinds);
+    this.instrument(workload, objects, builtTags, namespace, ctx);
     return objects;
+  }
+
+  /**
+   * Coverage for a service's containers that run a coverage image (rendered or from manifests):
+   * the runtime's variable and a hostPath volume for `/paddock-coverage/<runId>/<service>` on the
+   * node, whose host side is created world-writable first (the extraMount bind-mounts it into the
+   * node; a non-root service could not write a folder the kubelet would create as root).
+   */
+  private instrument(workload: WorkloadSpec, objects: KubeObject[], builtTags: ReadonlyMap<string, string>, namespace: string, ctx: ProviderContext): void {
+    const images = coverageImagesOf(this.options.stack, workload);
+    if (images.size === 0) return;
+    const tagKinds = new Map<string, CoverageKind>();
+    for (const [image, kind] of images) {
+      const tag = builtTags.get(image);
+      if (tag) tagKinds.set(tag, kind);
+    }
+    const kinds = new Set(tagKinds.values());
+    if (kinds.size > 1) ctx.log(`${workload.name}: images with go and node coverage; both write into one folder, summarised as ${[...kinds][0]}`);
+    const nodeDir = path.posix.join(COVERAGE_DIR_IN_CONTAINER, this.options.run.runId, workload.name);
+    const { controllers, replaced } = instrumentCoverage(objects, tagKinds, nodeDir, namespace);
+    for (const r of replaced) ctx.log(`coverage: ${r} replaced by Paddock's (the data must reach ${nodeDir} on the node to be collected)`);
+    if (controllers.length === 0) {
+      ctx.log(`${workload.name}: no Deployment, StatefulSet, DaemonSet or Pod runs its coverage images: nothing to collect`);
+      return;
+    }
+    const hostDirs = this.coverageRunDirs().map((runDir) => {
+      const dir = path.join(runDir, workload.name);
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o1777); // like /tmp: whatever user the service runs as can write, nobody can remove others' files
+      return dir;
+    });
+    this.deployedCoverage.set(workload.name, { kind: [...kinds][0] ?? "node", images: [...tagKinds.keys()], controllers, hostDirs });
+    ctx.log(`${[...kinds].join("+")} coverage → ${COVERAGE_DIR_IN_CONTAINER} in the container (${nodeDir} on the node, ${hostDirs.join(", ")} here)`);
   }
 
   private async apply(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<void> {
@@ -221,6 +284,32 @@ export class KindProvider implements Provider {
     );
   }
 
+  /** Stops the coverage services (scale to zero, wait for their pods to go) and copies what they wrote; see coverage-collect.ts. */
+  async collectCoverage(services: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
+    const targets = services;
+    const input = { kubectl: this.kubectl(ctx), builder: this.options.builder, runId: this.options.run.runId, deployed: this.deployedCoverage };
+    const collected = await collectKindCoverage(input, targets, dir, ctx);
+    this.removeCoverageRunDirs(ctx);
+    return collected;
+  }
+
+  /** The run's raw coverage on the host side of the mount: copied into the run directory by now, or never written. */
+  private removeCoverageRunDirs(ctx: Pick<ProviderContext, "log">): void {
+    let dirs: string[];
+    try {
+      dirs = this.coverageRunDirs();
+    } catch {
+      return; // an unreadable Kind config: nothing of this run's coverage to find
+    }
+    for (const dir of dirs) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch (error) {
+        ctx.log(`could not remove ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (files the services wrote as another user; remove it by hand)`);
+      }
+    }
+  }
+
   endpoints(): Endpoint[] {
     return [...this.published];
   }
@@ -261,6 +350,7 @@ export class KindProvider implements Provider {
     }
     this.state = "deleted";
     this.published = [];
+    this.removeCoverageRunDirs(ctx);
     ctx.log(`kind cluster ${this.clusterName} deleted`);
   }
 

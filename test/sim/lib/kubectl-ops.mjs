@@ -8,6 +8,7 @@ import { updateCluster } from "./cluster-store.mjs";
 import { readManifests } from "./manifests.mjs";
 import { typeForObject, typeForToken, singularRef, pluralRef, objectKey } from "./resources.mjs";
 import { reconcileReplicas, replacePod } from "./replicas.mjs";
+import { writeCoverageOnStop } from "./coverage-writer.mjs";
 import YAML from "yaml";
 
 export const LOGS_FLAGS = {
@@ -132,6 +133,12 @@ export async function scaleCommand(conn, flags, positional) {
       o.metadata.generation = (o.metadata.generation ?? 1) + 1;
       o._sim.owners[fieldPath(".spec.replicas")] = "kubectl-scale";
       reconcileReplicas(o, now);
+      // Pods the scale-down stops get SIGTERM: their runtimes write coverage (coverage-writer.mjs).
+      const podT = typeForToken(snap.types, "pods");
+      for (const r of o._sim.pods ?? []) {
+        const view = r.deletedAt === now ? snap.get(podT, conn.namespace, r.name) : null;
+        if (view) writeCoverageOnStop(cluster, view, { kind: t.kind, namespace: conn.namespace, name });
+      }
       out(`${singularRef(t)}/${name} scaled`);
     }
   });
@@ -174,6 +181,8 @@ export async function deleteCommand(conn, flags, positional) {
       if (gone && t.kind === "Pod") {
         // a pod owned by a workload
         const owner = Object.values(objects).find((w) => w.metadata.namespace === ns && (w._sim.pods ?? []).some((r) => r.name === name && !r.deletedAt));
+        const view = owner ? snap.get(t, ns, name) : null;
+        if (view) writeCoverageOnStop(cluster, view, { kind: owner.kind, namespace: ns, name: owner.metadata.name });
         if (owner && replacePod(owner, name, now)) {
           out(`pod "${name}" deleted`);
           waitUntil = Math.max(waitUntil, atSim(now, term));
@@ -199,6 +208,8 @@ export async function deleteCommand(conn, flags, positional) {
         for (const x of Object.values(objects)) if (x.metadata.namespace === name) Object.assign(x._sim, { deletedAt: now, goneAt: until });
         waitUntil = Math.max(waitUntil, until);
       } else if (t.kind === "Pod") {
+        const view = snap.get(t, ns, name);
+        if (view) writeCoverageOnStop(cluster, view, { kind: "Pod", namespace: ns, name });
         Object.assign(o._sim, { deletedAt: now, goneAt: atSim(now, term) });
         waitUntil = Math.max(waitUntil, o._sim.goneAt);
       } else {

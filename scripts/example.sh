@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example (`npm run example`): installs what it needs on a fresh
-# machine, builds Paddock, and runs `paddock test` on examples/hybrid-stack: seven images
-# built as a graph, PostgreSQL, Redis, a migrations job, three services, the example's tests.
+# machine, builds Paddock, and runs `paddock test` on examples/hybrid-stack: eight images
+# built as a graph, PostgreSQL, Redis, a migrations job, four services, the example's tests, coverage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm install --no-audit --no-fund; fi  # not `npm ci`: npm 11.19 here writes locks without optional platform packages, which `npm ci` then refuses

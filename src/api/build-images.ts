@@ -2,13 +2,11 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildImage, type BuiltImage } from "../build/build-image.js";
-import { DockerBuilder } from "../build/docker-builder.js";
 import { keyImages } from "../build/image-tags.js";
-import { selectBuilder } from "../build/select-builder.js";
+import { readyBuilder } from "../build/select-builder.js";
 import { findStackFile, loadStack } from "../config/load.js";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
-import { requireEngine } from "../exec/docker-cli.js";
 import { buildPlan } from "../plan/build-plan.js";
 import type { Plan } from "../plan/types.js";
 import { resourceLimits } from "../scheduler/resources.js";
@@ -40,8 +38,7 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Map
   for (const name of wanted) if (!(name in stack.images)) throw new PaddockError(`no image "${name}" in stack ${stack.name}`, { hint: `images: ${Object.keys(stack.images).join(", ")}` });
   for (const name of [...wanted]) for (const dep of stack.images[name]!.dependsOn) wanted.add(dep);
 
-  const builder = await selectBuilder(stack.build.builder);
-  if (builder instanceof DockerBuilder) await requireEngine(builder.cli, options.signal);
+  const builder = await readyBuilder(stack.build.builder, options.signal);
   const keyed = await keyImages(stack);
   const full = buildPlan(stack, { strategy: "graph", mode: "up", keep: true });
   const plan: Plan = { ...full, tasks: full.tasks.filter((t) => t.kind === "build" && wanted.has(t.subject ?? "")) };

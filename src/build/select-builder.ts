@@ -1,6 +1,6 @@
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
-import { detectDockerCli } from "../exec/docker-cli.js";
+import { detectDockerCli, requireEngine } from "../exec/docker-cli.js";
 import { runTool } from "../exec/run-tool.js";
 import type { ImageBuilder } from "./builder.js";
 import { DockerBuilder } from "./docker-builder.js";
@@ -24,4 +24,11 @@ export async function selectBuilder(choice: Stack["build"]["builder"]): Promise<
       cause: error,
     });
   }
+}
+
+/** The stack's builder, with its engine checked to answer: what a run needs before anything starts. */
+export async function readyBuilder(choice: Stack["build"]["builder"], signal?: AbortSignal): Promise<ImageBuilder> {
+  const builder = await selectBuilder(choice);
+  if (builder instanceof DockerBuilder) await requireEngine(builder.cli, signal);
+  return builder;
 }

@@ -1,13 +1,11 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildImage, type BuiltImage } from "../build/build-image.js";
-import { DockerBuilder } from "../build/docker-builder.js";
 import { keyImages } from "../build/image-tags.js";
-import { selectBuilder } from "../build/select-builder.js";
+import { readyBuilder } from "../build/select-builder.js";
 import type { Stack } from "../config/stack.js";
 import { collectCoverage } from "../coverage/collect.js";
 import { PaddockError } from "../errors.js";
-import { requireEngine } from "../exec/docker-cli.js";
 import { buildPlan } from "../plan/build-plan.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimatePlan, estimateStack } from "../plan/estimate.js";
@@ -73,8 +71,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const runId = newRunId(stack.name);
   const runDir = createRunDir(stack.dir, runId);
   const logs = new TaskLogs(path.join(runDir, "logs"));
-  const builder = await selectBuilder(stack.build.builder);
-  if (builder instanceof DockerBuilder) await requireEngine(builder.cli, options.signal);
+  const builder = await readyBuilder(stack.build.builder, options.signal);
 
   const keyed = await keyImages(stack);
   const provider = await createProvider({ stack, run: { runId, stack: stack.name }, builder });

@@ -64,22 +64,23 @@ describe("scheduler", () => {
   });
 
   it("starts the environment just in time, and earlier when something needs it", async () => {
-    const { action } = recorder({ "build:api": 300, "env:create": 50 });
+    const { action } = recorder({ "build:api": 1000, "env:create": 50 });
     const late = await runPlan(plan([task("build:api"), task("env:create"), task("deploy:api", ["build:api", "env:create"])]), action, {
       resources: RESOURCES,
-      notBefore: { "env:create": 0.25 },
+      notBefore: { "env:create": 0.4 },
     });
     const envLate = late.tasks.find((t) => t.id === "env:create")!;
-    expect(envLate.start).toBeGreaterThanOrEqual(0.25);
-    expect(envLate.start).toBeLessThan(0.3);
+    // Not before its time, and ready before the build that gates its user ends (margins for a loaded CI machine).
+    expect(envLate.start).toBeGreaterThanOrEqual(0.4);
+    expect(envLate.end).toBeLessThan(late.tasks.find((t) => t.id === "build:api")!.end);
 
     // postgres needs only the environment: waiting for the predicted time would waste it.
     const early = await runPlan(
       plan([task("build:api"), task("env:create"), task("deploy:postgres", ["env:create"]), task("deploy:api", ["build:api", "env:create"])]),
       action,
-      { resources: RESOURCES, notBefore: { "env:create": 0.25 } },
+      { resources: RESOURCES, notBefore: { "env:create": 0.4 } },
     );
-    expect(early.tasks.find((t) => t.id === "env:create")!.start).toBeLessThan(0.05);
+    expect(early.tasks.find((t) => t.id === "env:create")!.start).toBeLessThan(0.2);
   });
 
   it("stops every running task on cancellation and still tears down", async () => {

@@ -33,7 +33,8 @@ export function addRunOptions(command: Command): Command {
  * second: exit at once) and the end-of-run summary on stderr.
  */
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
-  await lintStackPreflight(stack, { failOnError: options.lint });
+  const preflight = lintStackPreflight(stack, { failOnError: options.lint });
+  preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (process.stderr.isTTY && !process.env["CI"] ? "tty" : "plain");
   const progress = createProgress({ mode: progressMode, stream: process.stderr });
   const controller = new AbortController();
@@ -58,6 +59,7 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       keep: options.keep,
       buildSlots: options.buildSlots,
       testCommand,
+      preflight,
       signal: controller.signal,
       onEvent: (event) => progress.onEvent(event),
     });

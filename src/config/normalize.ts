@@ -181,7 +181,10 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       fail(at, checks.length === 0 ? "names no readiness check" : `names ${checks.length} checks (${checks.join(", ")}); use one`, "give exactly one of: http, tcp, exec, log, healthcheck");
       return undefined;
     }
-    const intervalSeconds = seconds(ready.interval, [...at, "interval"], 0.2);
+    // http and tcp checks are a local connection each, so they poll faster by default; the
+    // others start a process (docker exec, kubectl) per check.
+    const cheap = ready.http !== undefined || ready.tcp !== undefined;
+    const intervalSeconds = seconds(ready.interval, [...at, "interval"], cheap ? 0.05 : 0.2);
     const portDeclared = (port: number, key: string): void => {
       if (!ports.some((p) => p?.container === port)) fail([...at, key], `port ${port} is not among the service's ports`, `add ${port} to ports, or check the port number`);
     };

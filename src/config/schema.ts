@@ -44,7 +44,7 @@ export const readySchema = z
     exec: z.array(z.string()).min(1).optional().describe("command run inside the container; exit 0 means ready"),
     log: z.string().optional().describe("text the container's output must contain"),
     healthcheck: z.boolean().optional().describe("wait for the image's Docker HEALTHCHECK to report healthy"),
-    interval: duration.optional().describe("poll interval (default 200ms)"),
+    interval: duration.optional().describe("poll interval (default 50ms for http and tcp, 200ms for the others)"),
   })
   .describe("exactly one readiness check");
 

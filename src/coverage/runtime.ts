@@ -3,9 +3,9 @@ import type { CoverageTarget } from "./types.js";
 
 /**
  * Where a coverage-enabled service writes inside its container. Not a volume: a named volume
- * is root-owned and a non-root service cannot write to it (see docs/coverage.md). The docker
- * provider creates this directory world-writable before the container starts and copies it out
- * of the stopped container.
+ * is root-owned and a non-root service cannot write to it (see docs/coverage.md). On kind it is
+ * the nodes' hostPath mount; the docker provider uses it for Go (made world-writable before the
+ * start) and lets Node write below /tmp (see dockerCoverageDir).
  */
 export const COVERAGE_DIR_IN_CONTAINER = "/paddock-coverage";
 

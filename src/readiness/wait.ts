@@ -2,6 +2,9 @@ import { PaddockError, TaskTimeoutError } from "../errors.js";
 import { sleep } from "../scheduler/abort.js";
 import type { Probe } from "./probe.js";
 
+/** Seconds between "has it died?" checks while a workload is not ready yet. */
+const DIED_CHECK_SECONDS = 0.5;
+
 export interface WaitOptions {
   workload: string;
   intervalSeconds: number;
@@ -18,15 +21,19 @@ export interface WaitOptions {
 export async function waitUntilReady(probe: Probe, options: WaitOptions): Promise<void> {
   let last = "not checked yet";
   const started = performance.now();
+  let lastDeathCheck = -Infinity;
   try {
     for (;;) {
-      const death = await options.died?.(options.signal);
-      if (death) throw await readinessError(`service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`, options, "look at its output above; fix the command or configuration");
       const result = await probe.check(options.signal);
       if (result.detail !== last) options.log?.(`${((performance.now() - started) / 1000).toFixed(3)}s ${probe.description}: ${result.ready ? "ready" : result.detail}`);
       if (result.ready) return;
       last = result.detail;
-      await sleep(options.intervalSeconds * 1000, options.signal);
+      // "Has it died?" only after a failed probe, during the pause, and at most every
+      // DIED_CHECK_SECONDS (it starts a process): it costs the ready path nothing.
+      const checkDeath = options.died !== undefined && performance.now() - lastDeathCheck >= DIED_CHECK_SECONDS * 1000;
+      if (checkDeath) lastDeathCheck = performance.now();
+      const [death] = await Promise.all([checkDeath ? options.died?.(options.signal) : undefined, sleep(options.intervalSeconds * 1000, options.signal)]);
+      if (death) throw await readinessError(`service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`, options, "look at its output above; fix the command or configuration");
     }
   } catch (error) {
     const reason: unknown = options.signal.reason;

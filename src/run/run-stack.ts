@@ -38,6 +38,11 @@ export interface RunStackOptions {
   onEvent?: (event: SchedulerEvent) => void;
   /** Where the test command's output goes live. */
   testOutput?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /**
+   * Checks that must pass before anything starts (the CLI's lint preflight). They run while
+   * the engine is checked and the content keys are computed; their failure is reported first.
+   */
+  preflight?: Promise<unknown>;
 }
 
 export interface RunStackOutcome {
@@ -68,12 +73,18 @@ export function strategyEstimates(stack: Stack, profile: Profile, predicted: Dur
 export async function runStack(options: RunStackOptions): Promise<RunStackOutcome> {
   const { stack, mode } = options;
   const strategy = options.strategy ?? "graph";
+  // Independent startup work at once: the preflight (CPU), the engine check (docker CLI
+  // round trips) and the content keys (file hashing).
+  const preflight = Promise.resolve(options.preflight);
+  const builderReady = readyBuilder(stack.build.builder, options.signal);
+  const keying = keyImages(stack);
+  await Promise.allSettled([preflight, builderReady, keying]);
+  await preflight; // its failure is the one to report first
+  const builder = await builderReady;
+  const keyed = await keying;
   const runId = newRunId(stack.name);
   const runDir = createRunDir(stack.dir, runId);
   const logs = new TaskLogs(path.join(runDir, "logs"));
-  const builder = await readyBuilder(stack.build.builder, options.signal);
-
-  const keyed = await keyImages(stack);
   const provider = await createProvider({ stack, run: { runId, stack: stack.name }, builder });
   const plan = buildPlan(stack, { strategy, mode, keep: options.keep, collectCoverage: provider.collectCoverage !== undefined });
   const resources = resourceLimits(stack, { build: options.buildSlots });

@@ -1,6 +1,6 @@
 import type { BuiltImage } from "../../build/build-image.js";
 import type { ReadySpec, Stack, WorkloadSpec } from "../../config/stack.js";
-import { COVERAGE_DIR_IN_CONTAINER, coverageEnv, coverageKindOf } from "../../coverage/runtime.js";
+import { coverageEnv, coverageKindOf } from "../../coverage/runtime.js";
 import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js";
 import { PaddockError } from "../../errors.js";
 import type { DockerCli } from "../../exec/docker-cli.js";
@@ -15,7 +15,7 @@ import { waitUntilReady } from "../../readiness/wait.js";
 import { LABELS, type Endpoint, type Provider, type ProviderContext } from "../provider.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { containerRunArgs } from "./container-args.js";
-import { collectDockerCoverage, prepareCoverageDir } from "./coverage.js";
+import { collectDockerCoverage, dockerCoverageDir, needsPreparedCoverageDir, prepareCoverageDir } from "./coverage.js";
 import { containerName, keptMarkerName, labelArgs, networkName, volumeName, type RunIdentity } from "./labels.js";
 import { removeRun } from "./teardown.js";
 
@@ -64,17 +64,22 @@ export class DockerProvider implements Provider {
   private async start(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: ProviderContext): Promise<string> {
     const name = containerName(this.run.runId, workload.name);
     const coverage = workload.kind === "service" ? coverageKindOf(this.stack, workload.name) : undefined;
+    const image = this.imageFor(workload, images);
     if (!coverage) {
-      const { args, env } = containerRunArgs(this.run, workload, this.imageFor(workload, images));
+      const { args, env } = containerRunArgs(this.run, workload, image);
       await this.docker(args, ctx, { env });
       return name;
     }
-    // Coverage: create, make the (writable) coverage directory, then start.
-    const { args, env } = containerRunArgs(this.run, workload, this.imageFor(workload, images), coverageEnv(coverage), { create: true });
+    const dir = dockerCoverageDir(coverage);
+    const prepare = needsPreparedCoverageDir(coverage);
+    const { args, env } = containerRunArgs(this.run, workload, image, coverageEnv(coverage, dir), { create: prepare });
     await this.docker(args, ctx, { env });
-    await prepareCoverageDir((a, c, e) => this.docker(a, c, e), name, ctx);
-    await this.docker(["start", name], ctx);
-    ctx.log(`${coverage} coverage → ${COVERAGE_DIR_IN_CONTAINER} in the container`);
+    if (prepare) {
+      // GOCOVERDIR must exist and be writable for the service's user: make it, then start.
+      await prepareCoverageDir((a, c, e) => this.docker(a, c, e), name, ctx);
+      await this.docker(["start", name], ctx);
+    }
+    ctx.log(`${coverage} coverage → ${dir} in the container`);
     return name;
   }
 

@@ -199,8 +199,9 @@ function monitor(): { stop: (ours: (containerName: string) => boolean) => string
     };
     for (const m of rows) {
       const args = m[3] ?? "";
-      // Client-side processes only: RUN steps (apt-get...) run under dockerd, ours as well as theirs.
-      if (/vitest|paddock\.js|docker(-compose)? build|go build/.test(args) && !mine(Number(m[1]))) seen.add(`process ${args.slice(0, 60)}`);
+      // Client-side processes only: RUN steps (apt-get, go build...) run under dockerd, ours as
+      // well as theirs, so they tell nothing; someone else's build shows as their `docker build`.
+      if (/vitest|paddock\.js|docker(-compose)? build/.test(args) && !mine(Number(m[1]))) seen.add(`process ${args.slice(0, 60)}`);
     }
   };
   const loop = (async () => {
@@ -430,7 +431,7 @@ function describePaddock(run: PaddockRun): void {
       `; builds cached ${builds.filter((t) => t.cached).length}/${builds.length}, cached RUN steps ${run.cachedBuildSteps}`,
   );
   const coverage = p.tasks.find((t) => t.id === "collect:coverage");
-  if (coverage) console.log(`    includes coverage collection (collect:coverage ${taskSeconds(coverage).toFixed(2)} s; services started with docker create + start): compose collects none`);
+  if (coverage) console.log(`    includes coverage collection (collect:coverage ${taskSeconds(coverage).toFixed(2)} s; Go services started with docker create + cp + start, Node services with one docker run): compose collects none`);
   const byId = new Map(p.tasks.map((t) => [t.id, t]));
   console.log(`    chain: ${run.chain.ids.map((id) => `${id} ${taskSeconds(byId.get(id)!).toFixed(2)}`).join(" → ")}`);
   console.log(`    (criticalPath(): ${run.reported.seconds.toFixed(2)} s of work + ${run.reported.waited.toFixed(2)} s waited)`);

@@ -466,7 +466,10 @@ async function main(): Promise<void> {
   for (let round = 1; round <= REPEAT; round++) {
     const suffix = REPEAT > 1 ? `-${round}` : "";
     if (!WARM_ONLY) {
-      for (const strategy of STRATEGIES) {
+      // Each round starts with a different strategy, so none always runs right after the same
+      // neighbour (a machine that drifts during a round then biases no one strategy).
+      const shift = (round - 1) % STRATEGIES.length;
+      for (const strategy of [...STRATEGIES.slice(shift), ...STRATEGIES.slice(0, shift)]) {
         await coldReset();
         const run = await runPaddock(strategy, `cold-${strategy}${suffix}`);
         add(paddock, `cold-${strategy}`, run);

@@ -16,22 +16,26 @@ function scripted(results: ProbeResult[]): Probe & { calls: number } {
   return probe;
 }
 
+/** A "has it died?" check that never finds it dead, and counts how often it was asked. */
+function neverDied(): { died: () => Promise<undefined>; calls: () => number } {
+  let calls = 0;
+  return {
+    died: async () => {
+      calls++;
+      return undefined;
+    },
+    calls: () => calls,
+  };
+}
+
 const notYet: ProbeResult = { ready: false, detail: "ECONNREFUSED" };
 const ready: ProbeResult = { ready: true, detail: "HTTP 200" };
 
 describe("waitUntilReady", () => {
   it("returns at the first ready answer without asking whether the workload died", async () => {
-    let diedChecks = 0;
-    await waitUntilReady(scripted([ready]), {
-      workload: "api",
-      intervalSeconds: 0.01,
-      signal: new AbortController().signal,
-      died: async () => {
-        diedChecks++;
-        return undefined;
-      },
-    });
-    expect(diedChecks).toBe(0);
+    const check = neverDied();
+    await waitUntilReady(scripted([ready]), { workload: "api", intervalSeconds: 0.01, signal: new AbortController().signal, died: check.died });
+    expect(check.calls()).toBe(0);
   });
 
   it("fails fast, naming the workload and its last lines, when it died before it was ready", async () => {
@@ -49,21 +53,13 @@ describe("waitUntilReady", () => {
   });
 
   it("polls at the interval but asks whether the workload died at most every half second", async () => {
-    let diedChecks = 0;
+    const check = neverDied();
     const probe = scripted([...Array<ProbeResult>(60).fill(notYet), ready]);
     const started = performance.now();
-    await waitUntilReady(probe, {
-      workload: "api",
-      intervalSeconds: 0.01,
-      signal: new AbortController().signal,
-      died: async () => {
-        diedChecks++;
-        return undefined;
-      },
-    });
+    await waitUntilReady(probe, { workload: "api", intervalSeconds: 0.01, signal: new AbortController().signal, died: check.died });
     const seconds = (performance.now() - started) / 1000;
     expect(probe.calls).toBe(61);
-    expect(diedChecks).toBeGreaterThanOrEqual(1);
-    expect(diedChecks).toBeLessThanOrEqual(Math.floor(seconds / 0.5) + 1);
+    expect(check.calls()).toBeGreaterThanOrEqual(1);
+    expect(check.calls()).toBeLessThanOrEqual(Math.floor(seconds / 0.5) + 1);
   });
 });

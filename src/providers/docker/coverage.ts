@@ -17,11 +17,17 @@ interface ContainerState {
   oomKilled: boolean;
 }
 
-async function inspectState(docker: DockerCall, name: string, ctx: ProviderContext): Promise<ContainerState | undefined> {
-  const r = await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", name], ctx, { allowFailure: true });
-  if (r.exitCode !== 0) return undefined;
-  const [status = "", code = "0", oom = "false"] = r.stdout.trim().split(" ");
-  return { status, exitCode: Number(code), oomKilled: oom === "true" };
+/** The states of several containers in one `docker inspect`; a container that does not exist is absent. */
+async function inspectStates(docker: DockerCall, names: string[], ctx: ProviderContext): Promise<Map<string, ContainerState>> {
+  const states = new Map<string, ContainerState>();
+  if (names.length === 0) return states;
+  // Exits non-zero when one of them is missing, but still prints the others.
+  const r = await docker(["inspect", "--format", "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", ...names], ctx, { allowFailure: true });
+  for (const line of r.stdout.split("\n")) {
+    const [name = "", status = "", code = "0", oom = "false"] = line.trim().split(" ");
+    if (name) states.set(name.replace(/^\//, ""), { status, exitCode: Number(code), oomKilled: oom === "true" });
+  }
+  return states;
 }
 
 /**
@@ -82,22 +88,31 @@ function noteFor(target: CoverageTarget, before: ContainerState | undefined, aft
  * `docker cp`, plus, for Node, the application scripts its V8 data names.
  */
 export async function collectDockerCoverage(docker: DockerCall, containerOf: (service: string) => string, targets: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
-  const before = await Promise.all(targets.map((t) => inspectState(docker, containerOf(t.service.name), ctx)));
-  const running = targets.filter((_, i) => before[i]?.status === "running").map((t) => containerOf(t.service.name));
+  const names = targets.map((t) => containerOf(t.service.name));
+  const before = await inspectStates(docker, names, ctx);
+  const running = names.filter((name) => before.get(name)?.status === "running");
   if (running.length > 0) {
     ctx.log(`stopping ${running.length} service(s) with SIGTERM (${COVERAGE_STOP_GRACE_SECONDS}s grace) so they write coverage`);
     await docker(["stop", "--time", String(COVERAGE_STOP_GRACE_SECONDS), ...running], ctx, { allowFailure: true });
   }
+  const after = await inspectStates(docker, names.filter((name) => before.has(name)), ctx);
   // Each service's copies are independent: one service at a time cost ~0.1 s per `docker cp`.
-  return Promise.all(targets.map((target, i) => collectOne(docker, containerOf(target.service.name), target, before[i], dir, ctx)));
+  return Promise.all(targets.map((target, i) => collectOne(docker, names[i]!, target, before.get(names[i]!), after.get(names[i]!), dir, ctx)));
 }
 
-async function collectOne(docker: DockerCall, name: string, target: CoverageTarget, was: ContainerState | undefined, dir: string, ctx: ProviderContext): Promise<CollectedCoverage> {
+async function collectOne(
+  docker: DockerCall,
+  name: string,
+  target: CoverageTarget,
+  was: ContainerState | undefined,
+  after: ContainerState | undefined,
+  dir: string,
+  ctx: ProviderContext,
+): Promise<CollectedCoverage> {
   const serviceDir = path.join(dir, target.service.name);
   const dataDir = path.join(serviceDir, "data");
   mkdirSync(dataDir, { recursive: true });
   const stopped = was?.status === "running";
-  const after = was ? await inspectState(docker, name, ctx) : undefined;
   const inContainer = dockerCoverageDir(target.kind);
   let copyProblem: string | undefined;
   if (was && was.status !== "created") {

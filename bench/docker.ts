@@ -26,8 +26,8 @@ import { criticalPath } from "../src/profile/critical-path.js";
 import { unionLength } from "../src/profile/intervals.js";
 import type { Profile, ProfileTask } from "../src/profile/types.js";
 import { endpointUrl } from "../src/providers/endpoint-url.js";
-import type { Endpoint } from "../src/providers/provider.js";
-import { endpointEnv } from "../src/run/endpoint-env.js";
+import type { Endpoint } from "../src/providers/types.js";
+import { endpointEnv } from "../src/tasks/test-env.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const exampleDir = path.join(root, "examples", "hybrid-stack");
@@ -396,7 +396,7 @@ async function runCompose(label: string): Promise<ComposeRun> {
     const waitStart = performance.now();
     endpoints = await waitHealthy(120);
     steps["wait healthy"] = (performance.now() - waitStart) / 1000;
-    // The same variables Paddock gives the test command (src/run/endpoint-env.ts and the provider's).
+    // The same variables Paddock gives the test command (src/tasks/test-env.ts and the provider's).
     const testEnv = { ...process.env, ...endpointEnv(endpoints), PADDOCK_DOCKER_NETWORK: `${PROJECT}_default` };
     const command = stack.test?.command ?? ["node", "--test", "tests/"];
     const [file, ...args] = Array.isArray(command) ? command : ["sh", "-c", command];

@@ -10,7 +10,8 @@ import { loadStack } from "../src/config/load.js";
 import { buildPlan } from "../src/plan/build-plan.js";
 import { estimatePlan, estimateStack } from "../src/plan/estimate.js";
 import { STRATEGIES, type Durations, type Strategy } from "../src/plan/types.js";
-import { sleep } from "../src/scheduler/abort.js";
+import { providerEntry } from "../src/providers/registry.js";
+import { sleep } from "../src/util/abort.js";
 import { runPlan } from "../src/scheduler/scheduler.js";
 
 const SCALE = 0.01;
@@ -19,10 +20,11 @@ const stackDir = path.join(root, "bench", "stacks", "signalprocessing");
 const stack = loadStack(path.join(stackDir, "paddock.yaml"));
 const durations = JSON.parse(readFileSync(path.join(stackDir, "durations.json"), "utf8")) as Durations;
 const resources = { build: 2, load: 2, api: 4 };
+const { capabilities } = providerEntry(stack.environment.provider);
 
 const measured = {} as Record<Strategy, number>;
 for (const strategy of STRATEGIES) {
-  const plan = buildPlan(stack, { strategy, mode: "up" });
+  const plan = buildPlan(stack, { strategy, mode: "up", capabilities });
   const { envCreateStart } = estimatePlan(plan, durations, resources, stack.environment.maxIdleSeconds);
   const result = await runPlan(plan, (task) => async ({ signal }) => sleep((durations[task.id] ?? 0) * 1000 * SCALE, signal), {
     resources,
@@ -33,7 +35,7 @@ for (const strategy of STRATEGIES) {
   if (result.state !== "succeeded") throw new Error(`${strategy} run ${result.state}`);
   measured[strategy] = result.wallSeconds / SCALE;
 }
-const estimate = estimateStack(stack, { mode: "up" }, durations, resources);
+const estimate = estimateStack(stack, { mode: "up", capabilities }, durations, resources);
 const r = (x: number, d = 1): number => Math.round(x * 10 ** d) / 10 ** d;
 const summary = {
   sequential: r(measured.sequential),

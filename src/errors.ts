@@ -1,18 +1,37 @@
+/** What a failed command leaves as evidence: the command and the last lines it printed. */
+export interface CommandEvidence {
+  /** The whole command, quoted as a shell would need it. */
+  commandLine: string;
+  outputTail: readonly string[];
+  /** Heading of the output block, e.g. "last output lines". */
+  outputTitle?: string;
+}
+
+export interface PaddockErrorOptions {
+  /** What the user can do about it. */
+  hint?: string;
+  /** Retrying the same operation may succeed (daemon EOF, connection reset...). */
+  transient?: boolean;
+  cause?: unknown;
+  /** Set by tool failures: printed once, by the top level (the outermost evidence of the chain: a wrapper may refine its tool's). */
+  evidence?: CommandEvidence;
+}
+
 /**
  * Typed, actionable errors. Every error Paddock raises says what failed, shows
  * the relevant evidence (the tool's last output lines, the file and field) and what to try.
  */
 export class PaddockError extends Error {
-  /** What the user can do about it. */
   readonly hint: string | undefined;
-  /** Retrying the same operation may succeed (daemon EOF, connection reset...). */
   readonly transient: boolean;
+  readonly evidence: CommandEvidence | undefined;
 
-  constructor(message: string, options: { hint?: string; transient?: boolean; cause?: unknown } = {}) {
+  constructor(message: string, options: PaddockErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.hint = options.hint;
     this.transient = options.transient ?? false;
+    this.evidence = options.evidence;
   }
 }
 
@@ -39,7 +58,11 @@ export class ConfigErrors extends PaddockError {
 }
 
 export class TaskTimeoutError extends PaddockError {
-  constructor(readonly taskId: string, readonly seconds: number, hint?: string) {
+  constructor(
+    readonly taskId: string,
+    readonly seconds: number,
+    hint?: string,
+  ) {
     super(`${taskId} did not finish within ${seconds}s`, {
       hint: hint ?? `raise its timeout in the stack file, or look at its log in the run directory`,
     });
@@ -52,21 +75,76 @@ export class CancelledError extends PaddockError {
   }
 }
 
+/**
+ * Says what Paddock was doing when a lower-level operation failed. The cause is kept (its
+ * evidence is printed once, by the top level), and so are its transient flag and, unless a
+ * better one is given, its hint: a wrapped daemon EOF is still retried.
+ */
+export function wrap(cause: unknown, message: string, options: { hint?: string; transient?: boolean } = {}): PaddockError {
+  return new PaddockError(message, {
+    cause,
+    hint: options.hint ?? hintOf(cause),
+    transient: options.transient ?? isTransient(cause),
+  });
+}
+
 export function isTransient(error: unknown): boolean {
   return error instanceof PaddockError && error.transient;
 }
 
-/** One line for tables and profiles: the message without the hint. */
+function hintOf(error: unknown): string | undefined {
+  return error instanceof PaddockError ? error.hint : undefined;
+}
+
+/** The error and its causes, outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && !chain.includes(e); e = e instanceof Error ? e.cause : undefined) chain.push(e);
+  return chain;
+}
+
+/** The innermost error of the chain that is of the given class. */
+export function innermost<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
+  return causeChain(error).reverse().find((e): e is T => e instanceof type);
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** One line for tables and live progress: the outermost message without the hint. */
 export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = messageOf(error);
   return text.split("\n")[0] ?? text;
+}
+
+/** A block of evidence lines under a heading: the one place that formats `    | ` blocks. */
+export function outputBlock(title: string, lines: readonly string[]): string {
+  return lines.length > 0 ? `\n  ${title}:\n${lines.map((l) => `    | ${l}`).join("\n")}` : "";
+}
+
+/**
+ * The whole error as text, for task logs, profile.json and the terminal: every message of the
+ * chain that says something new, the failed command's full command line and output tail
+ * (once), and the hint.
+ */
+export function describeError(error: unknown, options: { hintLabel?: string } = {}): string {
+  const chain = causeChain(error);
+  const messages: string[] = [];
+  for (const e of chain) {
+    const message = messageOf(e);
+    if (message && !messages.some((m) => m.includes(message))) messages.push(message);
+  }
+  let text = messages.join("\n  caused by: ");
+  const evidence = chain.map((e) => (e instanceof PaddockError ? e.evidence : undefined)).find((ev) => ev !== undefined);
+  if (evidence) {
+    text += `\n  command: ${evidence.commandLine}`;
+    text += outputBlock(evidence.outputTitle ?? "last output lines", evidence.outputTail);
+  }
+  const hint = chain.map(hintOf).find((h) => h !== undefined);
+  if (hint) text += `\n  ${options.hintLabel ?? "try"}: ${hint}`;
+  return text;
 }
 
 export function formatError(error: unknown): string {
   if (error instanceof ConfigErrors) return `error: invalid stack file\n${error.message}`;
-  if (error instanceof PaddockError) {
-    return `error: ${error.message}${error.hint ? `\n  try: ${error.hint}` : ""}`;
-  }
-  if (error instanceof Error) return `error: ${error.message}`;
-  return `error: ${String(error)}`;
+  return `error: ${describeError(error)}`;
 }

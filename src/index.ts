@@ -8,7 +8,7 @@ export { buildPlan } from "./plan/build-plan.js";
 export { estimateStack } from "./plan/estimate.js";
 export type { Plan, PlanTask, Strategy } from "./plan/types.js";
 export type { Profile, ProfileTask } from "./profile/types.js";
-export type { Endpoint } from "./providers/provider.js";
+export type { Endpoint } from "./providers/types.js";
 export { runStack, type RunStackOptions, type RunStackOutcome } from "./run/run-stack.js";
 export type { SchedulerEvent } from "./scheduler/events.js";
 export { ConfigError, ConfigErrors, PaddockError } from "./errors.js";

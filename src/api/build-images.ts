@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildImage, type BuiltImage } from "../build/build-image.js";
+import type { BuiltImage } from "../build/build-image.js";
 import { keyImages } from "../build/image-tags.js";
 import { readyBuilder } from "../build/select-builder.js";
 import { findStackFile, loadStack } from "../config/load.js";
@@ -12,6 +12,8 @@ import type { Plan } from "../plan/types.js";
 import { resourceLimits } from "../scheduler/resources.js";
 import { runPlan } from "../scheduler/scheduler.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
+import { buildStackImage } from "../tasks/build.js";
+import type { BuildContext } from "../tasks/run-context.js";
 
 export interface BuildImagesOptions {
   /** A loaded stack, or a stack file to load. */
@@ -30,7 +32,7 @@ export interface BuildImagesOptions {
 /**
  * Builds a stack's images in parallel, bounded by build slots, each as soon as its base is
  * built, reusing any image whose content key already exists. The shared-library call the
- * seeds wished for (`BuildImagesInParallel`), with caching and ordering included.
+ * seeds' team wished for (`BuildImagesInParallel`), with caching and ordering included.
  */
 export async function buildImages(options: BuildImagesOptions = {}): Promise<Map<string, BuiltImage>> {
   const stack = options.stack ?? loadStack(findStackFile(options.cwd ?? process.cwd(), options.config));
@@ -40,20 +42,17 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Map
 
   const builder = await readyBuilder(stack.build.builder, options.signal);
   const keyed = await keyImages(stack);
-  const full = buildPlan(stack, { strategy: "graph", mode: "up", keep: true });
+  const full = buildPlan(stack, { strategy: "graph", mode: "up", keep: true, capabilities: { loadsImages: false, collectsCoverage: false } });
   const plan: Plan = { ...full, tasks: full.tasks.filter((t) => t.kind === "build" && wanted.has(t.subject ?? "")) };
-  const logDir = options.logDir ?? mkdtempSync(path.join(os.tmpdir(), "paddock-build-"));
-  const built = new Map<string, BuiltImage>();
-  const result = await runPlan(
-    plan,
-    (task) => async (ctx) => {
-      const image = await buildImage(keyed.get(task.subject!)!, { builder, noCache: stack.build.noCache, logDir, signal: ctx.signal, onLine: ctx.log });
-      built.set(image.name, image);
-      return { cached: image.cached };
-    },
-    { resources: resourceLimits(stack, { build: options.buildSlots }), signal: options.signal, onEvent: options.onEvent },
-  );
+  const dir = options.logDir ?? mkdtempSync(path.join(os.tmpdir(), "paddock-build-"));
+  const logs = { dir, fileFor: (taskId: string) => path.join(dir, `${taskId.replace(/[^a-zA-Z0-9_.-]/g, "-")}.log`) };
+  const build: BuildContext = { stack, builder, keyed, built: new Map<string, BuiltImage>(), references: new Map(), logs };
+  const result = await runPlan(plan, (task) => (ctx) => buildStackImage(task.subject ?? "", build, { signal: ctx.signal, onLine: ctx.log }), {
+    resources: resourceLimits(stack, { build: options.buildSlots }),
+    signal: options.signal,
+    onEvent: options.onEvent,
+  });
   if (result.rootCause) throw result.rootCause.error;
   if (result.state !== "succeeded") throw new PaddockError(`building images ${result.state}`);
-  return built;
+  return build.built;
 }

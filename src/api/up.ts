@@ -2,7 +2,7 @@ import { findStackFile, loadStack } from "../config/load.js";
 import { PaddockError } from "../errors.js";
 import type { Strategy } from "../plan/types.js";
 import type { Profile } from "../profile/types.js";
-import type { Endpoint } from "../providers/provider.js";
+import type { Endpoint } from "../providers/types.js";
 import { listEnvironments } from "../run/environment-state.js";
 import { runStack } from "../run/run-stack.js";
 import type { SchedulerEvent } from "../scheduler/events.js";

@@ -1,5 +1,5 @@
 import { PaddockError } from "../errors.js";
-import { lastLines } from "../exec/tool-error.js";
+import { lastLines, type ToolError } from "../exec/tool-error.js";
 
 /** Finds the Dockerfile step that failed in BuildKit (plain progress) or classic builder output. */
 export function failingStep(output: string): string | undefined {
@@ -21,16 +21,20 @@ export function failingStep(output: string): string | undefined {
   return undefined;
 }
 
+/** A build failed: names the image and the failing step; its evidence is the build command and the last 20 lines of its output. */
 export class BuildError extends PaddockError {
-  constructor(readonly image: string, readonly logFile: string | undefined, output: string) {
-    const step = failingStep(output);
-    const tail = lastLines(output, 20);
-    super(
-      `image "${image}" failed to build${step ? ` at ${step}` : ""}\n  last build output:\n${tail.map((l) => `    | ${l}`).join("\n")}`,
-      {
-        hint: `${logFile ? `full log: ${logFile}; ` : ""}fix the Dockerfile step above, or try the same docker build by hand`,
-        transient: /failed to (?:copy|fetch)|unexpected EOF|connection reset/i.test(tail.join("\n")),
-      },
-    );
+  constructor(
+    readonly image: string,
+    readonly logFile: string | undefined,
+    cause: ToolError,
+  ) {
+    const step = failingStep(cause.output);
+    const tail = lastLines(cause.output, 20);
+    super(`image "${image}" failed to build${step ? ` at ${step}` : ""}`, {
+      cause,
+      hint: `${logFile ? `full log: ${logFile}; ` : ""}fix the Dockerfile step above, or try the same build by hand (the command above)`,
+      transient: /failed to (?:copy|fetch)|unexpected EOF|connection reset/i.test(tail.join("\n")),
+      evidence: { commandLine: cause.evidence?.commandLine ?? cause.command.join(" "), outputTail: tail, outputTitle: "last build output" },
+    });
   }
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PaddockError } from "../errors.js";
+import { PaddockError, wrap } from "../errors.js";
 import { runTool } from "../exec/run-tool.js";
 import { ToolError } from "../exec/tool-error.js";
 import type { ImageBuilder } from "./builder.js";
@@ -39,12 +39,8 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
     try {
       await runTool(command!, args, { cwd: source.cwd, env: { PADDOCK_IMAGE: tag }, signal, logFile, onLine: options.onLine });
     } catch (error) {
-      if (error instanceof ToolError) {
-        throw new PaddockError(`image "${spec.name}": its build command failed (exit ${error.exitCode ?? "?"}): ${source.command.join(" ")}\n${error.outputTail.map((l) => `    | ${l}`).join("\n")}`, {
-          hint: logFile ? `full log: ${logFile}` : undefined,
-        });
-      }
-      throw error;
+      if (!(error instanceof ToolError)) throw error;
+      throw wrap(error, `image "${spec.name}": its build command failed (exit ${error.exitCode ?? "?"})`, { hint: logFile ? `full log: ${logFile}` : undefined });
     }
   } else {
     await builder.build({

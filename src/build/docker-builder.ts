@@ -34,7 +34,7 @@ export class DockerBuilder implements ImageBuilder {
     try {
       await this.cli.run(args, { env: this.cli.buildEnv, signal: request.signal, logFile: request.logFile, onLine: request.onLine });
     } catch (error) {
-      if (error instanceof ToolError) throw new BuildError(request.image, request.logFile, error.output);
+      if (error instanceof ToolError) throw new BuildError(request.image, request.logFile, error);
       throw error;
     }
   }

@@ -1,5 +1,5 @@
-import type { ImageSpec, Stack } from "../config/stack.js";
-import { topologicalOrder } from "../plan/critical-path.js";
+import { IMAGE_REFERENCE, type ImageSpec, type Stack } from "../config/stack.js";
+import { topologicalOrder } from "../util/graph.js";
 import { imageContentKey, imageTag } from "./content-key.js";
 
 export interface KeyedImage {
@@ -10,8 +10,6 @@ export interface KeyedImage {
   /** Build args with "${images.X}" replaced by X's tag, plus the coverage flags. */
   args: Record<string, string>;
 }
-
-const IMAGE_REFERENCE = /\$\{images\.([a-z0-9][a-z0-9-]*)\}/g;
 
 /** Build args a coverage mode implies (the seeds' Dockerfiles take GOFLAGS). Explicit args win. */
 function coverageArgs(image: ImageSpec): Record<string, string> {
@@ -24,8 +22,7 @@ function coverageArgs(image: ImageSpec): Record<string, string> {
  */
 export async function keyImages(stack: Stack): Promise<Map<string, KeyedImage>> {
   const keyed = new Map<string, KeyedImage>();
-  const asTasks = Object.values(stack.images).map((img) => ({ id: img.name, dependsOn: img.dependsOn }));
-  const order = topologicalOrder(asTasks.map((t) => ({ ...t, kind: "build" as const, phase: "build" as const, resource: undefined, subject: undefined, finalizer: undefined, timeoutSeconds: 0 })));
+  const order = topologicalOrder(Object.values(stack.images).map((img) => ({ id: img.name, dependsOn: img.dependsOn })));
   for (const { id } of order) {
     const spec = stack.images[id]!;
     const declared = spec.source.type === "dockerfile" ? spec.source.args : {};

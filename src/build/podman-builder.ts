@@ -19,7 +19,7 @@ export class PodmanBuilder implements ImageBuilder {
     try {
       await runTool(this.bin, args, { signal: request.signal, logFile: request.logFile, onLine: request.onLine });
     } catch (error) {
-      if (error instanceof ToolError) throw new BuildError(request.image, request.logFile, error.output);
+      if (error instanceof ToolError) throw new BuildError(request.image, request.logFile, error);
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../errors.js";
-import { checkDocker, checkPorts, checkResources, checkTools, type CheckResult } from "../doctor/checks.js";
+import { checkDocker, checkLeftovers, checkPorts, checkResources, checkTools, type CheckResult } from "../doctor/checks.js";
 import { loadStackFor } from "./common.js";
 
 const MARK = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
@@ -10,7 +10,8 @@ export function registerDoctor(program: Command): void {
     .command("doctor")
     .description("check the engine, builders, kind/kubectl, disk, memory and port conflicts; each problem comes with its fix")
     .action(async (_options: unknown, command: Command) => {
-      const results: CheckResult[] = [...(await checkDocker()), ...(await checkTools()), ...checkResources(process.cwd())];
+      const [docker, tools, leftovers] = await Promise.all([checkDocker(), checkTools(), checkLeftovers()]);
+      const results: CheckResult[] = [...docker, leftovers, ...tools, ...checkResources(process.cwd())];
       try {
         results.push(...(await checkPorts(loadStackFor(command))));
       } catch (error) {

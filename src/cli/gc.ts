@@ -1,32 +1,31 @@
 import type { Command } from "commander";
-import { detectDockerCli, requireEngine } from "../exec/docker-cli.js";
+import type { ProviderName } from "../config/stack.js";
+import { providerEntries } from "../providers/registry.js";
+import type { ProviderEntry } from "../providers/types.js";
 import { oneOf } from "./common.js";
-import { collectGarbage, findRuns } from "../providers/docker/garbage.js";
-import { collectKindGarbage, findKindRuns } from "../providers/kind/garbage.js";
 
 interface GcOptions {
   all?: boolean;
   dryRun?: boolean;
-  only?: "docker" | "kind";
+  only?: ProviderName;
 }
 
-async function dockerSweep(options: GcOptions, write: (line: string) => void): Promise<void> {
-  const cli = await detectDockerCli().catch(() => undefined);
-  if (!cli || !(await requireEngine(cli).then(() => true, () => false))) {
-    write("docker: no engine answers; nothing to look at");
-    return;
+/** One provider's sweep: what its dead runs left goes; what is alive (or kept, without --all) stays. Returns how many it removed. */
+async function sweep(entry: ProviderEntry, options: GcOptions, write: (line: string) => void): Promise<number> {
+  const found = await entry.garbage.find();
+  if (!Array.isArray(found)) {
+    write(`${entry.name}: ${found.unavailable}`);
+    return 0;
   }
-  const verb = options.dryRun ? "would remove" : "removed";
-  const removed = await collectGarbage(cli, { all: options.all ?? false, dryRun: options.dryRun ?? false });
-  for (const run of removed) write(`${verb} ${run.runId} (${run.containers} containers, ${run.volumes} volumes, ${run.networks} networks; ${run.reason})`);
-  for (const run of (await findRuns(cli)).filter((r) => r.alive && !removed.some((d) => d.runId === r.runId))) write(`kept ${run.runId}: ${run.reason}`);
-}
-
-async function kindSweep(options: GcOptions, write: (line: string) => void): Promise<void> {
-  const verb = options.dryRun ? "would delete" : "deleted";
-  const removed = await collectKindGarbage({ all: options.all ?? false, dryRun: options.dryRun ?? false });
-  for (const c of removed) write(`${verb} kind cluster ${c.cluster}${c.runId ? ` (run ${c.runId})` : ""}: ${c.reason}`);
-  for (const c of (await findKindRuns()).filter((k) => k.alive && !removed.some((d) => d.cluster === k.cluster))) write(`kept kind cluster ${c.cluster}: ${c.reason}`);
+  const doomed = found.filter((l) => !l.alive || (options.all === true && l.kept));
+  for (const leftover of doomed) {
+    if (!options.dryRun) await entry.garbage.remove(leftover);
+    const verb = options.dryRun ? entry.garbage.verbs.dryRun : entry.garbage.verbs.done;
+    const run = leftover.run && leftover.run !== leftover.name ? ` (run ${leftover.run})` : "";
+    write(`${verb} ${leftover.name}${run}${leftover.contents ? ` (${leftover.contents}; ${leftover.reason})` : `: ${leftover.reason}`}`);
+  }
+  for (const kept of found.filter((l) => !doomed.includes(l))) write(`kept ${kept.name}: ${kept.reason}`);
+  return doomed.length;
 }
 
 export function registerGc(program: Command): void {
@@ -35,15 +34,14 @@ export function registerGc(program: Command): void {
     .description("remove what runs that are no longer alive left behind (labelled containers, volumes, networks; pdk-* kind clusters); environments left up on purpose stay")
     .option("--all", "also remove environments left up on purpose (paddock up, --keep)")
     .option("--dry-run", "list what would be removed")
-    .option("--only <provider>", "look only at docker resources or only at kind clusters", oneOf("--only", ["docker", "kind"] as const))
+    .option("--only <provider>", "look only at one provider's leftovers", oneOf("--only", ["docker", "kind", "cluster"] as const))
+    .addHelpText("after", "\nA run is alive while its process runs on this host, or when it was left up on purpose (`paddock up`, --keep).")
     .action(async (options: GcOptions) => {
-      const lines: string[] = [];
-      const write = (line: string): void => {
-        lines.push(line);
-        process.stdout.write(line + "\n");
-      };
-      if (options.only !== "kind") await dockerSweep(options, write);
-      if (options.only !== "docker") await kindSweep(options, write);
-      if (!lines.some((l) => /^(removed|would|deleted)/.test(l))) process.stdout.write("nothing to remove\n");
+      let removed = 0;
+      const write = (line: string): void => void process.stdout.write(line + "\n");
+      for (const entry of providerEntries()) {
+        if (options.only === undefined || options.only === entry.name) removed += await sweep(entry, options, write);
+      }
+      if (removed === 0) process.stdout.write("nothing to remove\n");
     });
 }

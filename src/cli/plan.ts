@@ -1,15 +1,15 @@
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
-import { buildPlan, providerCollectsCoverage } from "../plan/build-plan.js";
+import { buildPlan } from "../plan/build-plan.js";
+import { providerEntry } from "../providers/registry.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimateStack } from "../plan/estimate.js";
 import { planToDot, planToJson, planToText, type PlanReport } from "../plan/format.js";
 import { STRATEGIES, type Durations, type Strategy } from "../plan/types.js";
 import { estimateDurations, readHistory } from "../profile/history.js";
-import { paddockDir } from "../profile/recorder.js";
+import { historyFile } from "../util/paddock-dir.js";
 import { resourceLimits } from "../scheduler/resources.js";
 import { loadStackFor, oneOf, parsePositiveInt } from "./common.js";
 
@@ -43,19 +43,19 @@ export function readDurationsFile(file: string): Durations {
 
 /** Durations from history (median of recent non-cached runs), for plans and just-in-time starts. */
 export async function historyDurations(stack: Stack): Promise<{ durations: Durations; warning?: string }> {
-  const { history, warning } = await readHistory(path.join(paddockDir(stack.dir), "history.json"));
+  const { history, warning } = await readHistory(historyFile(stack.dir));
   return { durations: estimateDurations(history, stack.name), warning };
 }
 
 export async function makePlanReport(stack: Stack, options: Omit<PlanOptions, "format">): Promise<PlanReport> {
   const resources = resourceLimits(stack, { build: options.buildSlots });
-  const collectCoverage = providerCollectsCoverage(stack.environment.provider);
-  const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, collectCoverage });
+  const { capabilities } = providerEntry(stack.environment.provider);
+  const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, capabilities });
   const explicit = options.durations ? readDurationsFile(options.durations) : {};
   const { durations: fromHistory, warning } = await historyDurations(stack);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const { durations, sources } = resolveDurations(plan, stack.environment.provider, explicit, fromHistory);
-  const estimate = estimateStack(stack, { mode: options.mode, collectCoverage }, durations, resources);
+  const estimate = estimateStack(stack, { mode: options.mode, capabilities }, durations, resources);
   return { plan, durations, sources, resources, estimate };
 }
 
@@ -63,7 +63,7 @@ export function registerPlan(program: Command): void {
   program
     .command("plan")
     .description("show the task graph, predicted timings per strategy, the critical path and a lower bound; runs nothing")
-    .option("-s, --strategy <strategy>", `graph (default), phased (the seeds' hybrid) or sequential`, oneOf("--strategy", STRATEGIES), "graph")
+    .option("-s, --strategy <strategy>", "graph (default: each task starts when its own inputs are ready), phased (all builds, then the environment, then loads, then deploys) or sequential (one task at a time)", oneOf("--strategy", STRATEGIES), "graph")
     .option("-d, --durations <file>", "JSON object of task id → seconds (default: the run history, else guesses)")
     .option("-f, --format <format>", "text, json or dot (Graphviz)", oneOf("--format", ["text", "json", "dot"] as const), "text")
     .option("--mode <mode>", "up (setup only) or test (with test and teardown)", oneOf("--mode", ["up", "test"] as const), "up")

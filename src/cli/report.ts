@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
 import { compareProfiles, formatComparison } from "../profile/compare.js";
-import { paddockDir } from "../profile/recorder.js";
+import { runsDir } from "../util/paddock-dir.js";
 import { renderReportHtml } from "../profile/report-html.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { toChromeTrace } from "../profile/trace.js";
@@ -15,13 +15,13 @@ import { loadStackFor } from "./common.js";
 
 /** A run id, "latest", or a path to a run directory or profile.json. */
 export function readProfile(stack: Stack, run: string): { profile: Profile; runDir: string } {
-  const candidates = [path.resolve(run), path.join(paddockDir(stack.dir), "runs", run)];
+  const candidates = [path.resolve(run), path.join(runsDir(stack.dir), run)];
   for (const candidate of candidates) {
     const file = candidate.endsWith(".json") ? candidate : path.join(candidate, "profile.json");
     if (existsSync(file)) return { profile: JSON.parse(readFileSync(file, "utf8")) as Profile, runDir: path.dirname(file) };
   }
   throw new PaddockError(`no run "${run}" (looked for ${candidates.map((c) => path.join(c, "profile.json")).join(" and ")})`, {
-    hint: `run ids are the folder names in ${path.join(paddockDir(stack.dir), "runs")}; "latest" is the newest`,
+    hint: `run ids are the folder names in ${runsDir(stack.dir)}; "latest" is the newest`,
   });
 }
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { paddockDir } from "../profile/recorder.js";
+import { paddockDir } from "../util/paddock-dir.js";
 import type { RunStackOutcome } from "../run/run-stack.js";
 import { loadStackFor } from "./common.js";
 import { addRunOptions, runWithProgress, type RunCommandOptions } from "./run-command.js";

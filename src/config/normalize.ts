@@ -2,16 +2,15 @@ import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { globSync, isDynamicPattern } from "tinyglobby";
 import { ConfigError, ConfigErrors } from "../errors.js";
-import { findCycle } from "../plan/cycles.js";
+import { findCycle } from "../util/graph.js";
 import { parseDuration } from "./duration.js";
 import type { ImageFile, JobFile, ReadyFile, ServiceFile, StackFile } from "./schema.js";
-import type { ImageSpec, PortSpec, ReadySpec, Stack, VolumeSpec, WorkloadSpec } from "./stack.js";
+import { IMAGE_REFERENCE, type ImageSpec, type PortSpec, type ReadySpec, type Stack, type VolumeSpec, type WorkloadSpec } from "./stack.js";
 
 export type FieldPath = readonly (string | number)[];
 /** Maps a field path to the file (main or included) and line that wrote it. */
 export type Locator = (fieldPath: FieldPath) => { file: string; line: number | undefined };
 
-const IMAGE_REFERENCE = /\$\{images\.([a-z0-9][a-z0-9-]*)\}/g;
 const DEFAULT_TIMEOUT = { service: 120, job: 300, build: 1800, environment: 600, test: 3600 };
 
 export function formatFieldPath(fieldPath: FieldPath): string {

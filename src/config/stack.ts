@@ -104,6 +104,9 @@ export interface Stack {
   lint: LintConfigInput | undefined;
 }
 
+/** `${images.NAME}` in a build arg: replaced by that stack image's reference, and it orders the builds. */
+export const IMAGE_REFERENCE = /\$\{images\.([a-z0-9][a-z0-9-]*)\}/g;
+
 export function workloads(stack: Stack): WorkloadSpec[] {
   return [...Object.values(stack.services), ...Object.values(stack.jobs)];
 }

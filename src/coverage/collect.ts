@@ -1,36 +1,11 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Stack } from "../config/stack.js";
-import { PaddockError } from "../errors.js";
-import type { Provider, ProviderContext } from "../providers/provider.js";
 import { summarizeGo } from "./go-summary.js";
 import { summarizeNode } from "./node-summary.js";
-import { coverageTargets } from "./runtime.js";
-import { writeCoverageSummary, type CoverageSummaryFile, type ServiceCoverageSummary } from "./summary-file.js";
+import type { CoverageSummaryFile, ServiceCoverageSummary } from "./summary-file.js";
 import type { CollectedCoverage } from "./types.js";
 
 /** `<runDir>/coverage`: one folder per service (raw data, sources), summary.json, lcov.info, html/. */
 export const coverageDirOf = (runDir: string): string => path.join(runDir, "coverage");
-
-/**
- * The `collect:coverage` task: the provider stops the coverage services gracefully and copies
- * their data out; then Node data becomes istanbul summaries and reports, Go data a
- * `go tool covdata` summary (or a note saying how to read it), all in coverage/summary.json.
- */
-export async function collectCoverage(stack: Stack, provider: Provider, runId: string, ctx: ProviderContext): Promise<CoverageSummaryFile> {
-  if (!provider.collectCoverage) {
-    throw new PaddockError(`the ${provider.name} provider cannot collect coverage yet`, { hint: "set `coverage: false` in the stack file to run without it" });
-  }
-  const dir = coverageDirOf(ctx.runDir);
-  mkdirSync(dir, { recursive: true });
-  const collected = await provider.collectCoverage(coverageTargets(stack), dir, ctx);
-  const summary = await summarizeCollected(collected, dir, runId, ctx.signal);
-  writeCoverageSummary(dir, summary);
-  for (const [name, s] of Object.entries(summary.services)) {
-    ctx.log(`${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`);
-  }
-  return summary;
-}
 
 /** Turns what the provider copied into coverage/summary.json's content (and Node's lcov and HTML). */
 export async function summarizeCollected(collected: CollectedCoverage[], dir: string, runId: string, signal?: AbortSignal): Promise<CoverageSummaryFile> {

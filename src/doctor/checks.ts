@@ -4,7 +4,7 @@ import os from "node:os";
 import type { Stack } from "../config/stack.js";
 import { detectDockerCli } from "../exec/docker-cli.js";
 import { runTool } from "../exec/run-tool.js";
-import { findRuns } from "../providers/docker/garbage.js";
+import { providerEntries } from "../providers/registry.js";
 
 export interface CheckResult {
   name: string;
@@ -40,15 +40,19 @@ export async function checkDocker(): Promise<CheckResult[]> {
   }
   const [version, driver] = info.stdout.trim().split(" ");
   results.push({ name: "docker engine", status: "ok", detail: `${version}, storage driver ${driver}` });
-  const runs = await findRuns(cli).catch(() => []);
-  const dead = runs.filter((r) => !r.alive);
-  results.push({
+  return results;
+}
+
+/** What runs that are no longer alive left behind, asked of every provider. */
+export async function checkLeftovers(): Promise<CheckResult> {
+  const found = (await Promise.all(providerEntries().map((entry) => entry.garbage.find(AbortSignal.timeout(30_000)).catch(() => [])))).flatMap((f) => (Array.isArray(f) ? f : []));
+  const dead = found.filter((l) => !l.alive);
+  return {
     name: "leftovers",
     status: dead.length > 0 ? "warn" : "ok",
-    detail: dead.length > 0 ? `${dead.length} crashed run(s) left containers, volumes or networks` : `no leftovers (${runs.length} live environment(s))`,
+    detail: dead.length > 0 ? `${dead.length} crashed run(s) left resources: ${dead.map((l) => l.name).join(", ")}` : `no leftovers (${found.length} live environment(s))`,
     fix: dead.length > 0 ? "paddock gc" : undefined,
-  });
-  return results;
+  };
 }
 
 export async function checkTools(): Promise<CheckResult[]> {

@@ -1,5 +1,6 @@
 import { realpathSync } from "node:fs";
 import { PaddockError } from "../errors.js";
+import { defaultRunner, type CommandRunner } from "./command-runner.js";
 import { runTool, type RunToolOptions, type ToolResult } from "./run-tool.js";
 
 /**
@@ -45,13 +46,14 @@ async function clientVersion(bin: string): Promise<string | undefined> {
   }
 }
 
-function make(bin: string, version: string, buildMode: DockerCli["buildMode"]): DockerCli {
+/** A client for `bin`; commands go through `runner` (a test can answer for the engine). */
+export function dockerCli(bin: string, version: string, buildMode: DockerCli["buildMode"], runner: CommandRunner = defaultRunner): DockerCli {
   return {
     bin,
     clientVersion: version,
     buildMode,
     buildEnv: { DOCKER_BUILDKIT: buildMode === "classic" ? "0" : "1" },
-    run: (args, options) => runTool(bin, args, options),
+    run: (args, options) => runner(bin, args, options),
   };
 }
 
@@ -67,8 +69,8 @@ export function detectDockerCli(): Promise<DockerCli> {
     );
     const found = probed.filter((c): c is { bin: string; version: string; hasBuildx: boolean } => c.version !== undefined);
     for (const { bin, version, hasBuildx } of found) {
-      if (hasBuildx) return make(bin, version, "buildx");
-      if (Number(version.split(".")[0]) < 23) return make(bin, version, "buildkit");
+      if (hasBuildx) return dockerCli(bin, version, "buildx");
+      if (Number(version.split(".")[0]) < 23) return dockerCli(bin, version, "buildkit");
     }
     const first = found[0];
     if (!first) {
@@ -76,7 +78,7 @@ export function detectDockerCli(): Promise<DockerCli> {
         hint: "install Docker (on Debian: apt-get install docker.io), or run scripts/engine-bootstrap.sh",
       });
     }
-    return make(first.bin, first.version, "classic");
+    return dockerCli(first.bin, first.version, "classic");
   })();
   detected.catch(() => (detected = undefined));
   return detected;

@@ -1,7 +1,8 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { execa } from "execa";
 import { CancelledError } from "../errors.js";
-import { abortReason } from "../scheduler/abort.js";
+import { abortReason } from "../util/abort.js";
+import { shellQuote } from "../util/shell-quote.js";
 import { ToolError, lastLines } from "./tool-error.js";
 
 export interface RunToolOptions {
@@ -18,6 +19,8 @@ export interface RunToolOptions {
   describeFailure?: (output: string, exitCode: number | undefined) => { summary?: string; hint?: string } | undefined;
   /** Return instead of throwing when the command exits non-zero. */
   allowFailure?: boolean;
+  /** Output lines a failure keeps as evidence (default 15). */
+  tailLines?: number;
 }
 
 export interface ToolResult {
@@ -39,7 +42,7 @@ export async function runTool(file: string, args: string[], options: RunToolOpti
   let log: WriteStream | undefined;
   if (options.logFile) {
     log = createWriteStream(options.logFile, { flags: "a", mode: 0o600 });
-    log.write(`$ ${[file, ...args].join(" ")}\n`);
+    log.write(`$ ${shellQuote([file, ...args])}\n`);
   }
   const child = execa(file, args, {
     cwd: options.cwd,
@@ -83,7 +86,7 @@ export async function runTool(file: string, args: string[], options: RunToolOpti
   if (exitCode !== 0 && !options.allowFailure) {
     const described = options.describeFailure?.(all, exitCode);
     const transient = (options.transient ?? DEFAULT_TRANSIENT).some((re) => re.test(all));
-    throw new ToolError([file, ...args], exitCode, lastLines(all), { ...described, transient, output: all });
+    throw new ToolError([file, ...args], exitCode, lastLines(all, options.tailLines), { ...described, transient, output: all });
   }
   return outcome;
 }

@@ -1,6 +1,10 @@
 import { PaddockError } from "../errors.js";
+import { shellQuote } from "../util/shell-quote.js";
 
-/** A tool (docker, kind, kubectl...) failed: carries the command, its exit code and its last output lines. */
+/**
+ * A tool (docker, kind, kubectl...) failed. The message is one line of what failed; the whole
+ * command and its last output lines travel as evidence, which the top level prints once.
+ */
 export class ToolError extends PaddockError {
   constructor(
     readonly command: string[],
@@ -9,8 +13,7 @@ export class ToolError extends PaddockError {
     options: { summary?: string; hint?: string; transient?: boolean; output?: string } = {},
   ) {
     const what = options.summary ?? `${command.slice(0, 3).join(" ")} failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}`;
-    const tail = outputTail.length > 0 ? `\n  last output lines:\n${outputTail.map((l) => `    | ${l}`).join("\n")}` : "";
-    super(`${what}${tail}`, { hint: options.hint, transient: options.transient });
+    super(what, { hint: options.hint, transient: options.transient, evidence: { commandLine: shellQuote(command), outputTail } });
     this.output = options.output ?? outputTail.join("\n");
   }
 

@@ -1,7 +1,16 @@
 import type { Stack, WorkloadSpec } from "../config/stack.js";
 import { workloads } from "../config/stack.js";
-import { phaseOfKind, type TaskKind } from "../profile/types.js";
-import type { Plan, PlanTask, ResourceName, Strategy } from "./types.js";
+import type { TaskKind } from "../tasks/kinds.js";
+import { taskKind } from "../tasks/registry.js";
+import type { Plan, PlanTask, Strategy } from "./types.js";
+
+/** What the stack's provider can do (from the provider registry): it decides which tasks exist. */
+export interface PlanCapabilities {
+  /** Built images must be loaded or pushed before workloads use them: load:X tasks. */
+  loadsImages: boolean;
+  /** The environment can collect coverage: collect:coverage for `test`. */
+  collectsCoverage: boolean;
+}
 
 export interface PlanOptions {
   strategy: Strategy;
@@ -9,30 +18,8 @@ export interface PlanOptions {
   mode: "up" | "test";
   /** Leave the environment running, even after a failure (no env:delete). */
   keep?: boolean;
-  /** Add collect:coverage when an image declares coverage (needs a provider collector). */
-  collectCoverage?: boolean;
+  capabilities: PlanCapabilities;
 }
-
-/** Providers whose nodes cannot see the builder's images need a load step (kind, cluster). */
-export function providerLoadsImages(provider: Stack["environment"]["provider"]): boolean {
-  return provider !== "docker";
-}
-
-/**
- * Providers that implement `Provider.collectCoverage` (so `paddock plan` shows the task a run
- * would have). Keep in step with the providers.
- */
-export function providerCollectsCoverage(provider: Stack["environment"]["provider"]): boolean {
-  return provider === "docker" || provider === "kind";
-}
-
-const RESOURCE_OF: Partial<Record<TaskKind, ResourceName>> = {
-  build: "build",
-  load: "load",
-  "env:bootstrap": "api",
-  deploy: "api",
-  job: "api",
-};
 
 export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string => (w.kind === "job" ? `job:${w.name}` : `deploy:${w.name}`);
 
@@ -40,15 +27,16 @@ export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string =
 export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   const tasks: PlanTask[] = [];
   const add = (kind: TaskKind, id: string, dependsOn: string[], extra: Partial<PlanTask> = {}): PlanTask => {
+    const definition = taskKind(kind);
     const task: PlanTask = {
       id,
       kind,
-      phase: phaseOfKind(kind),
+      phase: definition.phase,
       dependsOn: [...new Set(dependsOn)],
-      resource: RESOURCE_OF[kind],
-      subject: undefined,
+      resource: definition.resource,
+      subject: extra.subject,
       finalizer: undefined,
-      timeoutSeconds: 600,
+      timeoutSeconds: definition.timeoutSeconds(stack, extra.subject),
       ...extra,
     };
     tasks.push(task);
@@ -56,20 +44,20 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   };
 
   for (const image of Object.values(stack.images)) {
-    add("build", `build:${image.name}`, image.dependsOn.map((d) => `build:${d}`), { subject: image.name, timeoutSeconds: stack.build.timeoutSeconds });
+    add("build", `build:${image.name}`, image.dependsOn.map((d) => `build:${d}`), { subject: image.name });
   }
 
   const env = stack.environment;
-  add("env:create", "env:create", [], { timeoutSeconds: env.timeoutSeconds });
+  add("env:create", "env:create", []);
   const b = env.bootstrap;
   const hasBootstrap = b.namespaces.length + b.crds.length + b.manifests.length > 0;
-  if (hasBootstrap) add("env:bootstrap", "env:bootstrap", ["env:create"], { timeoutSeconds: env.timeoutSeconds });
+  if (hasBootstrap) add("env:bootstrap", "env:bootstrap", ["env:create"]);
   const environmentReady = hasBootstrap ? ["env:create", "env:bootstrap"] : ["env:create"];
 
-  const loads = providerLoadsImages(env.provider);
+  const loads = options.capabilities.loadsImages;
   const usedImages = new Set(workloads(stack).flatMap((w) => w.images));
   if (loads) {
-    for (const name of usedImages) add("load", `load:${name}`, [`build:${name}`, "env:create"], { subject: name, timeoutSeconds: env.timeoutSeconds });
+    for (const name of usedImages) add("load", `load:${name}`, [`build:${name}`, "env:create"], { subject: name });
   }
 
   const byName = new Map(workloads(stack).map((w) => [w.name, w]));
@@ -79,24 +67,21 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
       const dep = byName.get(d);
       return dep ? workloadTaskId(dep) : `deploy:${d}`;
     });
-    add(w.kind === "job" ? "job" : "deploy", workloadTaskId(w), [...environmentReady, ...imageTasks, ...depTasks], {
-      subject: w.name,
-      timeoutSeconds: w.timeoutSeconds,
-    });
+    add(w.kind === "job" ? "job" : "deploy", workloadTaskId(w), [...environmentReady, ...imageTasks, ...depTasks], { subject: w.name });
   }
 
   const workloadTasks = tasks.filter((t) => t.kind === "deploy" || t.kind === "job").map((t) => t.id);
   if (options.mode === "test") {
-    add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady, { timeoutSeconds: stack.test?.timeoutSeconds ?? 3600 });
-    const collects = options.collectCoverage === true && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
+    add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady);
+    const collects = options.capabilities.collectsCoverage && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
     // After the tests (also failed ones) and once every workload has settled, so nothing still starts.
-    if (collects) add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], { finalizer: { requires: "env:create" }, timeoutSeconds: 300 });
+    if (collects) add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], { finalizer: { requires: "env:create" } });
   }
   if (!options.keep && !env.reuse) {
     // Teardown waits for everything else, so nothing still uses the environment it removes.
     // After `up` it runs only when the run failed or was cancelled: a half-made environment is removed.
     const others = tasks.filter((t) => t.id !== "env:create").map((t) => t.id);
-    add("env:delete", "env:delete", others, { finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" }, timeoutSeconds: 300 });
+    add("env:delete", "env:delete", others, { finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" } });
   }
 
   applyStrategy(tasks, options.strategy);
@@ -104,7 +89,7 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
 }
 
 /**
- * `phased` adds the seeds' barriers: all builds → environment → all loads → deploys.
+ * `phased` adds barriers between phases: all builds → environment → all loads → deploys.
  * `sequential` keeps the graph's order; the scheduler runs one task at a time.
  */
 function applyStrategy(tasks: PlanTask[], strategy: Strategy): void {

@@ -1,22 +1,5 @@
+import { topologicalOrder } from "../util/graph.js";
 import type { Durations, PlanTask } from "./types.js";
-
-/** Tasks in an order where every task comes after its dependencies. */
-export function topologicalOrder(tasks: readonly PlanTask[]): PlanTask[] {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
-  const done = new Set<string>();
-  const order: PlanTask[] = [];
-  const visit = (task: PlanTask): void => {
-    if (done.has(task.id)) return;
-    done.add(task.id);
-    for (const dep of task.dependsOn) {
-      const d = byId.get(dep);
-      if (d) visit(d);
-    }
-    order.push(task);
-  };
-  tasks.forEach(visit);
-  return order;
-}
 
 /** For each task, the longest chain of durations from its start to the end of the graph (its own included). */
 export function bottomLevels(tasks: readonly PlanTask[], durations: Durations): Map<string, number> {

@@ -1,13 +1,6 @@
 import type { ProviderName } from "../config/stack.js";
-import type { TaskKind } from "../profile/types.js";
+import { taskKind } from "../tasks/registry.js";
 import type { Durations, Plan } from "./types.js";
-
-/** Guesses used when neither --durations nor the run history knows a task. */
-const DEFAULT_SECONDS: Record<ProviderName, Record<TaskKind, number>> = {
-  docker: { build: 60, "env:create": 0.5, "env:bootstrap": 2, load: 0, deploy: 5, job: 5, test: 30, "collect:coverage": 3, "env:delete": 2 },
-  kind: { build: 60, "env:create": 30, "env:bootstrap": 5, load: 10, deploy: 15, job: 10, test: 60, "collect:coverage": 10, "env:delete": 10 },
-  cluster: { build: 60, "env:create": 2, "env:bootstrap": 5, load: 15, deploy: 15, job: 10, test: 60, "collect:coverage": 10, "env:delete": 5 },
-};
 
 export type DurationSource = "file" | "history" | "default";
 
@@ -28,7 +21,7 @@ export function resolveDurations(
       durations[task.id] = history[task.id]!;
       sources[task.id] = "history";
     } else {
-      durations[task.id] = DEFAULT_SECONDS[provider][task.kind];
+      durations[task.id] = taskKind(task.kind).defaultSeconds[provider];
       sources[task.id] = "default";
     }
   }

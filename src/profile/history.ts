@@ -4,8 +4,6 @@ import { dirname } from "node:path";
 import { taskSeconds } from "./intervals.js";
 import type { Profile, TaskState } from "./types.js";
 
-/** Default location, relative to the project root. */
-export const DEFAULT_HISTORY_PATH = ".paddock/history.json";
 /** How many runs the history keeps (the oldest are dropped). */
 export const HISTORY_CAP = 50;
 /** How many recent samples an estimate looks at. */

@@ -1,12 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { runsDir } from "../util/paddock-dir.js";
 import type { Profile } from "./types.js";
 
-/** `.paddock/` beside the stack file holds runs, history and state. */
-export function paddockDir(stackDir: string): string {
-  return path.join(stackDir, ".paddock");
-}
 
 export function newRunId(stackName: string, date = new Date()): string {
   const stamp = date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
@@ -15,7 +12,7 @@ export function newRunId(stackName: string, date = new Date()): string {
 
 /** Creates `.paddock/runs/<id>/`, readable by its owner only (logs may hold secrets). */
 export function createRunDir(stackDir: string, runId: string): string {
-  const dir = path.join(paddockDir(stackDir), "runs", runId);
+  const dir = path.join(runsDir(stackDir), runId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }

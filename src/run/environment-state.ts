@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { Endpoint } from "../providers/provider.js";
-import { paddockDir, writeJsonAtomic } from "../profile/recorder.js";
+import type { Endpoint } from "../providers/types.js";
+import { writeJsonAtomic } from "../profile/recorder.js";
+import { paddockDir } from "../util/paddock-dir.js";
 
 /** An environment `paddock up` left running: what `down` and `status` need to find it again. */
 export interface EnvironmentState {

@@ -1,19 +1,13 @@
-import { CancelledError, TaskTimeoutError, isTransient, oneLine } from "../errors.js";
+import { CancelledError, describeError, TaskTimeoutError, isTransient, oneLine } from "../errors.js";
 import { bottomLevels } from "../plan/critical-path.js";
 import type { Durations, Plan, PlanTask, ResourceLimits } from "../plan/types.js";
-import type { ProfileTask, TaskAttempt, TaskState } from "../profile/types.js";
-import { sleep, whenAborted } from "./abort.js";
+import type { TaskAction } from "../tasks/types.js";
+import { whenAborted } from "../util/abort.js";
+import { clockSleep, realClock, type Clock } from "./clock.js";
 import type { SchedulerEvent } from "./events.js";
+import type { TaskAttempt, TaskRecord, TaskState } from "./types.js";
 
-export interface TaskContext {
-  task: PlanTask;
-  /** Aborted on Ctrl-C, on the task's timeout, or when the run is cancelled. */
-  signal: AbortSignal;
-  attempt: number;
-  log: (line: string) => void;
-}
-export type TaskResult = { cached?: boolean } | void;
-export type TaskAction = (ctx: TaskContext) => Promise<TaskResult>;
+export type { TaskAction, TaskContext, TaskResult } from "../tasks/types.js";
 
 export interface RetryPolicy {
   /** Total attempts for errors marked transient. */
@@ -39,13 +33,15 @@ export interface SchedulerOptions {
   onEvent?: (event: SchedulerEvent) => void;
   /** How long to wait for an aborted task to stop before giving up on it. */
   abortGraceMs?: number;
+  /** Time itself; tests inject a virtual clock. */
+  clock?: Clock;
 }
 
 export interface RunResult {
   state: "succeeded" | "failed" | "cancelled";
   startedAt: Date;
   wallSeconds: number;
-  tasks: ProfileTask[];
+  tasks: TaskRecord[];
   /** The first failure: the root cause, not its echoes in dependents. */
   rootCause: { taskId: string; error: unknown } | undefined;
 }
@@ -66,9 +62,10 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs:
 
 /** Runs a plan's tasks as their inputs become ready, within resource limits. */
 export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAction, options: SchedulerOptions): Promise<RunResult> {
+  const clock = options.clock ?? realClock;
   const startedAt = new Date();
-  const t0 = performance.now();
-  const now = (): number => (performance.now() - t0) / 1000;
+  const t0 = clock.now();
+  const now = (): number => (clock.now() - t0) / 1000;
   const emit = (event: SchedulerEvent): void => options.onEvent?.(event);
   const retry = options.retry ?? DEFAULT_RETRY;
   const priority = bottomLevels(plan.tasks, options.durations ?? {});
@@ -100,7 +97,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     entry.end = now();
     entry.start ??= entry.end;
     entry.error = error;
-    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, error: error === undefined ? undefined : oneLine(error), at: entry.end });
+    const errors = error === undefined ? {} : { error: oneLine(error), errorDetail: describeError(error) };
+    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, ...errors, at: entry.end });
   };
   const isSettled = (id: string): boolean => {
     const s = entries.get(id)?.state;
@@ -178,7 +176,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       const onParentAbort = (): void => controller.abort(parent?.reason);
       if (parent?.aborted) onParentAbort();
       else parent?.addEventListener("abort", onParentAbort, { once: true });
-      const timer = setTimeout(() => controller.abort(new TaskTimeoutError(task.id, task.timeoutSeconds)), task.timeoutSeconds * 1000);
+      const cancelTimeout = clock.setTimeout(() => controller.abort(new TaskTimeoutError(task.id, task.timeoutSeconds)), task.timeoutSeconds * 1000);
       const attemptStart = now();
       emit({ type: "task", id: task.id, kind: task.kind, state: "running", attempt, at: attemptStart });
       try {
@@ -187,7 +185,12 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
           if (!controller.signal.aborted) throw error;
           // Give an aborted action a moment to stop its processes; its own error, when it
           // explains more than the abort (a readiness timeout with the service's logs), wins.
-          const own = await Promise.race([work.then(() => undefined, (e: unknown) => e), sleep(options.abortGraceMs ?? 5000).then(() => undefined)]);
+          // The grace timer is cancelled as soon as the action ends: it must not hold the process.
+          const grace = new AbortController();
+          const own = await Promise.race([
+            work.then(() => undefined, (e: unknown) => e),
+            clockSleep(clock, options.abortGraceMs ?? 5000, grace.signal).then(() => undefined, () => undefined),
+          ]).finally(() => grace.abort());
           throw own instanceof Error && own !== controller.signal.reason && !(own instanceof CancelledError) && !(own instanceof TaskTimeoutError) ? own : error;
         });
         entry.cached = Boolean(result && result.cached);
@@ -199,9 +202,9 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
         const retryable = isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !stopping;
         if (retryable) {
           const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-          emit({ type: "task", id: task.id, kind: task.kind, state: "retrying", attempt, error: oneLine(error), at: now() });
+          emit({ type: "task", id: task.id, kind: task.kind, state: "retrying", attempt, error: oneLine(error), errorDetail: describeError(error), at: now() });
           try {
-            await sleep(delay, task.finalizer ? undefined : runAbort.signal);
+            await clockSleep(clock, delay, task.finalizer ? undefined : runAbort.signal);
             continue;
           } catch (abortError) {
             settle(entry, "cancelled", abortError);
@@ -218,7 +221,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
         }
         return;
       } finally {
-        clearTimeout(timer);
+        cancelTimeout();
         parent?.removeEventListener("abort", onParentAbort);
       }
     }
@@ -256,16 +259,18 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       continue;
     }
     const nextRelease = Math.min(...remaining.map((e) => options.notBefore?.[e.task.id] ?? Infinity).filter((t) => t > now()));
+    let cancelRelease = (): void => undefined;
     await new Promise<void>((resolve) => {
       wakeUp = resolve;
-      if (Number.isFinite(nextRelease)) setTimeout(resolve, Math.max(1, (nextRelease - now()) * 1000));
+      if (Number.isFinite(nextRelease)) cancelRelease = clock.setTimeout(resolve, Math.max(1, (nextRelease - now()) * 1000));
     });
+    cancelRelease();
   }
   options.signal?.removeEventListener("abort", onExternalAbort);
   const wallSeconds = now();
   emit({ type: "run", state: "finished", at: wallSeconds });
 
-  const tasks: ProfileTask[] = plan.tasks.map((task) => {
+  const tasks: TaskRecord[] = plan.tasks.map((task) => {
     const e = entries.get(task.id)!;
     return {
       id: task.id,
@@ -278,7 +283,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       cached: e.cached,
       attempts: e.attempts.length,
       attemptLog: e.attempts.map((a) => ({ ...a, start: round(a.start), end: round(a.end) })),
-      ...(e.error !== undefined && e.state === "failed" ? { error: oneLine(e.error) } : {}),
+      ...(e.error !== undefined && e.state === "failed" ? { error: describeError(e.error) } : {}),
     };
   });
   const anyFailed = tasks.some((t) => t.state === "failed");

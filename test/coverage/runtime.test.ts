@@ -35,12 +35,12 @@ describe("which services collect coverage, and how", () => {
     expect(coverageKindOf(stack, "seed")).toBeUndefined();
     expect(coverageEnv("go")).toEqual({ GOCOVERDIR: "/paddock-coverage" });
     expect(coverageEnv("node")).toEqual({ NODE_V8_COVERAGE: "/paddock-coverage" });
-    expect(buildPlan(stack, { strategy: "graph", mode: "test", collectCoverage: true }).tasks.some((t) => t.id === "collect:coverage")).toBe(true);
+    expect(buildPlan(stack, { strategy: "graph", mode: "test", capabilities: { loadsImages: false, collectsCoverage: true } }).tasks.some((t) => t.id === "collect:coverage")).toBe(true);
   });
 
   it("none with `coverage: false`, and no collect:coverage task", () => {
     const stack = stackWith(["coverage: false"]);
     expect(coverageTargets(stack)).toEqual([]);
-    expect(buildPlan(stack, { strategy: "graph", mode: "test", collectCoverage: true }).tasks.some((t) => t.id === "collect:coverage")).toBe(false);
+    expect(buildPlan(stack, { strategy: "graph", mode: "test", capabilities: { loadsImages: false, collectsCoverage: true } }).tasks.some((t) => t.id === "collect:coverage")).toBe(false);
   });
 });

@@ -3,10 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltImage } from "../../src/build/build-image.js";
 import { DockerBuilder } from "../../src/build/docker-builder.js";
-import { collectCoverage } from "../../src/coverage/collect.js";
 import { coverageTargets } from "../../src/coverage/runtime.js";
 import { detectDockerCli } from "../../src/exec/docker-cli.js";
-import { KindProvider } from "../../src/providers/kind/kind-provider.js";
+import { KindRunDriver } from "./driver.js";
 import { writeStack } from "./fixture.js";
 import { context, dockerAvailable, indexOf, removeImages, testImageWithFiles, useSim, type SimCommand } from "./helpers.js";
 
@@ -42,9 +41,9 @@ describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
   });
   afterAll(() => removeImages([web.tag]));
 
-  async function provider(dir: string, coverage: "node" | "go" = "node"): Promise<KindProvider> {
+  async function provider(dir: string, coverage: "node" | "go" = "node"): Promise<KindRunDriver> {
     const stack = writeStack(dir, { coverage });
-    return new KindProvider({ stack, run: RUN, builder: new DockerBuilder(await detectDockerCli()) });
+    return KindRunDriver.open({ stack, run: RUN, builder: new DockerBuilder(await detectDockerCli()) }, path.join(dir, "run"));
   }
 
   it("mounts the coverage folder, stops the services gracefully after the tests, copies data and scripts, then deletes the cluster", async () => {
@@ -78,7 +77,7 @@ describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
     expect(JSON.stringify(objects["batch/Job/app/migrate"])).not.toContain("NODE_V8_COVERAGE");
 
     // The test command would run here; then the collect:coverage finalizer, then teardown.
-    const summary = await collectCoverage(p.options.stack, p, RUN.runId, ctx);
+    const summary = await p.collectCoverageSummary(ctx);
     await p.delete(ctx, { failed: false });
 
     const coverageDir = path.join(ctx.runDir, "coverage");
@@ -122,7 +121,7 @@ describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
     await p.load([web], ctx);
     await p.deploy(p.options.stack.services["web"]!, images, ctx); // cache never deployed
 
-    const summary = await collectCoverage(p.options.stack, p, RUN.runId, ctx);
+    const summary = await p.collectCoverageSummary(ctx);
     await p.delete(ctx, { failed: true });
     expect(summary.services["cache"]!.note).toMatch(/never started/);
     expect(summary.services["web"]!.note).toMatch(/^no coverage data in .*kind-coverage.* after a graceful stop: does the process exit normally on SIGTERM\?/);

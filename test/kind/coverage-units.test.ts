@@ -4,10 +4,10 @@ import path from "node:path";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadStack } from "../../src/config/load.js";
-import { instrumentCoverage } from "../../src/providers/kind/coverage-instrument.js";
+import { instrumentCoverage } from "../../src/providers/kubernetes/coverage-instrument.js";
 import { coverageTargets } from "../../src/coverage/runtime.js";
 import { KindConfig } from "../../src/providers/kind/kind-config.js";
-import { parseObjects } from "../../src/providers/kind/kube-object.js";
+import { parseObjects } from "../../src/providers/kubernetes/kube-object.js";
 import { writeStack } from "./fixture.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "paddock-kind-cov-"));

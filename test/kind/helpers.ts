@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuiltImage } from "../../src/build/build-image.js";
-import type { ProviderContext } from "../../src/providers/provider.js";
+import type { ProviderContext } from "../../src/providers/types.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const simBin = path.join(repoRoot, "test", "sim", "bin");
@@ -63,7 +63,7 @@ export function useSim(config: Record<string, unknown> = {}): Sim {
   };
 }
 
-export function context(runDir: string, signal: AbortSignal = AbortSignal.timeout(60_000)): ProviderContext & { lines: string[] } {
+export function context(runDir: string, signal: AbortSignal = AbortSignal.timeout(60_000)): ProviderContext & { runDir: string; lines: string[] } {
   mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   return { signal, runDir, lines, log: (line: string) => lines.push(line) };

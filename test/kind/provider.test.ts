@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BuiltImage } from "../../src/build/build-image.js";
 import { DockerBuilder } from "../../src/build/docker-builder.js";
 import { PodmanBuilder } from "../../src/build/podman-builder.js";
-import { PaddockError } from "../../src/errors.js";
+import { describeError, PaddockError } from "../../src/errors.js";
 import { detectDockerCli } from "../../src/exec/docker-cli.js";
-import { KindProvider } from "../../src/providers/kind/kind-provider.js";
+import { KindRunDriver } from "./driver.js";
 import { WEB, writeStack } from "./fixture.js";
 import { context, dockerAvailable, indexOf, removeImages, testImage, useSim, type Sim } from "./helpers.js";
 
@@ -18,9 +18,10 @@ if (!docker) console.warn("SKIPPED test/kind/provider.test.ts: the Docker engine
 
 const RUN = { runId: "r1a2b3", stack: "kind-test" };
 
-async function provider(dir: string, options: Parameters<typeof writeStack>[1] = {}, run = RUN): Promise<KindProvider> {
+/** A run's kind environment, driven task by task; its run directory is `<dir>/<runDir>`. */
+async function provider(dir: string, options: Parameters<typeof writeStack>[1] = {}, run = RUN, runDir = "run"): Promise<KindRunDriver> {
   const stack = writeStack(dir, options);
-  return new KindProvider({ stack, run: { ...run, stack: stack.name }, builder: new DockerBuilder(await detectDockerCli()) });
+  return KindRunDriver.open({ stack, run: { ...run, stack: stack.name }, builder: new DockerBuilder(await detectDockerCli()) }, path.join(dir, runDir));
 }
 
 interface SimObject {
@@ -119,8 +120,8 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
     const ctx = context(path.join(sim.dir, "run"));
     const error = await p.create(ctx).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(PaddockError);
-    expect((error as Error).message).toContain(`kind create cluster --name ${p.clusterName} failed`);
-    expect((error as Error).message).toContain("could not initialize a Kubernetes cluster");
+    expect(describeError(error)).toContain(`kind create cluster --name ${p.clusterName} failed`);
+    expect(describeError(error)).toContain("could not initialize a Kubernetes cluster");
     await p.delete(ctx, { failed: true });
     expect(existsSync(path.join(ctx.runDir, "kind-logs", `${p.clusterName}-control-plane`, "kubelet.log"))).toBe(true);
     expect(sim.clusters()).toEqual([]);
@@ -134,7 +135,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
   });
   afterAll(() => removeImages([web.tag]));
 
-  async function upTo(p: KindProvider, ctx: ReturnType<typeof context>): Promise<void> {
+  async function upTo(p: KindRunDriver, ctx: ReturnType<typeof context>): Promise<void> {
     await p.create(ctx);
     await p.bootstrap(ctx);
     await p.load([web], ctx);
@@ -146,7 +147,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
     return error as PaddockError;
   }
 
-  async function endsClean(sim: Sim, p: KindProvider, ctx: ReturnType<typeof context>): Promise<void> {
+  async function endsClean(sim: Sim, p: KindRunDriver, ctx: ReturnType<typeof context>): Promise<void> {
     await p.delete(ctx, { failed: true });
     expect(existsSync(path.join(ctx.runDir, "kind-logs", `${p.clusterName}-control-plane`))).toBe(true);
     expect(sim.clusters()).toEqual([]);
@@ -212,7 +213,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
     const error = await failure(p.load([web], ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(error.transient).toBe(true);
-    expect(error.message).toContain("ctr: failed to ingest");
+    expect(describeError(error)).toContain("ctr: failed to ingest");
     await endsClean(sim, p, ctx);
   });
 });
@@ -226,11 +227,11 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
 
   it("reports a cluster of the same name left by a crashed run, and neither reuses nor deletes it", async () => {
     const sim = useSim();
-    const first = await provider(sim.dir);
+    const first = await provider(sim.dir, {}, RUN, "run1");
     const ctx1 = context(path.join(sim.dir, "run1"));
     await first.create(ctx1);
     // The crashed run never deleted it; a new run with the same id meets it.
-    const again = await provider(sim.dir);
+    const again = await provider(sim.dir, {}, RUN, "run2");
     const ctx2 = context(path.join(sim.dir, "run2"));
     const error = await again.create(ctx2).then(() => undefined, (e: unknown) => e as PaddockError);
     expect(error?.message).toContain(`a kind cluster named "${again.clusterName}" already exists`);
@@ -245,7 +246,7 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
   it("keeps a cluster between runs with environment.reuse and reruns jobs in it", async () => {
     const sim = useSim();
     const images = new Map([["web", web]]);
-    const run1 = await provider(sim.dir, { reuse: true }, { runId: "one", stack: "kind-test" });
+    const run1 = await provider(sim.dir, { reuse: true }, { runId: "one", stack: "kind-test" }, "run1");
     const ctx1 = context(path.join(sim.dir, "run1"));
     await run1.create(ctx1);
     await run1.bootstrap(ctx1);
@@ -254,7 +255,7 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
     await run1.delete(ctx1, { failed: false });
     expect(sim.clusters()).toEqual(["pdk-kind-test"]);
 
-    const run2 = await provider(sim.dir, { reuse: true }, { runId: "two", stack: "kind-test" });
+    const run2 = await provider(sim.dir, { reuse: true }, { runId: "two", stack: "kind-test" }, "run2");
     expect(run2.clusterName).toBe(run1.clusterName);
     const ctx2 = context(path.join(sim.dir, "run2"));
     await run2.create(ctx2);
@@ -298,7 +299,7 @@ describe.skipIf(!podman || !docker)("kind provider with podman as the builder", 
     execFileSync("sh", ["-c", `docker save ${web.tag} | podman load`]);
     try {
       const stack = writeStack(sim.dir);
-      const p = new KindProvider({ stack, run: RUN, builder: new PodmanBuilder() });
+      const p = await KindRunDriver.open({ stack, run: RUN, builder: new PodmanBuilder() }, path.join(sim.dir, "run"));
       const ctx = context(path.join(sim.dir, "run"));
       await p.create(ctx);
       expect(await p.load([web], ctx)).toEqual({ cached: false });

@@ -7,10 +7,10 @@ import type { WorkloadSpec } from "../../src/config/stack.js";
 import { clusterName, MAX_CLUSTER_NAME } from "../../src/providers/kind/cluster-name.js";
 import { allAlreadyPresent, dockerHubQualified } from "../../src/providers/kind/image-load.js";
 import { KindConfig } from "../../src/providers/kind/kind-config.js";
-import { parseObjects, type KubeObject } from "../../src/providers/kind/kube-object.js";
-import { defaultNamespace, imageBaseName, rewriteImages } from "../../src/providers/kind/manifests.js";
+import { parseObjects, type KubeObject } from "../../src/providers/kubernetes/kube-object.js";
+import { defaultNamespace, imageBaseName, rewriteImages } from "../../src/providers/kubernetes/manifests.js";
 import { planNodePorts } from "../../src/providers/kind/port-plan.js";
-import { renderWorkload } from "../../src/providers/kind/render-workload.js";
+import { renderWorkload } from "../../src/providers/kubernetes/render-workload.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "paddock-kind-unit-"));
 

@@ -13,7 +13,7 @@ const twoBuildSlots = { build: 2, load: 2, api: 4 };
 
 describe("the seeds' SignalProcessing stack", () => {
   it("has the task ids and edges of the graph strategy", () => {
-    const plan = buildPlan(seeds, { strategy: "graph", mode: "up" });
+    const plan = buildPlan(seeds, { strategy: "graph", mode: "up", capabilities: { loadsImages: true, collectsCoverage: false } });
     const deps = Object.fromEntries(plan.tasks.map((t) => [t.id, [...t.dependsOn].sort()]));
     expect(Object.keys(deps).sort()).toEqual(
       [
@@ -27,7 +27,7 @@ describe("the seeds' SignalProcessing stack", () => {
   });
 
   it("phased adds the seeds' barriers", () => {
-    const plan = buildPlan(seeds, { strategy: "phased", mode: "up" });
+    const plan = buildPlan(seeds, { strategy: "phased", mode: "up", capabilities: { loadsImages: true, collectsCoverage: false } });
     const deps = Object.fromEntries(plan.tasks.map((t) => [t.id, t.dependsOn]));
     expect(deps["env:create"]).toEqual(expect.arrayContaining(["build:signalprocessing", "build:datastorage"]));
     expect(deps["load:datastorage"]).toContain("env:bootstrap");
@@ -35,7 +35,7 @@ describe("the seeds' SignalProcessing stack", () => {
   });
 
   it("estimates phased at the seeds' 201.1 s and graph at 144.8 s with 2 build slots", () => {
-    const estimate = estimateStack(seeds, { mode: "up" }, seedDurations, twoBuildSlots);
+    const estimate = estimateStack(seeds, { mode: "up", capabilities: { loadsImages: true, collectsCoverage: false } }, seedDurations, twoBuildSlots);
     expect(estimate.strategies.phased.wallSeconds).toBeCloseTo(201.1, 1);
     expect(estimate.strategies.graph.wallSeconds).toBeCloseTo(144.8, 1);
     expect(estimate.strategies.sequential.wallSeconds).toBeCloseTo(284.1, 1);
@@ -44,7 +44,7 @@ describe("the seeds' SignalProcessing stack", () => {
   });
 
   it("honours build slots: one slot serialises the builds", () => {
-    const estimate = estimateStack(seeds, { mode: "up" }, seedDurations, { ...twoBuildSlots, build: 1 });
+    const estimate = estimateStack(seeds, { mode: "up", capabilities: { loadsImages: true, collectsCoverage: false } }, seedDurations, { ...twoBuildSlots, build: 1 });
     // datastorage (shorter chain) waits for signalprocessing: 125.4 + 70 + 8 + 12 + 8.1
     expect(estimate.strategies.graph.wallSeconds).toBeCloseTo(223.5, 1);
     expect(estimate.lowerBoundSeconds).toBeCloseTo(195.4, 1);
@@ -93,7 +93,7 @@ describe("plans for the docker provider and for `test`", () => {
   const stack = loadStack(path.join(dir, "paddock.yaml"));
 
   it("orders builds through ${images.X} and needs no load step", () => {
-    const plan = buildPlan(stack, { strategy: "graph", mode: "up" });
+    const plan = buildPlan(stack, { strategy: "graph", mode: "up", capabilities: { loadsImages: false, collectsCoverage: false } });
     const byId = new Map(plan.tasks.map((t) => [t.id, t]));
     expect(byId.get("build:api")?.dependsOn).toEqual(["build:base"]);
     expect(plan.tasks.some((t) => t.kind === "load")).toBe(false);
@@ -104,7 +104,7 @@ describe("plans for the docker provider and for `test`", () => {
   });
 
   it("adds test, coverage collection and teardown for `test`; --keep keeps the environment", () => {
-    const plan = buildPlan(stack, { strategy: "graph", mode: "test", collectCoverage: true });
+    const plan = buildPlan(stack, { strategy: "graph", mode: "test", capabilities: { loadsImages: false, collectsCoverage: true } });
     const byId = new Map(plan.tasks.map((t) => [t.id, t]));
     expect(byId.get("test")?.dependsOn).toEqual(expect.arrayContaining(["deploy:api", "deploy:db", "job:migrate"]));
     // After the tests, and after every workload settled (a failed deploy cancels the tests while others may still start).
@@ -112,12 +112,12 @@ describe("plans for the docker provider and for `test`", () => {
     expect(byId.get("collect:coverage")?.finalizer).toEqual({ requires: "env:create" });
     expect(byId.get("env:delete")?.finalizer).toEqual({ requires: "env:create", onlyOnFailure: false });
     expect(byId.get("env:delete")?.dependsOn).toEqual(expect.arrayContaining(["test", "collect:coverage", "build:api"]));
-    const kept = buildPlan(stack, { strategy: "graph", mode: "test", keep: true });
+    const kept = buildPlan(stack, { strategy: "graph", mode: "test", keep: true, capabilities: { loadsImages: false, collectsCoverage: false } });
     expect(kept.tasks.some((t) => t.id === "env:delete")).toBe(false);
   });
 
   it("starts the environment just in time when every user waits on a long build", () => {
-    const plan = buildPlan(stack, { strategy: "graph", mode: "up" });
+    const plan = buildPlan(stack, { strategy: "graph", mode: "up", capabilities: { loadsImages: false, collectsCoverage: false } });
     const imageOnly = { ...plan, tasks: plan.tasks.filter((t) => !["deploy:db", "job:migrate"].includes(t.id)).map((t) => ({ ...t, dependsOn: t.dependsOn.filter((d) => d !== "job:migrate") })) };
     const durations = { "build:base": 30, "build:api": 60, "env:create": 20, "deploy:api": 5 };
     expect(justInTimeStart(imageOnly, durations, { build: 2, load: 2, api: 4 }, 0)).toBe(70);

@@ -1,29 +1,36 @@
 import { describe, expect, it } from "vitest";
 import { PaddockError } from "../../src/errors.js";
 import type { Plan, PlanTask } from "../../src/plan/types.js";
-import { phaseOfKind, type TaskKind } from "../../src/profile/types.js";
-import { sleep } from "../../src/scheduler/abort.js";
+import type { TaskKind } from "../../src/tasks/kinds.js";
+import { taskKind } from "../../src/tasks/registry.js";
 import type { SchedulerEvent } from "../../src/scheduler/events.js";
-import { runPlan, type TaskAction } from "../../src/scheduler/scheduler.js";
+import { runPlan, type SchedulerOptions, type TaskAction } from "../../src/scheduler/scheduler.js";
+import { sleep } from "../../src/util/abort.js";
+import { VirtualClock } from "./virtual-clock.js";
 
 const RESOURCES = { build: 2, load: 2, api: 4 };
 
 function task(id: string, dependsOn: string[] = [], extra: Partial<PlanTask> = {}): PlanTask {
   const kind = (id.includes(":") ? (id.startsWith("env:") ? id : id.split(":")[0]) : id) as TaskKind;
   const resource = kind === "build" ? "build" : kind === "load" ? "load" : kind === "deploy" || kind === "job" ? "api" : undefined;
-  return { id, kind, phase: phaseOfKind(kind), dependsOn, resource, subject: undefined, finalizer: undefined, timeoutSeconds: 30, ...extra };
+  return { id, kind, phase: taskKind(kind).phase, dependsOn, resource, subject: undefined, finalizer: undefined, timeoutSeconds: 30, ...extra };
 }
 const plan = (tasks: PlanTask[]): Plan => ({ stack: "t", strategy: "graph", mode: "test", tasks });
 
-/** Actions that sleep, honour their signal and record what ran when. */
-function recorder(ms: Record<string, number>) {
+/** Runs a plan on virtual time: every timing below is exact. */
+function onVirtualTime(clock: VirtualClock) {
+  return (p: Plan, actionFor: (t: PlanTask) => TaskAction, options: SchedulerOptions) => clock.run(runPlan(p, actionFor, { ...options, clock }));
+}
+
+/** Actions that sleep (on `clock`, or for real), honour their signal and record what ran when. */
+function recorder(ms: Record<string, number>, clock?: VirtualClock) {
   const active = new Set<string>();
   const log: { id: string; event: "start" | "end" | "aborted"; concurrent: number }[] = [];
   const action = (t: PlanTask): TaskAction => async ({ signal }) => {
     active.add(t.id);
     log.push({ id: t.id, event: "start", concurrent: active.size });
     try {
-      await sleep(ms[t.id] ?? 10, signal);
+      await (clock ? clock.sleep(ms[t.id] ?? 10, signal) : sleep(ms[t.id] ?? 10, signal));
       log.push({ id: t.id, event: "end", concurrent: active.size });
     } catch (error) {
       log.push({ id: t.id, event: "aborted", concurrent: active.size });
@@ -64,36 +71,43 @@ describe("scheduler", () => {
   });
 
   it("starts the environment just in time, and earlier when something needs it", async () => {
-    const { action } = recorder({ "build:api": 1000, "env:create": 50 });
-    const late = await runPlan(plan([task("build:api"), task("env:create"), task("deploy:api", ["build:api", "env:create"])]), action, {
+    const clock = new VirtualClock();
+    const run = onVirtualTime(clock);
+    const { action } = recorder({ "build:api": 1000, "env:create": 50 }, clock);
+    const late = await run(plan([task("build:api"), task("env:create"), task("deploy:api", ["build:api", "env:create"])]), action, {
       resources: RESOURCES,
       notBefore: { "env:create": 0.4 },
     });
     const envLate = late.tasks.find((t) => t.id === "env:create")!;
-    // Not before its time, and ready before the build that gates its user ends (margins for a loaded CI machine).
-    expect(envLate.start).toBeGreaterThanOrEqual(0.4);
-    expect(envLate.end).toBeLessThan(late.tasks.find((t) => t.id === "build:api")!.end);
+    // Not before its time, and ready before the build that gates its user ends.
+    expect(envLate.start).toBe(0.4);
+    expect(envLate.end).toBe(0.45);
+    expect(late.tasks.find((t) => t.id === "build:api")!.end).toBe(1);
+    expect(late.tasks.find((t) => t.id === "deploy:api")!.start).toBe(1);
 
     // postgres needs only the environment: waiting for the predicted time would waste it.
-    const early = await runPlan(
+    const early = await run(
       plan([task("build:api"), task("env:create"), task("deploy:postgres", ["env:create"]), task("deploy:api", ["build:api", "env:create"])]),
       action,
       { resources: RESOURCES, notBefore: { "env:create": 0.4 } },
     );
-    expect(early.tasks.find((t) => t.id === "env:create")!.start).toBeLessThan(0.2);
+    expect(early.tasks.find((t) => t.id === "env:create")!.start).toBe(0);
   });
 
   it("stops every running task on cancellation and still tears down", async () => {
-    const { action, log, active } = recorder({ "build:a": 5000, "build:b": 5000, "env:create": 5 });
+    const clock = new VirtualClock();
+    const { action, log, active } = recorder({ "build:a": 5000, "build:b": 5000, "env:create": 5, "env:delete": 20 }, clock);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    clock.setTimeout(() => controller.abort(), 100);
     const teardown = task("env:delete", ["build:a", "build:b", "env:create", "deploy:x"], { finalizer: { requires: "env:create" } });
-    const started = Date.now();
-    const result = await runPlan(plan([task("build:a"), task("build:b"), task("env:create"), task("deploy:x", ["build:a", "build:b", "env:create"]), teardown]), action, {
+    const result = await onVirtualTime(clock)(plan([task("build:a"), task("build:b"), task("env:create"), task("deploy:x", ["build:a", "build:b", "env:create"]), teardown]), action, {
       resources: RESOURCES,
       signal: controller.signal,
     });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The builds stop at the interrupt; teardown starts then and takes its 20 ms.
+    expect(result.tasks.find((t) => t.id === "build:a")!.end).toBe(0.1);
+    expect(result.tasks.find((t) => t.id === "env:delete")).toMatchObject({ start: 0.1, end: 0.12 });
+    expect(result.wallSeconds).toBe(0.12);
     expect(result.state).toBe("cancelled");
     expect(active.size).toBe(0);
     expect(log.filter((l) => l.event === "aborted").map((l) => l.id).sort()).toEqual(["build:a", "build:b"]);
@@ -102,13 +116,15 @@ describe("scheduler", () => {
   });
 
   it("fails a task that exceeds its timeout, naming it and the limit", async () => {
-    const { action } = recorder({ "deploy:slow": 5000 });
-    const result = await runPlan(plan([task("deploy:slow", [], { timeoutSeconds: 0.1 })]), action, { resources: RESOURCES });
+    const clock = new VirtualClock();
+    const { action } = recorder({ "deploy:slow": 5000 }, clock);
+    const result = await onVirtualTime(clock)(plan([task("deploy:slow", [], { timeoutSeconds: 0.1 })]), action, { resources: RESOURCES });
     expect(result.state).toBe("failed");
     const slow = result.tasks[0]!;
     expect(slow.state).toBe("failed");
-    expect(slow.error).toBe("deploy:slow did not finish within 0.1s");
-    expect(slow.end).toBeLessThan(1);
+    expect(slow.error?.split("\n")[0]).toBe("deploy:slow did not finish within 0.1s");
+    expect(slow.error).toContain("try: raise its timeout in the stack file");
+    expect(slow.end).toBe(0.1);
   });
 
   it("retries transient errors with backoff, and fails other errors at once", async () => {
@@ -116,7 +132,8 @@ describe("scheduler", () => {
     let deployCalls = 0;
     const events: SchedulerEvent[] = [];
     const retry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
-    const result = await runPlan(
+    const clock = new VirtualClock();
+    const result = await onVirtualTime(clock)(
       plan([task("load:api")]),
       () => async () => {
         loadCalls++;
@@ -135,8 +152,8 @@ describe("scheduler", () => {
     const load = result.tasks.find((t) => t.id === "load:api")!;
     expect(load).toMatchObject({ state: "succeeded", attempts: 3 });
     expect(load.attemptLog.map((a) => a.outcome)).toEqual(["ctr: failed to ingest: unexpected EOF", "ctr: failed to ingest: unexpected EOF", "ok"]);
-    // Backoff doubles: the third attempt starts ≥ 20 + 40 ms after the first.
-    expect(load.attemptLog[2]!.start - load.attemptLog[0]!.start).toBeGreaterThanOrEqual(0.06);
+    // Backoff doubles: the second attempt starts 20 ms after the first, the third 40 ms after that.
+    expect(load.attemptLog.map((a) => a.start)).toEqual([0, 0.02, 0.06]);
     expect(events.filter((e) => e.type === "task" && e.state === "retrying")).toHaveLength(2);
     expect(deployCalls).toBe(1);
     expect(failed.rootCause?.taskId).toBe("deploy:db");

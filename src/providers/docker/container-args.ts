@@ -1,6 +1,7 @@
 import type { WorkloadSpec } from "../../config/stack.js";
-import { LABELS } from "../provider.js";
-import { containerName, labelArgs, networkName, volumeName, type RunIdentity } from "./labels.js";
+import { LABELS } from "../run-labels.js";
+import type { RunIdentity } from "../types.js";
+import { containerName, labelArgs, networkName, volumeName } from "./labels.js";
 
 /**
  * `docker run` arguments for a workload. Env values travel through the client's environment

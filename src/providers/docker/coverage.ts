@@ -4,12 +4,9 @@ import { applicationScripts } from "../../coverage/v8-data.js";
 import { COVERAGE_DIR_IN_CONTAINER, COVERAGE_STOP_GRACE_SECONDS } from "../../coverage/runtime.js";
 import type { CoverageKind } from "../../config/stack.js";
 import type { CollectedCoverage, CoverageTarget, ServiceExit } from "../../coverage/types.js";
-import type { ToolResult } from "../../exec/run-tool.js";
-import type { ProviderContext } from "../provider.js";
+import type { ProviderContext } from "../types.js";
+import type { DockerCall } from "./call.js";
 import { directoryTar } from "./directory-tar.js";
-
-/** The provider's docker call: arguments, cancellation, and what the client needs besides. */
-export type DockerCall = (args: string[], ctx: Pick<ProviderContext, "signal">, extra?: { input?: string; allowFailure?: boolean }) => Promise<ToolResult>;
 
 interface ContainerState {
   status: string;

@@ -1,9 +1,10 @@
-import type { DockerCli } from "../../exec/docker-cli.js";
+import { detectDockerCli, requireEngine, type DockerCli } from "../../exec/docker-cli.js";
 import { runLiveness } from "../liveness.js";
-import { LABELS } from "../provider.js";
+import { LABELS } from "../run-labels.js";
+import type { GarbageCollector, Leftover } from "../types.js";
 import { removeRun } from "./teardown.js";
 
-export interface RunLeftovers {
+interface RunLeftovers {
   runId: string;
   stack: string;
   alive: boolean;
@@ -19,7 +20,7 @@ export interface RunLeftovers {
  * Groups every labelled container, volume and network by run. A run is alive while the
  * process that made it runs on this host, or when it was left up on purpose (its kept marker).
  */
-export async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftovers[]> {
+async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftovers[]> {
   const format = `{{.Label "${LABELS.run}"}}|{{.Label "${LABELS.stack}"}}|{{.Label "${LABELS.pid}"}}|{{.Label "${LABELS.host}"}}|{{.Label "${LABELS.kept}"}}`;
   const list = async (args: string[]): Promise<string[][]> =>
     (await cli.run([...args, "--filter", `label=${LABELS.run}`, "--format", format], { signal })).stdout
@@ -45,9 +46,27 @@ export async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<Ru
   return [...runs.values()].map(({ pids, host, ...run }) => ({ ...run, ...runLiveness({ kept: run.kept, host, pids: [...pids] }) }));
 }
 
-export async function collectGarbage(cli: DockerCli, options: { all: boolean; dryRun: boolean; signal?: AbortSignal }): Promise<RunLeftovers[]> {
-  const runs = await findRuns(cli, options.signal);
-  const doomed = runs.filter((r) => !r.alive || (options.all && r.kept));
-  if (!options.dryRun) for (const run of doomed) await removeRun(cli, run.runId, options.signal);
-  return doomed;
+function asLeftover(run: RunLeftovers): Leftover {
+  return {
+    provider: "docker",
+    id: run.runId,
+    name: run.runId,
+    contents: `${run.containers} containers, ${run.volumes} volumes, ${run.networks} networks`,
+    alive: run.alive,
+    kept: run.kept,
+    reason: run.reason,
+  };
 }
+
+/** Labelled containers, volumes and networks, grouped by run; a run goes with all its resources. */
+export const dockerGarbage: GarbageCollector = {
+  verbs: { done: "removed", dryRun: "would remove" },
+  async find(signal) {
+    const cli = await detectDockerCli().catch(() => undefined);
+    if (!cli || !(await requireEngine(cli, signal).then(() => true, () => false))) return { unavailable: "no engine answers; nothing to look at" };
+    return (await findRuns(cli, signal)).map(asLeftover);
+  },
+  async remove(leftover, signal) {
+    await removeRun(await detectDockerCli(), leftover.id, signal);
+  },
+};

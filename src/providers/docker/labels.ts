@@ -1,10 +1,6 @@
 import os from "node:os";
-import { LABELS } from "../provider.js";
-
-export interface RunIdentity {
-  runId: string;
-  stack: string;
-}
+import { LABELS } from "../run-labels.js";
+import type { RunIdentity } from "../types.js";
 
 /** `--label k=v` flags for everything a run creates. */
 export function labelArgs(run: RunIdentity, extra: Record<string, string> = {}): string[] {

@@ -1,5 +1,5 @@
 import type { DockerCli } from "../../exec/docker-cli.js";
-import { LABELS } from "../provider.js";
+import { LABELS } from "../run-labels.js";
 
 export interface LabelledResources {
   containers: string[];

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { BuiltImage } from "../../build/build-image.js";
 import type { ImageBuilder } from "../../build/builder.js";
 import { runTool } from "../../exec/run-tool.js";
-import type { ProviderContext } from "../provider.js";
+import type { ProviderContext } from "../types.js";
 import type { KindCli } from "./kind-cli.js";
 
 const ALREADY_PRESENT = /found to be already present on all nodes/;

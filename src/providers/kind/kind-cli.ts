@@ -1,4 +1,5 @@
-import { DEFAULT_TRANSIENT, runTool, type RunToolOptions, type ToolResult } from "../../exec/run-tool.js";
+import { defaultRunner, type CommandRunner } from "../../exec/command-runner.js";
+import { DEFAULT_TRANSIENT, type RunToolOptions, type ToolResult } from "../../exec/run-tool.js";
 
 /** `kind load` failing inside a node's containerd import: usually a one-off (disk pressure, a busy node). */
 export const IMPORT_TRANSIENT = [...DEFAULT_TRANSIENT, /ctr(:| --namespace=k8s\.io) .*images? import/i, /ctr: failed to ingest/i, /failed to load image: command .*ctr/i];
@@ -10,10 +11,11 @@ export class KindCli {
     readonly kubeconfig: string,
     /** kind resolves relative paths (config file, mounts) against its working directory. */
     readonly cwd: string,
+    private readonly runner: CommandRunner = defaultRunner,
   ) {}
 
   run(args: string[], options: Omit<RunToolOptions, "env" | "cwd"> = {}): Promise<ToolResult> {
-    return runTool("kind", args, { ...options, cwd: this.cwd, env: { KUBECONFIG: this.kubeconfig } });
+    return this.runner("kind", args, { ...options, cwd: this.cwd, env: { KUBECONFIG: this.kubeconfig } });
   }
 
   /** Names of every kind cluster on this machine. */

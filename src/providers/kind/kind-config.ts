@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import YAML from "yaml";
 import { PaddockError } from "../../errors.js";
-import { asArray, isRecord, type Json } from "./kube-object.js";
+import { asArray, isRecord, type Json } from "../kubernetes/kube-object.js";
 
 export const KIND_API_VERSION = "kind.x-k8s.io/v1alpha4";
 /** Published NodePorts listen here unless the config says otherwise (kind's own default is 0.0.0.0). */

@@ -1,9 +1,9 @@
 import type { WorkloadSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
 import { endpointUrl } from "../endpoint-url.js";
-import type { Endpoint } from "../provider.js";
+import type { Endpoint } from "../types.js";
 import type { KindConfig } from "./kind-config.js";
-import { asArray, isRecord, nested, type KubeObject } from "./kube-object.js";
+import { asArray, isRecord, nested, type KubeObject } from "../kubernetes/kube-object.js";
 
 /**
  * The endpoints a workload's NodePort Services publish on the host: the host port the Kind config's

@@ -2,7 +2,7 @@ import net from "node:net";
 import type { WorkloadSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
 import type { KindConfig } from "./kind-config.js";
-import { asArray, isRecord, nested, type KubeObject } from "./kube-object.js";
+import { asArray, isRecord, nested, type KubeObject } from "../kubernetes/kube-object.js";
 
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;

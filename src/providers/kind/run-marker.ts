@@ -1,6 +1,6 @@
 import os from "node:os";
-import { LABELS } from "../provider.js";
-import { labelValue, type KubeObject } from "./kube-object.js";
+import { LABELS } from "../run-labels.js";
+import { labelValue, type KubeObject } from "../kubernetes/kube-object.js";
 
 export const MARKER_NAME = "paddock-run";
 export const MARKER_NAMESPACE = "kube-system";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { phaseOfKind, type Profile, type ProfileTask, type TaskKind } from "../../../src/profile/types.js";
+import type { Profile, ProfileTask, TaskKind } from "../../../src/profile/types.js";
+import { taskKind } from "../../../src/tasks/registry.js";
 
 export function loadFixture(name: "seeds-phased" | "seeds-graph"): Profile {
   const path = fileURLToPath(new URL(`../fixtures/${name}.json`, import.meta.url));
@@ -17,7 +18,7 @@ export function task(
   return {
     id,
     kind,
-    phase: phaseOfKind(kind),
+    phase: taskKind(kind).phase,
     dependsOn: [],
     start,
     end,

@@ -6,7 +6,7 @@ import { COVERAGE_DIR_IN_CONTAINER } from "../../coverage/runtime.js";
 import type { CollectedCoverage, CoverageTarget, ServiceExit } from "../../coverage/types.js";
 import { applicationScripts } from "../../coverage/v8-data.js";
 import { ToolError } from "../../exec/tool-error.js";
-import type { ProviderContext } from "../provider.js";
+import type { ProviderContext } from "../types.js";
 import type { CoverageController } from "./coverage-instrument.js";
 import { copyScriptsFromImages } from "./image-sources.js";
 import { asArray, asString, isRecord, nested, type Json } from "./kube-object.js";
@@ -25,7 +25,7 @@ export interface DeployedCoverage {
   hostDirs: string[];
 }
 
-export interface KindCoverageInput {
+export interface KubernetesCoverageInput {
   kubectl: Kubectl;
   builder: Pick<ImageBuilder, "bin">;
   runId: string;
@@ -141,11 +141,11 @@ function noteFor(target: CoverageTarget, d: DeployedCoverage, before: Before, fi
 }
 
 /**
- * Kind's `collectCoverage`: stops the coverage services gracefully, then copies what they wrote —
- * already on this machine, through the nodes' coverage extraMount — into `<dir>/<service>/data/`;
+ * `collectCoverage` for clusters whose nodes' coverage folders are on this machine (kind's
+ * extraMount): stops the coverage services gracefully, then copies what they wrote into `<dir>/<service>/data/`;
  * for Node, the scripts the V8 data names come from the built image (`sources/`).
  */
-export async function collectKindCoverage(input: KindCoverageInput, targets: readonly CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
+export async function collectNodeFolderCoverage(input: KubernetesCoverageInput, targets: readonly CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
   const deployed = targets.map((t) => input.deployed.get(t.service.name));
   const namespaces = [...new Set(deployed.flatMap((d) => d?.controllers.map((c) => c.namespace) ?? []))];
   const pods = (await Promise.all(namespaces.map((ns) => input.kubectl.list(["pods", "-n", ns], ctx.signal).catch((): Json[] => [])))).flat();

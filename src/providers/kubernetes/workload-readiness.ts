@@ -1,7 +1,7 @@
 import { TaskTimeoutError } from "../../errors.js";
 import { ToolError } from "../../exec/tool-error.js";
 import { ReadinessError } from "../../readiness/wait.js";
-import { sleep } from "../../scheduler/abort.js";
+import { sleep } from "../../util/abort.js";
 import { formatEvidence, gatherEvidence } from "./failure-report.js";
 import { describeObject, nested, type Json, type KubeObject } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
@@ -115,7 +115,7 @@ async function failureOf(kubectl: Kubectl, target: KubeObject, pods: Json[], ite
     const pod = [...pods].reverse().find((p) => nested(p, "status", "phase") === "Failed") ?? pods.at(-1);
     const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
     return new ReadinessError(`${label(target, workload)} failed: ${failed.reason}: ${failed.message}${formatEvidence(evidence)}`, {
-      hint: `its output is above; all pod logs are in kind-logs/ in the run directory (kubectl logs job/${target.metadata.name} -n ${namespace} while the cluster is kept)`,
+      hint: `its output is above; the cluster's logs are saved into the run directory after a failure (kubectl logs job/${target.metadata.name} -n ${namespace} while the environment is kept)`,
     });
   }
   if (target.kind === "Pod") {

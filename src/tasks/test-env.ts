@@ -1,4 +1,4 @@
-import type { Endpoint } from "../providers/provider.js";
+import type { Endpoint, StartedEnvironment } from "../providers/types.js";
 
 const envName = (service: string): string => service.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 
@@ -19,10 +19,7 @@ export function endpointEnv(endpoints: readonly Endpoint[]): Record<string, stri
   return env;
 }
 
-/** `.paddock/env`: `source` it in a shell to reach the environment by hand. */
-export function shellEnvFile(env: Record<string, string>): string {
-  const quote = (v: string): string => `'${v.replaceAll("'", `'\\''`)}'`;
-  return Object.entries(env)
-    .map(([k, v]) => `export ${k}=${quote(v)}`)
-    .join("\n") + "\n";
+/** What the test command gets besides the user's environment: the endpoints' variables and the provider's own (e.g. KUBECONFIG). */
+export function testEnvironment(started: StartedEnvironment | undefined): Record<string, string> {
+  return started ? { ...endpointEnv(started.endpoints()), ...started.testEnv() } : {};
 }

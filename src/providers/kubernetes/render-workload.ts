@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ReadySpec, VolumeSpec, WorkloadSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
-import { LABELS } from "../provider.js";
+import { LABELS } from "../run-labels.js";
 import { labelValue, type Json, type KubeObject } from "./kube-object.js";
 
 /** ConfigMaps hold at most 1 MiB; leave room for the object's own fields. */
@@ -54,14 +54,14 @@ export function renderWorkload(input: RenderInput): Rendered {
     if (volume.type === "volume") {
       volumes.push({ name: volumeName, emptyDir: {} });
       mounts.push({ name: volumeName, mountPath: volume.target, readOnly: volume.readOnly });
-      notes.push(`volume ${volume.name}:${volume.target} is an emptyDir on kind (not shared between workloads)`);
+      notes.push(`volume ${volume.name}:${volume.target} is an emptyDir on Kubernetes (not shared between workloads)`);
       return;
     }
     const configMap = filesConfigMap(volume, `${workload.name}-files-${i}`, meta);
     objects.push(configMap.object);
     volumes.push({ name: volumeName, configMap: { name: configMap.object.metadata.name } });
     mounts.push(configMap.file ? { name: volumeName, mountPath: volume.target, subPath: configMap.file, readOnly: true } : { name: volumeName, mountPath: volume.target, readOnly: true });
-    if (!volume.readOnly) notes.push(`bind mount ${volume.target} is read-only on kind (a ConfigMap of ${volume.source})`);
+    if (!volume.readOnly) notes.push(`bind mount ${volume.target} is read-only on Kubernetes (a ConfigMap of ${volume.source})`);
   });
 
   const container: Json = {
@@ -146,7 +146,7 @@ function filesConfigMap(volume: Extract<VolumeSpec, { type: "bind" }>, name: str
   let size = 0;
   for (const file of files) {
     const key = path.basename(file);
-    if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw new PaddockError(`bind mount ${volume.source}: file name "${key}" cannot be a ConfigMap key on kind`, { hint: "rename it (letters, digits, '-', '_', '.'), or use manifests for this workload" });
+    if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw new PaddockError(`bind mount ${volume.source}: file name "${key}" cannot be a ConfigMap key on Kubernetes`, { hint: "rename it (letters, digits, '-', '_', '.'), or use manifests for this workload" });
     const content = readFileSync(file);
     size += content.length;
     const text = content.toString("utf8");
@@ -154,8 +154,8 @@ function filesConfigMap(volume: Extract<VolumeSpec, { type: "bind" }>, name: str
     else binaryData[key] = content.toString("base64");
   }
   if (size > CONFIGMAP_LIMIT) {
-    throw new PaddockError(`bind mount ${volume.source} holds ${Math.round(size / 1024)} KiB: too much for a ConfigMap, which is how kind runs bind mounts`, {
-      hint: "copy the files into the image, or mount them into the nodes with the Kind config's extraMounts and write manifests with a hostPath volume",
+    throw new PaddockError(`bind mount ${volume.source} holds ${Math.round(size / 1024)} KiB: too much for a ConfigMap, which is how Kubernetes providers run bind mounts`, {
+      hint: "copy the files into the image, or write manifests for this workload (on kind: the Kind config's extraMounts and a hostPath volume)",
     });
   }
   const object: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: meta(name), data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };

@@ -1,7 +1,7 @@
 import { createWriteStream } from "node:fs";
 import { execa } from "execa";
 import { PaddockError } from "../errors.js";
-import { abortReason } from "../scheduler/abort.js";
+import { abortReason } from "../util/abort.js";
 
 export class TestsFailedError extends PaddockError {
   constructor(readonly exitCode: number, command: string) {

@@ -1,5 +1,6 @@
 import { PaddockError } from "../../errors.js";
-import { DEFAULT_TRANSIENT, runTool, type RunToolOptions, type ToolResult } from "../../exec/run-tool.js";
+import { defaultRunner, type CommandRunner } from "../../exec/command-runner.js";
+import { DEFAULT_TRANSIENT, type RunToolOptions, type ToolResult } from "../../exec/run-tool.js";
 import { isRecord, serializeObjects, type Json, type KubeObject } from "./kube-object.js";
 
 /** API-server hiccups worth a retry (a fresh control plane, a busy etcd). */
@@ -22,10 +23,11 @@ export class Kubectl {
   constructor(
     readonly kubeconfig: string,
     readonly context: string,
+    private readonly runner: CommandRunner = defaultRunner,
   ) {}
 
   run(args: string[], options: Omit<RunToolOptions, "env"> = {}): Promise<ToolResult> {
-    return runTool("kubectl", [...args, "--kubeconfig", this.kubeconfig, "--context", this.context], {
+    return this.runner("kubectl", [...args, "--kubeconfig", this.kubeconfig, "--context", this.context], {
       transient: API_TRANSIENT,
       ...options,
       env: { KUBECONFIG: this.kubeconfig },

@@ -1,3 +1,4 @@
+import { outputBlock } from "../../errors.js";
 import { lastLines } from "../../exec/tool-error.js";
 import { asString, nested, type Json } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
@@ -56,8 +57,5 @@ export async function gatherEvidence(kubectl: Kubectl, namespace: string, names:
 }
 
 export function formatEvidence(evidence: Evidence): string {
-  let text = "";
-  if (evidence.events.length > 0) text += `\n  events:\n${evidence.events.map((l) => `    | ${l}`).join("\n")}`;
-  if (evidence.logs.length > 0) text += `\n  last log lines (${evidence.logSource ?? "?"}):\n${evidence.logs.map((l) => `    | ${l}`).join("\n")}`;
-  return text;
+  return outputBlock("events", evidence.events) + outputBlock(`last log lines (${evidence.logSource ?? "?"})`, evidence.logs);
 }

@@ -2,7 +2,7 @@ import { PaddockError } from "../../errors.js";
 import { ToolError } from "../../exec/tool-error.js";
 import { asArray, asString, isRecord, nested, type Json } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
-import { pollUntil, type PollResult } from "./poll.js";
+import { pollUntil, type PollResult } from "../../readiness/poll.js";
 
 function condition(object: Json, type: string): Json | undefined {
   return asArray(nested(object, "status", "conditions")).filter(isRecord).find((c) => c["type"] === type);
@@ -31,8 +31,9 @@ export function podNotReady(pod: Json): string | undefined {
 /**
  * Waits until every node is Ready and every kube-system pod Running and Ready (CNI, CoreDNS):
  * `kind create cluster --wait` only warns when it gives up, so Paddock checks for itself.
+ * `cluster` names it in the error (e.g. `kind cluster "pdk-x"`), `hint` says where its logs go.
  */
-export async function waitForCluster(kubectl: Kubectl, clusterName: string, signal: AbortSignal): Promise<void> {
+export async function waitForCluster(kubectl: Kubectl, cluster: string, signal: AbortSignal, hint: string): Promise<void> {
   await pollUntil(
     async (s): Promise<PollResult<true>> => {
       let nodes: Json[];
@@ -53,9 +54,7 @@ export async function waitForCluster(kubectl: Kubectl, clusterName: string, sign
       signal,
       intervalMs: 250,
       onTimeout: (last, seconds) =>
-        new PaddockError(`kind cluster "${clusterName}" was created but not ready after ${seconds}s: ${last}`, {
-          hint: "raise environment.timeout if the machine is slow; the node logs are exported to kind-logs/ in the run directory",
-        }),
+        new PaddockError(`${cluster} was created but not ready after ${seconds}s: ${last}`, { hint }),
     },
   );
 }

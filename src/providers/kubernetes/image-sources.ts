@@ -3,7 +3,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { ImageBuilder } from "../../build/builder.js";
 import { runTool } from "../../exec/run-tool.js";
-import { LABELS, type ProviderContext } from "../provider.js";
+import { LABELS } from "../run-labels.js";
+import type { ProviderContext } from "../types.js";
 
 /**
  * Copies scripts (absolute paths in the image's file system, as the V8 data names them) out of

@@ -1,0 +1,41 @@
+import type { Stack } from "../../config/stack.js";
+import { wrap } from "../../errors.js";
+import type { DockerCli } from "../../exec/docker-cli.js";
+import type { Environment, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
+import { dockerCall, type DockerCall } from "./call.js";
+import { labelArgs, networkName, volumeName } from "./labels.js";
+import { DockerStartedEnvironment } from "./started.js";
+import { removeRun } from "./teardown.js";
+
+/** A run's Docker network (and named volumes), before it exists: everything it makes carries the run's labels. */
+export class DockerEnvironment implements Environment {
+  private readonly docker: DockerCall;
+
+  constructor(
+    private readonly cli: DockerCli,
+    private readonly stack: Stack,
+    private readonly run: RunIdentity,
+  ) {
+    this.docker = dockerCall(cli);
+  }
+
+  async create(ctx: ProviderContext): Promise<StartedEnvironment> {
+    const network = networkName(this.run.runId);
+    await this.docker(["network", "create", ...labelArgs(this.run), network], ctx);
+    const workloads = Object.values({ ...this.stack.services, ...this.stack.jobs });
+    const volumes = new Set(workloads.flatMap((w) => w.volumes.filter((v) => v.type === "volume").map((v) => v.name)));
+    for (const volume of volumes) await this.docker(["volume", "create", ...labelArgs(this.run), volumeName(this.run.runId, volume)], ctx);
+    ctx.log(`network ${network}${volumes.size ? `, volumes ${[...volumes].join(", ")}` : ""}`);
+    return new DockerStartedEnvironment(this.cli, this.stack, this.run);
+  }
+
+  /** Removes every container, volume and network labelled with the run (containers' logs stay readable until then). */
+  async delete(ctx: ProviderContext): Promise<void> {
+    try {
+      const removed = await removeRun(this.cli, this.run.runId, ctx.signal);
+      ctx.log(`removed ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.networks.length} networks`);
+    } catch (error) {
+      throw wrap(error, `teardown of run ${this.run.runId} did not finish`, { hint: "run `paddock gc` to remove what is left" });
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { WorkloadSpec } from "../../config/stack.js";
+import { PaddockError } from "../../errors.js";
+import { logProbe } from "../../readiness/log.js";
+import { waitUntilReady } from "../../readiness/wait.js";
+import type { Endpoint, ImageReferences, ProviderContext, RunIdentity } from "../types.js";
+import type { KubeObject } from "./kube-object.js";
+import type { Kubectl } from "./kubectl.js";
+import { defaultNamespace, readManifests, rewriteImages } from "./manifests.js";
+import { renderWorkload } from "./render-workload.js";
+import { waitForObjects } from "./workload-readiness.js";
+
+/** Namespaces every cluster has: never created, never given a Namespace object. */
+const BUILT_IN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
+
+/** What differs between Kubernetes providers when a workload is applied. */
+export interface WorkloadPlace {
+  kubectl: Kubectl;
+  run: RunIdentity;
+  /** Namespaces `environment.bootstrap` creates (a workload's own namespace is created with it otherwise). */
+  bootstrapNamespaces: readonly string[];
+  /** Kinds of cluster-scoped custom resources (from the bootstrap CRDs): never given a namespace. */
+  clusterScopedKinds: () => ReadonlySet<string>;
+  /** An earlier run's objects may be there (a reused cluster): Jobs are replaced, not kept. */
+  replaceJobs: boolean;
+  /** containerPort → NodePort for a workload Paddock renders. */
+  nodePortsOf: (workload: WorkloadSpec) => ReadonlyMap<number, number>;
+  /** Makes coverage containers write where the provider can collect (e.g. kind's node mount). */
+  instrument: (workload: WorkloadSpec, objects: KubeObject[], images: ImageReferences, namespace: string, ctx: ProviderContext) => void;
+  /** The endpoints a workload's objects publish to tests. */
+  endpointsOf: (objects: readonly KubeObject[], workload: WorkloadSpec) => Endpoint[];
+}
+
+/** The objects of a workload: its manifests with the environment's image references, or rendered from its docker-style spec. */
+export async function workloadObjects(workload: WorkloadSpec, images: ImageReferences, namespace: string, place: WorkloadPlace, ctx: ProviderContext): Promise<KubeObject[]> {
+  const references = new Map<string, string>();
+  for (const name of workload.images) {
+    const reference = images.get(name);
+    if (!reference) throw new PaddockError(`image "${name}" of ${workload.name} was not built`);
+    references.set(name, reference);
+  }
+  if (workload.manifests.length === 0) {
+    const image = workload.image;
+    if (!image) throw new PaddockError(`${workload.kind} "${workload.name}" has neither manifests nor an image`, { hint: "list its manifests, or give it an image" });
+    const reference = "ref" in image ? image.ref : references.get(image.stackImage);
+    if (!reference) throw new PaddockError(`image "${"stackImage" in image ? image.stackImage : "?"}" of ${workload.name} was not built`);
+    const rendered = renderWorkload({ workload, image: reference, namespace, run: place.run, nodePorts: place.nodePortsOf(workload) });
+    for (const note of rendered.notes) ctx.log(note);
+    place.instrument(workload, rendered.objects, references, namespace, ctx);
+    return rendered.objects;
+  }
+  const objects = await readManifests(workload.manifests);
+  const used = rewriteImages(objects, references);
+  for (const name of workload.images) {
+    if (!used.has(name)) ctx.log(`note: no container in ${workload.name}'s manifests runs image "${name}" (matched by name: "image: ${name}" or "image: <registry>/${name}:<tag>")`);
+  }
+  defaultNamespace(objects, namespace, place.clusterScopedKinds());
+  place.instrument(workload, objects, references, namespace, ctx);
+  return objects;
+}
+
+/** Applies a workload's objects in one server-side apply, waits until they are ready, and returns their endpoints. */
+export async function applyWorkload(workload: WorkloadSpec, images: ImageReferences, place: WorkloadPlace, ctx: ProviderContext): Promise<Endpoint[]> {
+  const namespace = workload.namespace ?? "default";
+  const objects = await workloadObjects(workload, images, namespace, place, ctx);
+  const endpoints = place.endpointsOf(objects, workload);
+  const { kubectl } = place;
+  if (place.replaceJobs) {
+    // A Job's template cannot change and a finished one would not run again: replace it.
+    for (const job of objects.filter((o) => o.kind === "Job")) {
+      await kubectl.run(["delete", "job", job.metadata.name, "-n", job.metadata.namespace ?? namespace, "--ignore-not-found", "--wait=true"], { signal: ctx.signal });
+    }
+  }
+  // A namespace nobody else creates comes with the workload (idempotent: server-side apply).
+  const exists = BUILT_IN_NAMESPACES.has(namespace) || place.bootstrapNamespaces.includes(namespace);
+  const namespaceObject: KubeObject[] = exists ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
+  const applied = await kubectl.apply([...namespaceObject, ...objects], `${workload.kind} ${workload.name}`, ctx.signal);
+  for (const line of applied) ctx.log(line);
+  await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+  if (workload.manifests.length === 0 && workload.ready) await checkRenderedReady(workload, namespace, kubectl, ctx);
+  for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
+  return endpoints;
+}
+
+/** The checks a Kubernetes readinessProbe cannot express for a rendered workload. */
+async function checkRenderedReady(workload: WorkloadSpec, namespace: string, kubectl: Kubectl, ctx: ProviderContext): Promise<void> {
+  const ready = workload.ready;
+  if (ready?.type === "healthcheck") {
+    ctx.log(`${workload.name}: Kubernetes does not run Docker HEALTHCHECKs; ready means the container is running (use ready.http, tcp or exec for a real check)`);
+    return;
+  }
+  if (ready?.type !== "log") return;
+  const logs = async (signal: AbortSignal): Promise<string> => (await kubectl.run(["logs", `deployment/${workload.name}`, "-n", namespace], { signal, allowFailure: true })).stdout;
+  await waitUntilReady(logProbe(logs, ready.text, `log "${ready.text}"`), {
+    workload: workload.name,
+    intervalSeconds: Math.min(1, Math.max(0.1, ready.intervalSeconds)),
+    signal: ctx.signal,
+    log: ctx.log,
+    lastLogs: async () => (await logs(AbortSignal.timeout(10_000))).trim().split("\n").slice(-20),
+  });
+}

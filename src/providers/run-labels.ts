@@ -1,0 +1,10 @@
+/** Labels (or their equivalent) on everything a run creates: `paddock gc` finds leftovers by them. */
+export const LABELS = {
+  run: "dev.paddock.run",
+  stack: "dev.paddock.stack",
+  service: "dev.paddock.service",
+  pid: "dev.paddock.pid",
+  host: "dev.paddock.host",
+  /** Set on the marker of an environment left running on purpose (`up`, --keep). */
+  kept: "dev.paddock.kept",
+} as const;

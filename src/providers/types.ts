@@ -1,0 +1,126 @@
+import type { BuiltImage } from "../build/build-image.js";
+import type { ImageBuilder } from "../build/builder.js";
+import type { ProviderName, Stack, WorkloadSpec } from "../config/stack.js";
+import type { CollectedCoverage, CoverageTarget } from "../coverage/types.js";
+
+/** What a provider gets for each operation: cancellation and a log sink (the task's log). */
+export interface ProviderContext {
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** A published endpoint a test can reach. */
+export interface Endpoint {
+  service: string;
+  containerPort: number;
+  host: string;
+  port: number;
+  /** From the service's url template, e.g. http://127.0.0.1:49153 */
+  url: string;
+}
+
+export interface RunIdentity {
+  runId: string;
+  stack: string;
+}
+
+/** What a run's environment is opened with. */
+export interface EnvironmentOptions {
+  stack: Stack;
+  run: RunIdentity;
+  /** The run's directory: kubeconfigs, adjusted configs and exported logs go here. */
+  runDir: string;
+  builder: ImageBuilder;
+}
+
+/** The reference each stack image is run by in this environment (a push to a registry changes it). */
+export type ImageReferences = ReadonlyMap<string, string>;
+
+export interface LoadResult {
+  /** The environment already had every image: nothing was copied. */
+  cached: boolean;
+  /** What workloads must use for each loaded image. */
+  references: ImageReferences;
+}
+
+/**
+ * A run's environment before it exists: `create` makes it and returns the started handle;
+ * `delete` removes whatever the run made, whatever state it reached (also after a failed
+ * `create`, and from another process for `paddock down`). After a failure a provider may first
+ * save diagnostics (e.g. `kind export logs`) into the run directory.
+ */
+export interface Environment {
+  create(ctx: ProviderContext): Promise<StartedEnvironment>;
+  delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void>;
+}
+
+/** A created environment: images can be loaded and workloads deployed into it. */
+export interface StartedEnvironment {
+  /** Namespaces, CRDs, ConfigMaps: as few API calls as possible. */
+  bootstrap(ctx: ProviderContext): Promise<void>;
+  /** Makes images visible to the environment. */
+  load(images: readonly BuiltImage[], ctx: ProviderContext): Promise<LoadResult>;
+  /** Starts a service and waits until it is ready. */
+  deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void>;
+  /** Runs a job to completion; a failure carries its output. */
+  runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void>;
+  endpoints(): Endpoint[];
+  /** Extra environment for the test command (e.g. KUBECONFIG). */
+  testEnv(): Record<string, string>;
+  /** Marks the environment as left running on purpose (`up`, --keep), so `paddock gc` spares it. */
+  markKept(ctx: ProviderContext): Promise<void>;
+  /**
+   * Coverage (docs/coverage.md). `deploy` must already have started these services with the
+   * runtime's variable (`coverageEnv(kind)` from src/coverage/runtime.ts) pointing at a
+   * directory the service's user can write. This stops them gracefully (SIGTERM, then
+   * `COVERAGE_STOP_GRACE_SECONDS`), so the runtime writes its data at exit, and copies each
+   * service's data into `<dir>/<service>/data/`; for `node`, also the application scripts the
+   * V8 data names (`applicationScripts(dataDir)` from src/coverage/v8-data.ts) into
+   * `<dir>/<service>/sources/<path in the container>`. It runs after the tests, also when they
+   * failed, and before teardown. One service's missing data is not an error: say why in `note`.
+   * Present exactly when the provider's capabilities say `collectsCoverage`.
+   */
+  collectCoverage?(services: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]>;
+}
+
+/** What a provider can do, read by the plan (which tasks exist) and the CLI. */
+export interface ProviderCapabilities {
+  /** Built images must be loaded (or pushed) before workloads can use them: the plan adds load:X. */
+  loadsImages: boolean;
+  /** Started environments implement `collectCoverage`: `paddock test` plans collect:coverage. */
+  collectsCoverage: boolean;
+}
+
+/** What a run left behind, found by its labels (or markers) alone. */
+export interface Leftover {
+  provider: ProviderName;
+  /** What `remove` is given back: a run id, a cluster name. */
+  id: string;
+  /** How people know it: the run id, or "kind cluster pdk-x". */
+  name: string;
+  /** The run that made it, when it is not already the name. */
+  run?: string;
+  /** What it holds, e.g. "3 containers, 1 volumes, 1 networks". */
+  contents?: string;
+  alive: boolean;
+  kept: boolean;
+  /** Why it is considered alive or dead. */
+  reason: string;
+}
+
+/** Finds and removes what runs that are no longer alive left behind (`paddock gc`, `paddock doctor`). */
+export interface GarbageCollector {
+  /** The verb for a removal, and for one that `--dry-run` only announces ("removed"/"would remove"). */
+  readonly verbs: { done: string; dryRun: string };
+  /** Everything this provider's runs left, or why it cannot look (its tool or engine is missing). */
+  find(signal?: AbortSignal): Promise<Leftover[] | { unavailable: string }>;
+  remove(leftover: Leftover, signal?: AbortSignal): Promise<void>;
+}
+
+/** One provider: its name, what it can do, how to open a run's environment, and its garbage. */
+export interface ProviderEntry {
+  readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+  open(options: EnvironmentOptions): Promise<Environment>;
+  readonly garbage: GarbageCollector;
+}

@@ -1,0 +1,35 @@
+import { mkdirSync } from "node:fs";
+import { coverageDirOf, summarizeCollected } from "../coverage/collect.js";
+import { coverageTargets } from "../coverage/runtime.js";
+import { writeCoverageSummary } from "../coverage/summary-file.js";
+import { PaddockError } from "../errors.js";
+import { startedEnvironment } from "./run-context.js";
+import type { TaskKindDefinition } from "./types.js";
+
+/**
+ * A finalizer after the tests (whatever their outcome), before teardown: the provider stops the
+ * coverage services gracefully and copies their data out; then Node data becomes istanbul
+ * summaries and reports, Go data a `go tool covdata` summary (or a note saying how to read it),
+ * all in coverage/summary.json.
+ */
+export const collectCoverageTask: TaskKindDefinition = {
+  kind: "collect:coverage",
+  phase: "teardown",
+  resource: undefined,
+  defaultSeconds: { docker: 3, kind: 10, cluster: 10 },
+  timeoutSeconds: () => 300,
+  async run(_task, ctx, run) {
+    const started = startedEnvironment(run);
+    if (!started.collectCoverage) {
+      throw new PaddockError(`the ${run.stack.environment.provider} provider cannot collect coverage yet`, { hint: "set `coverage: false` in the stack file to run without it" });
+    }
+    const dir = coverageDirOf(run.runDir);
+    mkdirSync(dir, { recursive: true });
+    const collected = await started.collectCoverage(coverageTargets(run.stack), dir, ctx);
+    const summary = await summarizeCollected(collected, dir, run.runId, ctx.signal);
+    writeCoverageSummary(dir, summary);
+    for (const [name, s] of Object.entries(summary.services)) {
+      ctx.log(`${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`);
+    }
+  },
+};

@@ -1,0 +1,49 @@
+import type { BuiltImage } from "../build/build-image.js";
+import type { ImageBuilder } from "../build/builder.js";
+import type { KeyedImage } from "../build/image-tags.js";
+import type { Stack } from "../config/stack.js";
+import { PaddockError } from "../errors.js";
+import type { Environment, StartedEnvironment } from "../providers/types.js";
+
+/** Where task logs go: `logs/<task id>.log` in the run directory. */
+export interface TaskLogFiles {
+  readonly dir: string;
+  fileFor(taskId: string): string;
+}
+
+/** What the build task needs (also outside a run: the library's `buildImages`). */
+export interface BuildContext {
+  stack: Stack;
+  builder: ImageBuilder;
+  keyed: ReadonlyMap<string, KeyedImage>;
+  built: Map<string, BuiltImage>;
+  /** What workloads run, by stack image: the built tags, replaced by what `load` returns. */
+  references: Map<string, string>;
+  logs: TaskLogFiles;
+}
+
+/** Everything the tasks of one run share. */
+export interface RunContext extends BuildContext {
+  runId: string;
+  runDir: string;
+  /** The run's environment, before and after it is created. */
+  environment: Environment;
+  /** Set by env:create. */
+  started: StartedEnvironment | undefined;
+  /** Whether something in the run failed so far (teardown saves diagnostics then). */
+  failed(): boolean;
+  test: {
+    /** `paddock test -- CMD`, else the stack's test.command. */
+    command: string[] | string | undefined;
+    stdout: NodeJS.WritableStream;
+    stderr: NodeJS.WritableStream;
+    /** The test command's exit code, once it ran. */
+    exitCode: number | undefined;
+  };
+}
+
+/** The created environment; tasks that need it depend on env:create, so it exists. */
+export function startedEnvironment(run: RunContext): StartedEnvironment {
+  if (!run.started) throw new PaddockError("the environment was not created", { hint: "this is a bug in the plan: the task must depend on env:create" });
+  return run.started;
+}

@@ -70,6 +70,10 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       if (coverage) process.stderr.write("\n" + formatCoverageSummary(coverage, coverageDirOf(outcome.runDir)) + "\n");
       const cause = outcome.result.rootCause;
       if (cause) process.stderr.write("\n" + formatError(cause.error) + "\n");
+      // Other failures (a teardown that did not finish, a second build) with their whole error: the root cause is not all.
+      for (const task of outcome.profile.tasks.filter((t) => t.state === "failed" && t.id !== cause?.taskId && t.error)) {
+        process.stderr.write(`\nerror in ${task.id}: ${task.error}\n`);
+      }
       process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);
     }
     return outcome;

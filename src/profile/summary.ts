@@ -61,7 +61,8 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
   }
 
   for (const task of profile.tasks.filter((t) => t.state === "failed")) {
-    out.push(paint("red", `Failed: ${task.id}: ${task.error ?? task.attemptLog.at(-1)?.outcome ?? "no error recorded"}`));
+    // The first line only: the whole error follows the summary, once.
+    out.push(paint("red", `Failed: ${task.id}: ${(task.error ?? task.attemptLog.at(-1)?.outcome ?? "no error recorded").split("\n")[0]}`));
   }
   const cancelled = profile.tasks.filter((t) => t.state === "cancelled");
   if (cancelled.length > 0) out.push(paint("dim", `Cancelled: ${cancelled.map((t) => t.id).join(", ")}`));

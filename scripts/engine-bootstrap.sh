@@ -26,10 +26,12 @@ Usage: $(basename "$0") [engine | base-image | registry | all]   (default: all)
               distribution registry 2.8) answers http://\$PADDOCK_REGISTRY_ADDR/v2/.
               Installs the package if missing (root on Debian), writes its own
               config.yml (blob deletion enabled), starts the binary in the
-              background on loopback only and waits for it. Stop it with:
-                kill "\$(cat <pid file>)"   (the pid file is printed; as root
-                                             /run/paddock-registry.pid)
-  all         engine, base-image, then registry.
+              background on loopback only, and waits until it answers. It prints
+              where its storage, log and PID file are. Stop it with:
+                kill "\$(cat /run/paddock-registry.pid)"   (as root; else the
+                PID file printed, see PADDOCK_REGISTRY_PIDFILE)
+  all         engine, base-image, then registry (which, outside CI, only warns
+              when it cannot install the package: not root, or not Debian).
 
 Environment:
   PADDOCK_IMAGE            tag to produce for base-image (default ${DEFAULT_BASE_TAG})
@@ -332,13 +334,14 @@ cleanup_mounts_only() {
 
 # The step lives in its own file (so editing it does not change this script, which
 # stacks hash as the base image's input); it uses log, die and apt_install from here.
+# $1 = optional: a registry that cannot be installed here is a warning (outside CI).
 cmd_registry() {
   local lib
   lib="$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
   [[ -r "$lib" ]] || die "registry: $lib is missing (it ships beside this script)"
   # shellcheck source=lib/registry.sh
   source "$lib"
-  registry_step
+  registry_step "${1:-required}"
 }
 
 # --- main --------------------------------------------------------------------
@@ -351,7 +354,7 @@ main() {
     base-image) cmd_base_image ;;
     registry) cmd_registry ;;
     print-mirror) apt_mirror ;; # hidden: the mirror base-image would use (tests)
-    all) cmd_engine; cmd_base_image; cmd_registry ;;
+    all) cmd_engine; cmd_base_image; cmd_registry optional ;;
     *) usage >&2; exit 2 ;;
   esac
 }

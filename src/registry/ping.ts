@@ -19,7 +19,7 @@ export async function ping(registry: RegistryRef, options: RegistryClientOptions
     const response = await client.request("GET", "/v2/");
     const api = response.headers.get("docker-distribution-api-version");
     if (response.status === 200) {
-      const how = response.auth === "anonymous" ? "" : ` (signed in, ${response.auth})`;
+      const how = { anonymous: "", basic: " (signed in)", bearer: " (with a token)" }[response.auth];
       return { state: "ok", url, detail: `${api ?? "a registry"} answers at ${url}${how}` };
     }
     if (response.status === 401) return { state: "auth-required", url, detail: `${url} needs authentication: ${response.unauthorized ?? "HTTP 401"}` };

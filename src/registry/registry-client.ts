@@ -160,6 +160,9 @@ export class RegistryClient {
       };
     }
     const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
+    if (message === "bad port") {
+      return { reason: `port ${this.registry.port} is one that fetch refuses to connect to (the WHATWG "bad ports" list)`, hint: "run the registry on another port, e.g. 5000" };
+    }
     return { reason: code ? `${code}: ${message}` : message, hint: start };
   }
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +11,16 @@ import { PASSWORD, USER, startAuthServer, type AuthServer } from "./auth-server.
 
 const BASE64 = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
 
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** A temporary DOCKER_CONFIG folder with this config.json; helpers go in its bin/ (first on PATH). */
 function dockerConfig(config: unknown, helpers: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-docker-config-"));
+  const dir = tempDir("paddock-docker-config-");
   writeFileSync(path.join(dir, "config.json"), typeof config === "string" ? config : JSON.stringify(config));
   mkdirSync(path.join(dir, "bin"));
   for (const [name, body] of Object.entries(helpers)) {
@@ -37,6 +44,7 @@ describe("credentials from the engine's login configuration", () => {
   });
   afterAll(async () => {
     await Promise.all([basic.close(), bearer.close()]);
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it("Basic: auths[host].auth gets in; the image is a hit", async () => {
@@ -92,7 +100,7 @@ describe("credentials from the engine's login configuration", () => {
     const registry = parseRegistryRef(bearer.authority);
     const reply = JSON.stringify({ ServerURL: bearer.authority, Username: USER, Secret: PASSWORD });
     const helper = (log: string): string => `cat > "${log}"\necho '${reply}'`;
-    const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-helper-log-"));
+    const dir = tempDir("paddock-helper-log-");
     const perHost = dockerConfig({ credHelpers: { [bearer.authority]: "paddocktest" }, auths: {} }, { paddocktest: helper(path.join(dir, "per-host")) });
     expect(await hasImage(registry, "app/web", "v1", { env: perHost })).toMatchObject({ hit: true });
     expect(readFileSync(path.join(dir, "per-host"), "utf8")).toBe(bearer.authority);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,11 @@ function mirrorFor(files: Record<string, string>, env: Record<string, string> = 
   mkdirSync(path.join(dir, "sources.list.d"));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   const { PADDOCK_DEBIAN_MIRROR: _ignored, ...rest } = process.env;
-  return execFileSync("bash", [script, "print-mirror"], { env: { ...rest, PADDOCK_APT_SOURCES_DIR: dir, ...env }, encoding: "utf8" }).trim();
+  try {
+    return execFileSync("bash", [script, "print-mirror"], { env: { ...rest, PADDOCK_APT_SOURCES_DIR: dir, ...env }, encoding: "utf8" }).trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const UBUNTU_NOBLE = `Types: deb

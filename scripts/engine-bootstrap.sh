@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# engine-bootstrap.sh — make a Docker engine and a Debian base image available
-# on a machine that has no container registry access.
+# engine-bootstrap.sh — make a Docker engine, a Debian base image and a local
+# registry available on a machine that has no container registry access.
 #
 # Run with --help for usage. Idempotent: a second run returns at once.
 set -euo pipefail
@@ -12,7 +12,7 @@ DOCKERD_WAIT="${PADDOCK_DOCKERD_WAIT:-60}"
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") [engine | base-image | all]   (default: all)
+Usage: $(basename "$0") [engine | base-image | registry | all]   (default: all)
 
   engine      Ensure a Docker engine answers \`docker info\`. If none does and we
               are root on Debian, install Debian's docker.io (+ iptables,
@@ -22,7 +22,16 @@ Usage: $(basename "$0") [engine | base-image | all]   (default: all)
               exists. If ${DEFAULT_BASE_TAG} is already present it is only tagged;
               otherwise a minbase ${SUITE} root is debootstrapped from the same
               mirror apt uses and \`docker import\`ed. No registry is contacted.
-  all         engine, then base-image.
+  registry    Ensure a local OCI registry (Debian's docker-registry, the CNCF
+              distribution registry 2.8) answers http://\$PADDOCK_REGISTRY_ADDR/v2/.
+              Installs the package if missing (root on Debian), writes its own
+              config.yml (blob deletion enabled), starts the binary in the
+              background on loopback only, and waits until it answers. It prints
+              where its storage, log and PID file are. Stop it with:
+                kill "\$(cat /run/paddock-registry.pid)"   (as root; else the
+                PID file printed, see PADDOCK_REGISTRY_PIDFILE)
+  all         engine, base-image, then registry (which, outside CI, only warns
+              when it cannot install the package: not root, or not Debian).
 
 Environment:
   PADDOCK_IMAGE            tag to produce for base-image (default ${DEFAULT_BASE_TAG})
@@ -32,6 +41,14 @@ Environment:
   PADDOCK_STORAGE_DRIVER   dockerd storage driver (default: overlay2, falls back to vfs)
   PADDOCK_DOCKERD_LOG      dockerd log file (default /var/log/paddock-dockerd.log)
   PADDOCK_DOCKERD_WAIT     seconds to wait for dockerd (default 60)
+  PADDOCK_APT_SOURCES_DIR  where apt's sources are read from (default /etc/apt)
+  PADDOCK_REGISTRY_ADDR    registry address, loopback only (default 127.0.0.1:5000)
+  PADDOCK_REGISTRY_DIR     registry storage (root: /var/lib/paddock-registry,
+                           others: \$XDG_STATE_HOME/paddock-registry/storage)
+  PADDOCK_REGISTRY_CONFIG  config.yml written for it (root: /etc/paddock-registry/config.yml)
+  PADDOCK_REGISTRY_LOG     its log (root: /var/log/paddock-registry.log)
+  PADDOCK_REGISTRY_PIDFILE its PID file (root: /run/paddock-registry.pid)
+  PADDOCK_REGISTRY_WAIT    seconds to wait for it to answer (default 30)
 EOF
 }
 
@@ -154,20 +171,65 @@ apt-get install docker.io iptables debootstrap && dockerd &), or run this script
 
 # --- base image --------------------------------------------------------------
 
-# The Debian mirror apt already uses (deb822 .sources or one-line format).
+# The Debian mirror apt already uses for $SUITE: the first http(s) URI of an enabled `deb`
+# entry whose suites include $SUITE itself (deb822 `Suites:` in .sources files, the suite
+# field of one-line .list entries), read in apt's order from $PADDOCK_APT_SOURCES_DIR
+# (default /etc/apt). Anything else -- an Ubuntu runner's archive, security, backports --
+# cannot debootstrap $SUITE, so without a match it is deb.debian.org.
 apt_mirror() {
-  local m=""
   if [[ -n "${PADDOCK_DEBIAN_MIRROR:-}" ]]; then
     printf '%s\n' "$PADDOCK_DEBIAN_MIRROR"
     return
   fi
-  m="$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' \
-    /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1 || true)"
-  if [[ -z "$m" ]]; then
-    m="$(awk '$1 == "deb" && $0 !~ /security/ { for (i = 2; i <= NF; i++) if ($i ~ /^https?:/) { print $i; exit } }' \
-      /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | head -n1 || true)"
-  fi
+  local dir="${PADDOCK_APT_SOURCES_DIR:-/etc/apt}" f m=""
+  for f in "$dir/sources.list" "$dir"/sources.list.d/*; do
+    [[ -f "$f" ]] || continue
+    case "$f" in
+      *.sources) m="$(mirror_from_deb822 "$f")" ;;
+      *.list) m="$(mirror_from_one_line "$f")" ;;
+      *) continue ;;
+    esac
+    [[ -n "$m" ]] && break
+  done
   printf '%s\n' "${m:-http://deb.debian.org/debian}"
+}
+
+# deb822 stanzas (blank-line separated; field names case-insensitive; folded lines continue a field).
+mirror_from_deb822() {
+  awk -v suite="$SUITE" '
+    function flush(   n, i, u) {
+      if (!done && index(" " f["types"] " ", " deb ") && f["enabled"] != "no" && index(" " f["suites"] " ", " " suite " ")) {
+        n = split(f["uris"], u, " ")
+        for (i = 1; i <= n; i++) if (u[i] ~ /^https?:\/\//) { print u[i]; done = 1; break }
+      }
+      delete f
+      field = ""
+    }
+    /^#/ { next }
+    /^[ \t]*$/ { flush(); next }
+    /^[ \t]/ { if (field != "") { v = $0; gsub(/[ \t]+/, " ", v); f[field] = f[field] v }; next }
+    {
+      field = tolower(substr($0, 1, index($0, ":") - 1))
+      v = substr($0, index($0, ":") + 1)
+      gsub(/[ \t]+/, " ", v)
+      sub(/^ /, "", v)
+      sub(/ $/, "", v)
+      f[field] = v
+    }
+    END { flush() }
+  ' "$1" 2>/dev/null || true
+}
+
+# One-line entries: deb [options] uri suite component...
+mirror_from_one_line() {
+  awk -v suite="$SUITE" '
+    { sub(/#.*/, "") }
+    $1 == "deb" {
+      i = 2
+      if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+      if ($i ~ /^https?:\/\// && $(i + 1) == suite) { print $i; exit }
+    }
+  ' "$1" 2>/dev/null || true
 }
 
 ROOTFS=""
@@ -268,6 +330,20 @@ cleanup_mounts_only() {
   done < <(awk -v r="$ROOTFS" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r)
 }
 
+# --- registry ----------------------------------------------------------------
+
+# The step lives in its own file (so editing it does not change this script, which
+# stacks hash as the base image's input); it uses log, die and apt_install from here.
+# $1 = optional: a registry that cannot be installed here is a warning (outside CI).
+cmd_registry() {
+  local lib
+  lib="$(dirname "${BASH_SOURCE[0]}")/lib/registry.sh"
+  [[ -r "$lib" ]] || die "registry: $lib is missing (it ships beside this script)"
+  # shellcheck source=lib/registry.sh
+  source "$lib"
+  registry_step "${1:-required}"
+}
+
 # --- main --------------------------------------------------------------------
 
 main() {
@@ -276,7 +352,9 @@ main() {
     -h | --help | help) usage ;;
     engine) cmd_engine ;;
     base-image) cmd_base_image ;;
-    all) cmd_engine; cmd_base_image ;;
+    registry) cmd_registry ;;
+    print-mirror) apt_mirror ;; # hidden: the mirror base-image would use (tests)
+    all) cmd_engine; cmd_base_image; cmd_registry optional ;;
     *) usage >&2; exit 2 ;;
   esac
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): installs what the tests need on a fresh machine, then runs
-# typecheck, lint and every test suite. Docker-backed suites need a running engine, which
-# engine-bootstrap.sh provides (as root on Debian); the report screenshot test needs Chromium.
+# typecheck, lint and every test suite. Docker-backed suites need a running engine and the
+# registry suites a local registry, which engine-bootstrap.sh provides (as root on Debian);
+# the report screenshot test needs Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,7 @@ step() { printf '\n== %s\n' "$*" >&2; }
 step "npm dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm install --no-audit --no-fund; fi  # not `npm ci`: npm 11.19 here writes locks without optional platform packages, which `npm ci` then refuses
 
-step "Docker engine and base image"
+step "Docker engine, base image and local registry"
 bash scripts/engine-bootstrap.sh
 
 step "Chromium (report screenshot test)"

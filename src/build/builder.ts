@@ -19,6 +19,5 @@ export interface ImageBuilder {
   readonly bin: string;
   imageId(ref: string, signal?: AbortSignal): Promise<string | undefined>;
   build(request: BuildRequest): Promise<void>;
-  tag(source: string, target: string, signal?: AbortSignal): Promise<void>;
   pull(ref: string, signal?: AbortSignal): Promise<void>;
 }

@@ -39,9 +39,6 @@ export class DockerBuilder implements ImageBuilder {
     }
   }
 
-  async tag(source: string, target: string, signal?: AbortSignal): Promise<void> {
-    await this.cli.run(["tag", source, target], { signal });
-  }
 
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
     await this.cli.run(["pull", ref], {

@@ -24,9 +24,6 @@ export class PodmanBuilder implements ImageBuilder {
     }
   }
 
-  async tag(source: string, target: string, signal?: AbortSignal): Promise<void> {
-    await runTool(this.bin, ["tag", source, target], { signal });
-  }
 
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
     await runTool(this.bin, ["pull", ref], { signal });

@@ -102,7 +102,7 @@ export const environmentSchema = z.strictObject({
 
 export const buildSchema = z.strictObject({
   builder: z.enum(["auto", "docker", "podman"]).default("auto"),
-  noCache: z.boolean().default(false).describe("disable the layer cache (slow; the seeds lost minutes to it)"),
+  noCache: z.boolean().default(false).describe("disable the layer cache (slow: every layer is rebuilt on every run)"),
   network: z.string().optional().describe('default network mode for builds, e.g. "host"'),
   timeout: duration.optional(),
 });

@@ -362,7 +362,12 @@ const WRAPPER_VALUE_OPTIONS: Record<string, ReadonlySet<string>> = {
   eatmydata: new Set(),
 };
 
-function expandVariables(words: ShellWord[], variables: ReadonlyMap<string, string> | undefined): ShellWord[] {
+/**
+ * Replaces words that are a whole variable reference (`$X`, `${X}`, `${X:-d}`, Make's `$(X)`) by the
+ * words of its known value, so `$(DOCKER) build --no-cache` is seen as `docker build`. Unlike a
+ * Dockerfile's string expansion (`expandVariables` in dockerfile.ts), unknown variables stay as written.
+ */
+function substituteVariableWords(words: ShellWord[], variables: ReadonlyMap<string, string> | undefined): ShellWord[] {
   if (!variables || variables.size === 0) return words;
   const out: ShellWord[] = [];
   for (const w of words) {
@@ -444,7 +449,7 @@ export function parseShell(src: string, options: ParseShellOptions = {}, base = 
   const out: NormalizedCommand[] = [];
   if (depth > 8) return out;
   for (const cmd of tokenizeShell(src, base)) {
-    const argv = stripWrappers(expandVariables(cmd.words, options.variables));
+    const argv = stripWrappers(substituteVariableWords(cmd.words, options.variables));
     if (argv.length > 0) out.push({ argv });
     const script = shellDashC(argv);
     if (script) {

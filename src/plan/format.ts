@@ -47,7 +47,9 @@ export function planToText(report: PlanReport): string {
     notBefore: chosen.envCreateStart > 0 ? { "env:create": chosen.envCreateStart } : undefined,
   });
   const onPath = new Set(estimate.criticalPath);
-  const rows = [...plan.tasks].sort((a, b) => (sim.start.get(a.id) ?? 0) - (sim.start.get(b.id) ?? 0) || a.id.localeCompare(b.id));
+  // Teardown that runs only after a failure is not part of the predicted run: listed apart below.
+  const onFailure = plan.tasks.filter((t) => t.finalizer?.onlyOnFailure);
+  const rows = plan.tasks.filter((t) => !t.finalizer?.onlyOnFailure).sort((a, b) => (sim.start.get(a.id) ?? 0) - (sim.start.get(b.id) ?? 0) || a.id.localeCompare(b.id));
   const width = Math.max(4, ...rows.map((t) => t.id.length));
   const lines = [
     `Plan for stack "${plan.stack}" (${plan.mode}, strategy ${plan.strategy}; slots: build ${report.resources.build}, load ${report.resources.load}, api ${report.resources.api})`,
@@ -61,6 +63,9 @@ export function planToText(report: PlanReport): string {
     lines.push(
       `${mark} ${t.id.padEnd(width)} ${start.toFixed(1).padStart(7)} ${end.toFixed(1).padStart(7)} ${(durations[t.id] ?? 0).toFixed(1).padStart(6)}  ${(report.sources[t.id] ?? "").padEnd(7)}  ${t.dependsOn.join(", ") || "-"}`,
     );
+  }
+  if (onFailure.length > 0) {
+    lines.push("", `Only after a failure: ${onFailure.map((t) => `${t.id} (${(durations[t.id] ?? 0).toFixed(1)} s)`).join(", ")}, to remove the half-made environment.`);
   }
   lines.push("", "Estimated wall time by strategy:");
   for (const [name, s] of Object.entries(estimate.strategies)) {

@@ -1,4 +1,4 @@
-import { abortReason } from "../scheduler/abort.js";
+import { abortReason } from "../util/abort.js";
 import type { Credentials } from "./credentials.js";
 import { RegistryUnreachableError } from "./errors.js";
 import { findCredentials } from "./find-credentials.js";

@@ -33,8 +33,10 @@ const service = (name: string, mode: string): string =>
 
 const WORK = `import { execFileSync } from 'node:child_process';
 for (const s of ['STEADY', 'CRASHES', 'KILLED']) console.log(s, (await fetch(process.env[\`PADDOCK_\${s}_URL\`] + '/work')).status);
-execFileSync(${JSON.stringify(DOCKER)}, ['kill', '--signal', 'KILL', process.env.PADDOCK_DOCKER_NETWORK + '-killed']);
-await new Promise((r) => setTimeout(r, 500));
+const killed = process.env.PADDOCK_DOCKER_NETWORK + '-killed';
+execFileSync(${JSON.stringify(DOCKER)}, ['kill', '--signal', 'KILL', killed]);
+// Done once the engine reports it stopped.
+while (execFileSync(${JSON.stringify(DOCKER)}, ['inspect', '--format', '{{.State.Running}}', killed]).toString().trim() === 'true') await new Promise((r) => setTimeout(r, 50));
 `;
 
 describe.skipIf(!hasEngine)("coverage of services that crashed or were killed", () => {

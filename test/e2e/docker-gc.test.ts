@@ -3,6 +3,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { paddockBin, runCli } from "../helpers/cli.js";
+import { waitFor } from "../helpers/wait.js";
 import { engineAvailable, latestProfile, leftovers, NOTHING_LEFT, smallStack } from "./docker-helpers.js";
 
 const hasEngine = await engineAvailable();
@@ -20,10 +21,11 @@ describe.skipIf(!hasEngine)("paddock gc", () => {
     });
     const child = execa(process.execPath, [paddockBin, "up", "--progress", "plain"], { cwd: crashed, reject: false, all: true });
     await new Promise<void>((resolve) => child.all?.on("data", (chunk: Buffer) => /deploy:slow\s+running/.test(chunk.toString()) && resolve()));
-    await new Promise((r) => setTimeout(r, 500));
+    const crashedRun = readdirSync(path.join(crashed, ".paddock", "runs")).filter((d) => d !== "latest")[0] ?? "";
+    // Killed once its slow service's container exists: nothing tears it down.
+    await waitFor("the slow service's container", async () => (await leftovers(crashedRun)).containers.some((c) => c.endsWith("-slow")));
     child.kill("SIGKILL");
     await child;
-    const crashedRun = readdirSync(path.join(crashed, ".paddock", "runs")).filter((d) => d !== "latest")[0] ?? "";
     expect((await leftovers(crashedRun)).containers.length).toBeGreaterThan(0);
 
     const gc = await runCli(["gc", "--only", "docker"]);

@@ -125,3 +125,14 @@ describe("plans for the docker provider and for `test`", () => {
     expect(justInTimeStart({ ...imageOnly, strategy: "phased" }, durations, { build: 2, load: 2, api: 4 }, 0)).toBe(0);
   });
 });
+
+describe("paddock plan's text", () => {
+  it("lists the teardown that runs only after a failure apart from the predicted run", async () => {
+    const result = await runCli(["plan", "--durations", path.join(seedsDir, "durations.json")], { cwd: seedsDir });
+    expect(result.code).toBe(0);
+    const rows = result.stdout.split("\n").filter((l) => /^[* ] \S+:\S*\s+\d/.test(l) || /^[* ] env:\S+\s+\d/.test(l));
+    expect(rows.some((l) => l.includes("env:create"))).toBe(true);
+    expect(rows.some((l) => l.includes("env:delete"))).toBe(false);
+    expect(result.stdout).toMatch(/Only after a failure: env:delete \(\d+\.\d s\), to remove the half-made environment\./);
+  });
+});

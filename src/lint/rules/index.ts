@@ -1,5 +1,4 @@
 import type { Rule, RuleMeta } from "../rule.js";
-import type { RuleId } from "../types.js";
 import { baseImagePinnedRule } from "./base-image-pinned.js";
 import { coverageArgRule } from "./coverage-arg.js";
 import { dependencyLayerOrderRule } from "./dependency-layer-order.js";
@@ -29,8 +28,3 @@ export const RULES: readonly Rule[] = [
 /** Every rule's metadata, in the stable order used for SARIF `ruleIndex`. */
 export const RULE_METADATA: readonly RuleMeta[] = [...RULES.map((r) => r.meta), invalidIgnoreMeta];
 
-export function ruleMeta(id: RuleId): RuleMeta {
-  const meta = RULE_METADATA.find((m) => m.id === id);
-  if (!meta) throw new Error(`unknown lint rule ${id}`);
-  return meta;
-}

@@ -61,7 +61,7 @@ export const noCacheBuildRule: Rule = {
     id: "no-cache-build",
     shortDescription: "Image builds keep the layer cache (no --no-cache)",
     help:
-      "`docker build --no-cache` (also podman, buildah bud, nerdctl, docker compose build) rebuilds every layer on every run; the seeds lost minutes per run to it. " +
+      "`docker build --no-cache` (also podman, buildah bud, nerdctl, docker compose build) rebuilds every layer on every run, minutes each time for a typical service. " +
       "Build scripts, Makefiles and the stack's build options are scanned; comments are ignored.",
     defaultSeverity: "warning",
   },

@@ -47,7 +47,7 @@ export async function up(options: UpOptions = {}): Promise<Environment> {
     env: outcome.env,
     profile: outcome.profile,
     async down() {
-      const state = listEnvironments(stack.dir).find((e) => e.runId === outcome.runId);
+      const state = listEnvironments(stack.dir).environments.find((e) => e.runId === outcome.runId);
       if (state) await downEnvironment(stack, state);
     },
   };

@@ -1,4 +1,5 @@
-import type { DockerCli } from "../exec/docker-cli.js";
+import { wrap } from "../errors.js";
+import { engineDownFailure, type DockerCli } from "../exec/docker-cli.js";
 import { ToolError } from "../exec/tool-error.js";
 import { BuildError } from "./build-error.js";
 import type { BuildRequest, ImageBuilder } from "./builder.js";
@@ -34,8 +35,11 @@ export class DockerBuilder implements ImageBuilder {
     try {
       await this.cli.run(args, { env: this.cli.buildEnv, signal: request.signal, logFile: request.logFile, onLine: request.onLine });
     } catch (error) {
-      if (error instanceof ToolError) throw new BuildError(request.image, request.logFile, error);
-      throw error;
+      if (!(error instanceof ToolError)) throw error;
+      // An engine that stopped answering is the root cause, not the Dockerfile.
+      const down = engineDownFailure(error.output);
+      if (down) throw wrap(error, `image "${request.image}" was not built: ${down.summary}`, { hint: down.hint });
+      throw new BuildError(request.image, request.logFile, error);
     }
   }
 

@@ -9,6 +9,7 @@ import { registerReport } from "./report.js";
 import { registerSchema } from "./schema.js";
 import { registerStatus } from "./status.js";
 import { registerTest } from "./test.js";
+import { survivePipeErrors } from "./interrupts.js";
 import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
@@ -38,6 +39,7 @@ Every run writes .paddock/runs/<id>/ beside the stack file (profile.json, logs).
 
 /** Runs the CLI and returns the exit code (errors are printed, never thrown). */
 export async function main(argv: string[]): Promise<number> {
+  survivePipeErrors();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -8,7 +8,9 @@ import { createProgress, type ProgressMode } from "../profile/progress.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
 import { runStack, type RunStackOutcome } from "../run/run-stack.js";
+import { listEnvironments, recordStatus } from "../run/environment-state.js";
 import { oneOf, parsePositiveInt } from "./common.js";
+import { cancelOnSignals } from "./interrupts.js";
 
 export interface RunCommandOptions {
   strategy: Strategy;
@@ -28,6 +30,15 @@ export function addRunOptions(command: Command): Command {
     .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const));
 }
 
+/** `up` twice starts a second environment beside the first: say so, and how to remove the first. */
+function warnIfAlreadyUp(stack: Stack, mode: "up" | "test"): void {
+  if (mode !== "up") return;
+  const up = listEnvironments(stack.dir).environments.filter((e) => recordStatus(e) === "up");
+  if (up.length === 0) return;
+  const ids = up.map((e) => e.runId).join(", ");
+  process.stderr.write(`note: stack "${stack.name}" already has an environment up (${ids}); this \`up\` starts another one beside it. \`paddock down --run ID\` removes one, \`paddock down --all\` every one.\n`);
+}
+
 /**
  * Runs the stack with live progress, Ctrl-C handling (first: cancel and tear down;
  * second: exit at once) and the end-of-run summary on stderr.
@@ -38,19 +49,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
   const progressMode: ProgressMode = options.progress ?? (process.stderr.isTTY && !process.env["CI"] ? "tty" : "plain");
   const progress = createProgress({ mode: progressMode, stream: process.stderr });
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write("\ninterrupted: stopping running tasks and tearing down (Ctrl-C again to exit at once)\n");
-      controller.abort();
-    } else {
-      process.stderr.write("exiting now; run `paddock gc` to remove anything this run left behind\n");
-      process.exit(130);
-    }
-  };
-  process.on("SIGINT", onSigint);
-  process.on("SIGTERM", onSigint);
+  const stopListening = cancelOnSignals(controller, (text) => void process.stderr.write(text));
+  warnIfAlreadyUp(stack, mode);
   try {
     const outcome = await runStack({
       stack,
@@ -69,7 +69,7 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       const coverage = readCoverageSummary(outcome.runDir);
       if (coverage) process.stderr.write("\n" + formatCoverageSummary(coverage, coverageDirOf(outcome.runDir)) + "\n");
       const cause = outcome.result.rootCause;
-      if (cause) process.stderr.write("\n" + formatError(cause.error) + "\n");
+      if (cause) process.stderr.write("\n" + outcome.redact(formatError(cause.error)) + "\n");
       // Other failures (a teardown that did not finish, a second build) with their whole error: the root cause is not all.
       for (const task of outcome.profile.tasks.filter((t) => t.state === "failed" && t.id !== cause?.taskId && t.error)) {
         process.stderr.write(`\nerror in ${task.id}: ${task.error}\n`);
@@ -79,7 +79,6 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
     return outcome;
   } finally {
     progress.close();
-    process.off("SIGINT", onSigint);
-    process.off("SIGTERM", onSigint);
+    stopListening();
   }
 }

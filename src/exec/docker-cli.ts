@@ -93,3 +93,15 @@ export async function requireEngine(cli: DockerCli, signal?: AbortSignal): Promi
     });
   }
 }
+
+/** What the docker client prints when no engine answers on its socket. */
+export const ENGINE_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i;
+
+/** The failure of a docker command whose engine stopped answering names the engine, not the command. */
+export function engineDownFailure(output: string): { summary: string; hint: string } | undefined {
+  if (!ENGINE_DOWN.test(output)) return undefined;
+  return {
+    summary: "the Docker engine stopped answering",
+    hint: "start it again (`sudo bash scripts/engine-bootstrap.sh engine`, or your Docker daemon); once it answers, `paddock gc` removes what this run left",
+  };
+}

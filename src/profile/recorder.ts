@@ -17,10 +17,16 @@ export function createRunDir(stackDir: string, runId: string): string {
   return dir;
 }
 
+/** Writes JSON through a temporary file and a rename; a failed write leaves neither a half file nor the temporary one. */
 export function writeJsonAtomic(file: string, value: unknown): void {
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Writes profile.json and points `.paddock/runs/latest` at this run. */

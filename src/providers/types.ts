@@ -100,6 +100,8 @@ export interface Leftover {
   name: string;
   /** The run that made it, when it is not already the name. */
   run?: string;
+  /** The stack it belongs to, when its labels say. */
+  stack?: string;
   /** What it holds, e.g. "3 containers, 1 volumes, 1 networks". */
   contents?: string;
   alive: boolean;

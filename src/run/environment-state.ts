@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { processAlive } from "../providers/liveness.js";
 import type { Endpoint } from "../providers/types.js";
 import { writeJsonAtomic } from "../profile/recorder.js";
 import { paddockDir } from "../util/paddock-dir.js";
@@ -11,6 +13,11 @@ export interface EnvironmentState {
   provider: string;
   createdAt: string;
   runDir: string;
+  /** `starting` from before anything starts until the run ends; `up` once left running. */
+  status?: "starting" | "up";
+  /** The process that made it, and its host: a `starting` record whose process is gone is a crashed run. */
+  pid?: number;
+  host?: string;
   endpoints: Endpoint[];
   env: Record<string, string>;
 }
@@ -23,13 +30,42 @@ export function saveEnvironment(stackDir: string, state: EnvironmentState): void
   writeJsonAtomic(path.join(dir, `${state.runId}.json`), state);
 }
 
-export function listEnvironments(stackDir: string): EnvironmentState[] {
+export interface EnvironmentList {
+  environments: EnvironmentState[];
+  /** Records that could not be read (a corrupt or foreign file), each with why: skipped, never fatal. */
+  unreadable: { file: string; problem: string }[];
+}
+
+function readRecord(file: string): EnvironmentState {
+  const value: unknown = JSON.parse(readFileSync(file, "utf8"));
+  const record = value as Partial<EnvironmentState> | null;
+  if (typeof record !== "object" || record === null || typeof record.runId !== "string" || typeof record.runDir !== "string") {
+    throw new Error("not an environment record (runId and runDir missing)");
+  }
+  return { endpoints: [], env: {}, createdAt: "", stack: "", provider: "docker", ...record } as EnvironmentState;
+}
+
+export function listEnvironments(stackDir: string): EnvironmentList {
   const dir = stateDir(stackDir);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as EnvironmentState)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  if (!existsSync(dir)) return { environments: [], unreadable: [] };
+  const environments: EnvironmentState[] = [];
+  const unreadable: EnvironmentList["unreadable"] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const file = path.join(dir, name);
+    try {
+      environments.push(readRecord(file));
+    } catch (error) {
+      unreadable.push({ file, problem: error instanceof Error ? error.message.split("\n")[0]! : String(error) });
+    }
+  }
+  return { environments: environments.sort((a, b) => a.createdAt.localeCompare(b.createdAt)), unreadable };
+}
+
+/** Where a record's run stands: left up, still running (another process is at work), or crashed. */
+export function recordStatus(state: EnvironmentState): "up" | "running" | "crashed" {
+  if (state.status !== "starting") return "up";
+  if (state.host !== undefined && state.host !== os.hostname()) return "running";
+  return state.pid !== undefined && processAlive(state.pid) ? "running" : "crashed";
 }
 
 export function forgetEnvironment(stackDir: string, runId: string): void {

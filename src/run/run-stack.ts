@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { BuiltImage } from "../build/build-image.js";
 import { keyImages } from "../build/image-tags.js";
@@ -8,10 +9,8 @@ import { buildPlan } from "../plan/build-plan.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimatePlan, estimateStack } from "../plan/estimate.js";
 import type { Durations, ResourceLimits, Strategy } from "../plan/types.js";
-import { appendRun, estimateDurations, readHistory } from "../profile/history.js";
-import { createRunDir, newRunId, writeProfile } from "../profile/recorder.js";
-import { renderReportHtml } from "../profile/report-html.js";
-import { toChromeTrace } from "../profile/trace.js";
+import { estimateDurations, readHistory } from "../profile/history.js";
+import { createRunDir, newRunId } from "../profile/recorder.js";
 import type { Profile } from "../profile/types.js";
 import { providerEntry } from "../providers/registry.js";
 import type { Endpoint } from "../providers/types.js";
@@ -22,7 +21,10 @@ import { taskKind } from "../tasks/registry.js";
 import type { RunContext } from "../tasks/run-context.js";
 import { testEnvironment } from "../tasks/test-env.js";
 import { historyFile, paddockDir } from "../util/paddock-dir.js";
-import { saveEnvironment } from "./environment-state.js";
+import { BestEffortWrites, type Warn } from "./best-effort.js";
+import { forgetEnvironment, saveEnvironment, type EnvironmentState } from "./environment-state.js";
+import { redactProfile, writeRunArtefacts } from "./finish-run.js";
+import { secretRedactor } from "./redact.js";
 import { shellEnvFile } from "./shell-env-file.js";
 import { TaskLogs } from "./task-logs.js";
 
@@ -44,6 +46,8 @@ export interface RunStackOptions {
    * the engine is checked and the content keys are computed; their failure is reported first.
    */
   preflight?: Promise<unknown>;
+  /** Where warnings go (a run directory that cannot be written): default stderr. */
+  onWarning?: Warn;
 }
 
 export interface RunStackOutcome {
@@ -58,6 +62,8 @@ export interface RunStackOutcome {
   testExitCode: number | undefined;
   /** Estimated wall time of the same run under each strategy, from this run's own durations. */
   estimates: Record<Strategy, number>;
+  /** Hides the stack's secret values in a text; everything the run wrote went through it. */
+  redact: (text: string) => string;
 }
 
 /** What the same run would have taken under each strategy, from its own measured durations (others: predictions). */
@@ -67,6 +73,12 @@ export function strategyEstimates(stack: Stack, profile: Profile, predicted: Dur
   const capabilities = { ...providerEntry(stack.environment.provider).capabilities, collectsCoverage: profile.tasks.some((t) => t.id === "collect:coverage") };
   const estimate = estimateStack(stack, { mode, capabilities }, { ...predicted, ...measured }, resources);
   return { graph: estimate.strategies.graph.wallSeconds, phased: estimate.strategies.phased.wallSeconds, sequential: estimate.strategies.sequential.wallSeconds };
+}
+
+function redactEvent(event: SchedulerEvent, redact: (text: string) => string): SchedulerEvent {
+  if (event.type === "log") return { ...event, line: redact(event.line) };
+  if (event.type === "task" && event.error !== undefined) return { ...event, error: redact(event.error), errorDetail: event.errorDetail && redact(event.errorDetail) };
+  return event;
 }
 
 /** Builds, creates the environment, deploys and (for `test`) runs the tests, as one scheduled graph. */
@@ -84,7 +96,9 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const keyed = await keying;
   const runId = newRunId(stack.name);
   const runDir = createRunDir(stack.dir, runId);
-  const logs = new TaskLogs(path.join(runDir, "logs"));
+  const writes = new BestEffortWrites(options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`)));
+  const redact = secretRedactor(stack);
+  const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
   const provider = providerEntry(stack.environment.provider);
   const environment = await provider.open({ stack, run: { runId, stack: stack.name }, runDir, builder });
   const plan = buildPlan(stack, { strategy, mode, keep: options.keep, capabilities: provider.capabilities });
@@ -114,10 +128,16 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
       stdout: options.testOutput?.stdout ?? process.stdout,
       stderr: options.testOutput?.stderr ?? process.stderr,
       exitCode: undefined,
+      redact,
     },
   };
 
-  const onEvent = (event: SchedulerEvent): void => {
+  // Recorded before anything starts, so `paddock down` finds what this run makes even if it dies.
+  const record: EnvironmentState = { runId, stack: stack.name, provider: provider.name, createdAt: new Date().toISOString(), runDir, status: "starting", pid: process.pid, host: os.hostname(), endpoints: [], env: {} };
+  writes.attempt("the environment record", runDir, () => saveEnvironment(stack.dir, record));
+
+  const onEvent = (raw: SchedulerEvent): void => {
+    const event = redactEvent(raw, redact);
     if (event.type === "log") logs.append(event.id, event.line);
     if (event.type === "task" && event.state === "failed") failed = true;
     if (event.type === "task" && (event.state === "failed" || event.state === "retrying") && event.errorDetail) logs.append(event.id, `error: ${event.errorDetail}`);
@@ -133,7 +153,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     onEvent,
   });
 
-  const profile: Profile = {
+  const profile: Profile = redactProfile({
     runId,
     stack: stack.name,
     strategy,
@@ -142,23 +162,25 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     wallSeconds: result.wallSeconds,
     state: result.state,
     tasks: result.tasks,
-  };
+  }, redact);
   const estimates = strategyEstimates(stack, profile, durations, resources);
-  writeProfile(runDir, profile);
-  writeFileSync(path.join(runDir, "trace.json"), JSON.stringify(toChromeTrace(profile)) + "\n", { mode: 0o600 });
-  writeFileSync(path.join(runDir, "report.html"), renderReportHtml(profile, { estimates }), { mode: 0o600 });
-  await appendRun(history, profile);
+  await writeRunArtefacts(runDir, profile, estimates, history, writes);
 
   const env = testEnvironment(run.started);
   // Left running on purpose: after a successful `up`, or with --keep whatever happened (to look at it).
   const environmentMade = result.tasks.some((t) => t.id === "env:create" && t.state === "succeeded");
   const deleted = result.tasks.some((t) => t.id === "env:delete" && t.state === "succeeded");
   const endpoints = run.started?.endpoints() ?? [];
-  if (run.started && environmentMade && !deleted && ((mode === "up" && result.state === "succeeded") || options.keep)) {
+  const kept = run.started !== undefined && environmentMade && !deleted && ((mode === "up" && result.state === "succeeded") || options.keep === true);
+  if (kept && run.started) {
     await run.started.markKept({ signal: AbortSignal.timeout(30_000), log: () => undefined });
-    saveEnvironment(stack.dir, { runId, stack: stack.name, provider: provider.name, createdAt: profile.startedAt, runDir, endpoints, env });
-    writeFileSync(path.join(paddockDir(stack.dir), "env"), shellEnvFile(env), { mode: 0o600 });
+    writes.attempt("the environment record", runDir, () => saveEnvironment(stack.dir, { ...record, status: "up", endpoints, env }));
+    const envFile = path.join(paddockDir(stack.dir), "env");
+    writes.attempt("the shell variables file", envFile, () => writeFileSync(envFile, shellEnvFile(env), { mode: 0o600 }));
+  } else if (deleted || !environmentMade) {
+    forgetEnvironment(stack.dir, runId);
   }
-  return { runId, runDir, profile, result, endpoints, env, testExitCode: run.test.exitCode, estimates };
+  writes.finish();
+  return { runId, runDir, profile, result, endpoints, env, testExitCode: run.test.exitCode, estimates, redact };
 }
 

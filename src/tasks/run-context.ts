@@ -39,6 +39,8 @@ export interface RunContext extends BuildContext {
     stderr: NodeJS.WritableStream;
     /** The test command's exit code, once it ran. */
     exitCode: number | undefined;
+    /** Hides the stack's secret values in the output it shows and logs. */
+    redact: (text: string) => string;
   };
 }
 

@@ -23,6 +23,7 @@ export const testTask: TaskKindDefinition = {
         signal: ctx.signal,
         stdout: run.test.stdout,
         stderr: run.test.stderr,
+        redact: run.test.redact,
       });
       run.test.exitCode = 0;
     } catch (error) {

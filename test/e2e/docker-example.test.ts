@@ -88,7 +88,7 @@ describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", 
     child.kill("SIGINT");
     const result = await child;
     expect(result.exitCode).toBe(130);
-    expect(result.all).toMatch(/interrupted: stopping running tasks and tearing down/);
+    expect(result.all).toMatch(/interrupted \(SIGINT\): stopping running tasks and tearing down/);
     const profile = latestProfile(stackDir);
     expect(profile.state).toBe("cancelled");
     expect(profile.tasks.find((t) => t.id === "env:delete")?.state).toBe("succeeded");

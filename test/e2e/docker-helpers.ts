@@ -61,11 +61,11 @@ export function latestProfile(stackDir: string): ProfileJson {
 export const BASE_IMAGE = "paddock/debian:bookworm";
 
 /** A tiny stack on the base image: a service that logs "ready", and whatever the test adds. */
-export function smallStack(extra: { services?: string; jobs?: string; images?: string; files?: Record<string, string>; test?: string } = {}): string {
+export function smallStack(extra: { name?: string; services?: string; jobs?: string; images?: string; files?: Record<string, string>; test?: string } = {}): string {
   return tempProject({
     ...extra.files,
     "paddock.yaml": [
-      "name: small",
+      `name: ${extra.name ?? "small"}`,
       "images:",
       extra.images ?? "  {}",
       "services:",

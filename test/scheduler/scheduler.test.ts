@@ -115,6 +115,20 @@ describe("scheduler", () => {
     expect(state).toEqual({ "build:a": "cancelled", "build:b": "cancelled", "env:create": "succeeded", "deploy:x": "cancelled", "env:delete": "succeeded" });
   });
 
+  it("leaves no timer behind after a cancelled run (an aborted task's grace period ends with it)", async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    clock.setTimeout(() => controller.abort(), 100);
+    // A task that needs a moment to stop after the abort, as a process does.
+    const action: TaskAction = async ({ signal }) => {
+      await clock.sleep(10_000, signal).catch(() => clock.sleep(30));
+    };
+    const result = await onVirtualTime(clock)(plan([task("build:a")]), () => action, { resources: RESOURCES, signal: controller.signal, abortGraceMs: 5000 });
+    expect(result.state).toBe("cancelled");
+    expect(result.wallSeconds).toBe(0.13);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it("fails a task that exceeds its timeout, naming it and the limit", async () => {
     const clock = new VirtualClock();
     const { action } = recorder({ "deploy:slow": 5000 }, clock);

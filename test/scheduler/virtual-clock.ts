@@ -30,6 +30,11 @@ export class VirtualClock implements Clock {
     };
   }
 
+  /** Timers still set: after a run, none may be left to hold the process. */
+  pendingTimers(): number {
+    return this.timers.length;
+  }
+
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return clockSleep(this, ms, signal);
   }

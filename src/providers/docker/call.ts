@@ -1,4 +1,4 @@
-import type { DockerCli } from "../../exec/docker-cli.js";
+import { engineDownFailure, type DockerCli } from "../../exec/docker-cli.js";
 import type { ToolResult } from "../../exec/run-tool.js";
 import type { ProviderContext } from "../types.js";
 
@@ -16,5 +16,5 @@ export type DockerCall = (args: string[], ctx: Pick<ProviderContext, "signal">, 
 
 /** Every docker command the provider runs: cancellable, daemon hiccups marked transient. */
 export function dockerCall(cli: DockerCli): DockerCall {
-  return (args, ctx, extra = {}) => cli.run(args, { signal: ctx.signal, transient: DAEMON_TRANSIENT, ...extra });
+  return (args, ctx, extra = {}) => cli.run(args, { signal: ctx.signal, transient: DAEMON_TRANSIENT, describeFailure: engineDownFailure, ...extra });
 }

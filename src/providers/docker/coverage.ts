@@ -5,6 +5,8 @@ import { COVERAGE_DIR_IN_CONTAINER, COVERAGE_STOP_GRACE_SECONDS } from "../../co
 import type { CoverageKind } from "../../config/stack.js";
 import type { CollectedCoverage, CoverageTarget, ServiceExit } from "../../coverage/types.js";
 import type { ProviderContext } from "../types.js";
+import { PaddockError } from "../../errors.js";
+import { engineDownFailure } from "../../exec/docker-cli.js";
 import type { DockerCall } from "./call.js";
 import { directoryTar } from "./directory-tar.js";
 
@@ -20,6 +22,8 @@ async function inspectStates(docker: DockerCall, names: string[], ctx: ProviderC
   if (names.length === 0) return states;
   // Exits non-zero when one of them is missing, but still prints the others.
   const r = await docker(["inspect", "--format", "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", ...names], ctx, { allowFailure: true });
+  const down = r.exitCode !== 0 ? engineDownFailure(r.all) : undefined;
+  if (down) throw new PaddockError(`coverage could not be collected: ${down.summary}`, { hint: down.hint });
   for (const line of r.stdout.split("\n")) {
     const [name = "", status = "", code = "0", oom = "false"] = line.trim().split(" ");
     if (name) states.set(name.replace(/^\//, ""), { status, exitCode: Number(code), oomKilled: oom === "true" });

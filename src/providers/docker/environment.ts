@@ -1,7 +1,8 @@
 import type { Stack } from "../../config/stack.js";
 import { wrap } from "../../errors.js";
-import type { DockerCli } from "../../exec/docker-cli.js";
+import { ENGINE_DOWN, type DockerCli } from "../../exec/docker-cli.js";
 import type { Environment, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
+import { ToolError } from "../../exec/tool-error.js";
 import { dockerCall, type DockerCall } from "./call.js";
 import { labelArgs, networkName, volumeName } from "./labels.js";
 import { DockerStartedEnvironment } from "./started.js";
@@ -35,7 +36,12 @@ export class DockerEnvironment implements Environment {
       const removed = await removeRun(this.cli, this.run.runId, ctx.signal);
       ctx.log(`removed ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.networks.length} networks`);
     } catch (error) {
-      throw wrap(error, `teardown of run ${this.run.runId} did not finish`, { hint: "run `paddock gc` to remove what is left" });
+      const engineDown = error instanceof ToolError && ENGINE_DOWN.test(error.output);
+      throw wrap(error, `teardown of run ${this.run.runId} did not finish${engineDown ? ": the Docker engine does not answer" : ""}`, {
+        hint: engineDown
+          ? `once the engine answers again, \`paddock gc\` removes this run's containers, volumes and network (labelled dev.paddock.run=${this.run.runId})`
+          : "run `paddock gc` to remove what is left",
+      });
     }
   }
 }

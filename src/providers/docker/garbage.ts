@@ -51,6 +51,7 @@ function asLeftover(run: RunLeftovers): Leftover {
     provider: "docker",
     id: run.runId,
     name: run.runId,
+    stack: run.stack || undefined,
     contents: `${run.containers} containers, ${run.volumes} volumes, ${run.networks} networks`,
     alive: run.alive,
     kept: run.kept,

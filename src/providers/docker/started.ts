@@ -4,7 +4,7 @@ import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js"
 import { outputBlock, PaddockError } from "../../errors.js";
 import type { DockerCli } from "../../exec/docker-cli.js";
 import { lastLines } from "../../exec/tool-error.js";
-import { waitUntilReady } from "../../readiness/wait.js";
+import { ReadinessError, waitUntilReady } from "../../readiness/wait.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { LABELS } from "../run-labels.js";
 import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
@@ -72,7 +72,7 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const ports = await this.hostPorts(name, ctx);
     for (const port of workload.ports) {
       const hostPort = ports.get(port.container);
-      if (hostPort === undefined) throw new PaddockError(`service "${workload.name}": port ${port.container} was not published`, { hint: "check docker port " + name });
+      if (hostPort === undefined) throw await this.notPublished(workload, name, port.container, ctx);
       const endpoint = { service: workload.name, containerPort: port.container, host: "127.0.0.1", port: hostPort };
       this.published.push({ ...endpoint, url: endpointUrl(workload.url, endpoint) });
     }
@@ -85,12 +85,29 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       signal: ctx.signal,
       log: ctx.log,
       died: async (signal) => {
-        const state = (await this.docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], { signal })).stdout.trim();
-        const [status, code] = state.split(" ");
-        return status === "exited" || status === "dead" ? `exited with code ${code}` : undefined;
+        const code = await this.exitCode(name, { signal });
+        return code === undefined ? undefined : `exited with code ${code}`;
       },
       lastLogs: () => this.lastLogs(name),
     });
+  }
+
+  /** A port that is not published: usually a container that exited at once (then its exit code and output say why). */
+  private async notPublished(workload: WorkloadSpec, name: string, port: number, ctx: ProviderContext): Promise<PaddockError> {
+    const exit = await this.exitCode(name, ctx);
+    if (exit !== undefined) {
+      return new ReadinessError(`service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await this.lastLogs(name))}`, {
+        hint: "look at its output above; fix the command or configuration",
+      });
+    }
+    return new PaddockError(`service "${workload.name}": port ${port} was not published`, { hint: `check \`docker port ${name}\`` });
+  }
+
+  /** The container's exit code once it has exited, else undefined. */
+  private async exitCode(name: string, ctx: Pick<ProviderContext, "signal">): Promise<number | undefined> {
+    const state = (await this.docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], ctx)).stdout.trim();
+    const [status, code] = state.split(" ");
+    return status === "exited" || status === "dead" ? Number(code) : undefined;
   }
 
   private async hostPorts(name: string, ctx: ProviderContext): Promise<Map<number, number>> {

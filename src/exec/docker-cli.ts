@@ -95,7 +95,7 @@ export async function requireEngine(cli: DockerCli, signal?: AbortSignal): Promi
 }
 
 /** What the docker client prints when no engine answers on its socket. */
-export const ENGINE_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i;
+export const ENGINE_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running/i;
 
 /** The failure of a docker command whose engine stopped answering names the engine, not the command. */
 export function engineDownFailure(output: string): { summary: string; hint: string } | undefined {

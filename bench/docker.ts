@@ -7,7 +7,7 @@
  *   node dist/bench/docker.js --warm-only                      # warm runs only (no image removal; one unmeasured priming run)
  *
  * One round: cold sequential, cold phased, cold graph, warm graph, cold compose, warm compose.
- * Cold = the example's images (Paddock's `paddock/hybrid-stack-*` tags and compose's
+ * Cold = the example's images (Paddock's `paddock/*` tags but the debootstrap base and compose's
  * `paddock-bench-compose/*`) and the whole BuildKit cache removed, `paddock/debian:bookworm`
  * kept; warm = right after the cold run of the same tool, nothing changed. Every wall time is
  * process start to exit: `paddock test` for Paddock; for compose, the two build steps, `up -d`,
@@ -34,7 +34,8 @@ const exampleDir = path.join(root, "examples", "hybrid-stack");
 const paddockBin = path.join(root, "bin", "paddock.js");
 const composeFile = path.join(root, "bench", "compose", "docker-compose.yml");
 const BASE_IMAGE = "paddock/debian:bookworm";
-const PADDOCK_PREFIX = "paddock/hybrid-stack-";
+/** Every image Paddock built (keyed and readable tags); the debootstrap base `paddock/debian` stays. */
+const PADDOCK_PREFIX = "paddock/";
 const COMPOSE_PREFIX = "paddock-bench-compose/";
 const PROJECT = "paddockbench";
 const STRATEGIES = ["sequential", "phased", "graph"] as const;
@@ -157,7 +158,7 @@ async function coldReset(): Promise<string[]> {
   const refs = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"]))
     .split("\n")
     .map((l) => l.trim())
-    .filter((ref) => ref.startsWith(PADDOCK_PREFIX) || ref.startsWith(COMPOSE_PREFIX) || ref.startsWith(`docker.io/${COMPOSE_PREFIX}`));
+    .filter((ref) => (ref.startsWith(PADDOCK_PREFIX) && !ref.startsWith("paddock/debian:")) || ref.startsWith(COMPOSE_PREFIX) || ref.startsWith(`docker.io/${COMPOSE_PREFIX}`));
   // By reference, never by ID and never forced: the base image's tag shares its ID with
   // paddock/debian:bookworm (and other stacks' images), so this only untags what is still
   // used elsewhere, and an image a running container uses stays.

@@ -46,6 +46,7 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
     await builder.build({
       image: spec.name,
       tag,
+      extraTags: image.extraTags,
       dockerfile: source.dockerfile,
       context: source.context,
       args: image.args,

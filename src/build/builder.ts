@@ -2,6 +2,8 @@
 export interface BuildRequest {
   image: string;
   tag: string;
+  /** More tags for the same image (readable names). */
+  extraTags: string[];
   dockerfile: string;
   context: string;
   args: Record<string, string>;

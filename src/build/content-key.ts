@@ -9,7 +9,8 @@ import type { ImageSpec } from "../config/stack.js";
 // The package is CommonJS with `module.exports = factory`.
 const dockerignore = createRequire(import.meta.url)("@balena/dockerignore") as () => Ignore;
 
-const KEY_VERSION = "paddock-image-key-v1";
+// v2: keys no longer carry a stack or image name (base images are referenced by their keys).
+const KEY_VERSION = "paddock-image-key-v2";
 
 /** Files of a build context the builder can see: Docker's .dockerignore rules apply; Paddock's own state never counts. */
 export async function contextFiles(context: string): Promise<string[]> {
@@ -32,8 +33,9 @@ async function hashFile(hash: ReturnType<typeof createHash>, file: string, label
 
 /**
  * An image's content key: its Dockerfile, the context files it can see, build args (with
- * stack-image references already resolved to their keyed tags), target and coverage mode.
- * Two builds with the same key produce the same image, so the key is the tag.
+ * stack-image references already resolved to their keyed references), target and coverage mode —
+ * never the stack's or the image's name. Two builds with the same key produce the same image,
+ * so the key is the reference.
  */
 export async function imageContentKey(image: ImageSpec, resolvedArgs: Record<string, string>): Promise<string> {
   const hash = createHash("sha256").update(`${KEY_VERSION}\0${image.source.type}\0coverage=${image.coverage ?? "none"}\0`);
@@ -52,7 +54,15 @@ export async function imageContentKey(image: ImageSpec, resolvedArgs: Record<str
   return hash.digest("hex");
 }
 
-/** The tag for a keyed image: unique per content, so parallel suites never collide. */
-export function imageTag(stack: string, image: string, key: string): string {
-  return `paddock/${stack}-${image}:${key.slice(0, 16)}`;
+/**
+ * The reference an image is found by: its content key alone, so two stacks (or two names) that
+ * build the same thing find one image, and parallel suites never collide.
+ */
+export function keyedReference(key: string): string {
+  return `paddock/image:${key.slice(0, 32)}`;
+}
+
+/** A second, readable tag for `docker images` (the image's name in the stack that built it); never used for lookups. */
+export function readableTag(image: string, key: string): string {
+  return `paddock/${image}:${key.slice(0, 16)}`;
 }

@@ -6,7 +6,7 @@ import type { BuildRequest, ImageBuilder } from "./builder.js";
 
 /** Common build flags shared by docker and podman. */
 export function buildArgs(request: BuildRequest): string[] {
-  const args = ["build", "-t", request.tag, "-f", request.dockerfile];
+  const args = ["build", "-t", request.tag, ...request.extraTags.flatMap((t) => ["-t", t]), "-f", request.dockerfile];
   for (const [key, value] of Object.entries(request.args)) args.push("--build-arg", `${key}=${value}`);
   if (request.target) args.push("--target", request.target);
   if (request.network) args.push("--network", request.network);

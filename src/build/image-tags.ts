@@ -1,12 +1,14 @@
 import { IMAGE_REFERENCE, type ImageSpec, type Stack } from "../config/stack.js";
 import { topologicalOrder } from "../util/graph.js";
-import { imageContentKey, imageTag } from "./content-key.js";
+import { imageContentKey, keyedReference, readableTag } from "./content-key.js";
 
 export interface KeyedImage {
   spec: ImageSpec;
   key: string;
-  /** What to build and what workloads run: the keyed tag, or the upstream ref as is. */
+  /** What to build and what workloads run: the keyed reference, or the upstream ref as is. */
   tag: string;
+  /** Tags a build adds for people: the image's name with the start of its key. */
+  extraTags: string[];
   /** Build args with "${images.X}" replaced by X's tag, plus the coverage flags. */
   args: Record<string, string>;
 }
@@ -31,8 +33,8 @@ export async function keyImages(stack: Stack): Promise<Map<string, KeyedImage>> 
       args[key] = value.replace(IMAGE_REFERENCE, (_, name: string) => keyed.get(name)?.tag ?? `\${images.${name}}`);
     }
     const key = await imageContentKey(spec, args);
-    const tag = spec.source.type === "ref" ? spec.source.ref : imageTag(stack.name, spec.name, key);
-    keyed.set(id, { spec, key, tag, args });
+    const tag = spec.source.type === "ref" ? spec.source.ref : keyedReference(key);
+    keyed.set(id, { spec, key, tag, args, extraTags: spec.source.type === "dockerfile" ? [readableTag(spec.name, key)] : [] });
   }
   return keyed;
 }

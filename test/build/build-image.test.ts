@@ -28,8 +28,9 @@ class MemoryBuilder implements ImageBuilder {
 const keyed: KeyedImage = {
   spec: { name: "api", source: { type: "dockerfile", dockerfile: "/s/Dockerfile", context: "/s", args: {}, target: undefined, network: undefined }, dependsOn: [], coverage: undefined },
   key: "ab".repeat(32),
-  tag: "paddock/api:abababababababab",
+  tag: "paddock/image:abababababababababababababababab",
   args: { GOFLAGS: "-cover" },
+  extraTags: ["paddock/api:abababababababab"],
 };
 
 describe("buildImage", () => {
@@ -37,7 +38,7 @@ describe("buildImage", () => {
     const builder = new MemoryBuilder();
     const first = await buildImage(keyed, { builder, noCache: false, logDir: undefined });
     expect(first).toMatchObject({ cached: false, tag: keyed.tag, id: "sha256:1" });
-    expect(builder.builds[0]).toMatchObject({ tag: keyed.tag, args: { GOFLAGS: "-cover" }, noCache: false });
+    expect(builder.builds[0]).toMatchObject({ tag: keyed.tag, extraTags: ["paddock/api:abababababababab"], args: { GOFLAGS: "-cover" }, noCache: false });
     const second = await buildImage(keyed, { builder, noCache: false, logDir: undefined });
     expect(second).toMatchObject({ cached: true, id: "sha256:1" });
     expect(builder.builds).toHaveLength(1);

@@ -66,3 +66,28 @@ describe("content keys", () => {
     expect(await imageContentKey(image(dir, { coverage: "node" }), {})).not.toBe(plain);
   });
 });
+
+describe("keys that mean content", () => {
+  it("are the same for two stacks that declare the same images under other names, base images included", async () => {
+    const { keyImages } = await import("../../src/build/image-tags.js");
+    const { loadStack } = await import("../../src/config/load.js");
+    const shared = context({ "base/Dockerfile": "FROM scratch\nCOPY x /x\n", "base/x": "x", "api/Dockerfile": "ARG BASE\nFROM ${BASE}\nCOPY . /app\n", "api/server.js": "ok" });
+    const write = (name: string, base: string, api: string): string => {
+      const file = path.join(shared, `${name}.yaml`);
+      writeFileSync(
+        file,
+        [`name: ${name}`, "images:", `  ${base}: { dockerfile: base/Dockerfile, context: base }`, `  ${api}: { dockerfile: api/Dockerfile, context: api, args: { BASE: "\${images.${base}}" } }`].join("\n"),
+      );
+      return file;
+    };
+    const one = await keyImages(loadStack(write("suite-one", "base", "api")));
+    const two = await keyImages(loadStack(write("suite-two", "debian-base", "datastorage")));
+    expect(two.get("debian-base")!.key).toBe(one.get("base")!.key);
+    expect(two.get("datastorage")!.key).toBe(one.get("api")!.key);
+    expect(two.get("datastorage")!.tag).toBe(one.get("api")!.tag);
+    // The base is passed by its keyed reference: no stack or image name in the arg.
+    expect(one.get("api")!.args["BASE"]).toBe(one.get("base")!.tag);
+    expect(one.get("api")!.tag).toMatch(/^paddock\/image:[0-9a-f]{32}$/);
+    expect(one.get("api")!.extraTags).toEqual([`paddock/api:${one.get("api")!.key.slice(0, 16)}`]);
+  });
+});

@@ -3,6 +3,7 @@ import { formatError } from "../errors.js";
 import { registerDoctor } from "./doctor.js";
 import { registerDown } from "./down.js";
 import { registerGc } from "./gc.js";
+import { registerInit } from "./init.js";
 import { registerLint } from "./lint.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
@@ -12,7 +13,7 @@ import { registerTest } from "./test.js";
 import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema, registerInit];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { PaddockError } from "../errors.js";
@@ -7,6 +7,7 @@ import { detectDockerfiles } from "../init/detect.js";
 import { COMPOSE_FILE_NAMES, loadComposeProject } from "../init/load-compose.js";
 import { sanitizeName } from "../init/names.js";
 import { renderStarter } from "../init/starter.js";
+import { urlHint } from "../init/url-hints.js";
 import { noteLines, renderStackFile } from "../init/write-yaml.js";
 
 interface InitOptions {
@@ -52,6 +53,7 @@ Compose features have no Paddock equivalent. The mapping rules: docs/init.md.`,
         if (existsSync(output) && !options.force) {
           throw new PaddockError(`${output} already exists; nothing was written`, { hint: "pass --force to overwrite it, --output FILE to write elsewhere, or --stdout to print it" });
         }
+        mkdirSync(path.dirname(output), { recursive: true });
         writeFileSync(output, text);
         process.stderr.write(`wrote ${path.relative(cwd, output) || output}\n`);
       }
@@ -74,7 +76,10 @@ function convertCompose(options: InitOptions, cwd: string): { text: string; outp
       "The notes above each service say what did not carry over from Compose, and why (docs/init.md).",
       ...noteLines(report.for("")),
     ],
-    notesFor: (workload) => noteLines(report.for(origins.get(workload) ?? workload)),
+    notesFor: (workload) => {
+      const hint = stack.services[workload] ? urlHint(stack.services[workload]) : undefined;
+      return [...noteLines(report.for(origins.get(workload) ?? workload)), ...(hint ? [hint] : [])];
+    },
     footer: ["test:                       # what `paddock test` runs, with PADDOCK_<SERVICE>_URL, _HOST and _PORT set", "  command: [npm, test]"],
   });
   return { text, output, report: report.format() };

@@ -20,8 +20,8 @@ export function resolveExtends(services: ComposeMap, where: (service: string) =>
       return service;
     }
     const at = where(name);
-    if (chain.includes(baseName)) {
-      throw new ComposeError(at.file, `services.${name}.extends`, `extends cycle: ${[...chain, baseName].join(" → ")}`, { line: at.line, hint: "a service cannot extend one that extends it" });
+    if ([...chain, name].includes(baseName)) {
+      throw new ComposeError(at.file, `services.${name}.extends`, `extends cycle: ${[...chain, name, baseName].join(" → ")}`, { line: at.line, hint: "a service cannot extend one that extends it" });
     }
     if (!isMap(services[baseName])) {
       throw new ComposeError(at.file, `services.${name}.extends`, `extends service "${baseName}", which the project does not define`, {
@@ -35,6 +35,6 @@ export function resolveExtends(services: ComposeMap, where: (service: string) =>
     resolved[name] = mapOf(merged);
     return resolved[name] as ComposeMap;
   };
-  for (const name of Object.keys(services)) resolve(name, [name]);
+  for (const name of Object.keys(services)) resolve(name, []);
   return resolved;
 }

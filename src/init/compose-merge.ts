@@ -64,9 +64,7 @@ function mergeValue(base: unknown, over: unknown, at: readonly string[]): unknow
 function uniqueBy(items: unknown[], keyOf: (item: unknown) => string): unknown[] {
   const byKey = new Map<string, unknown>();
   for (const item of items) {
-    const key = keyOf(item);
-    if (byKey.has(key)) byKey.delete(key);
-    byKey.set(key, item);
+    byKey.set(keyOf(item), item);
   }
   return [...byKey.values()];
 }

@@ -27,7 +27,8 @@ export class ComposeSource {
       });
     }
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    // `<<: *anchor` merge keys are YAML 1.1, and Compose files use them.
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
     const first = doc.errors[0];
     if (first) {
       throw new ComposeError(file, "", `YAML syntax error: ${first.message.split("\n")[0]}`, { line: lines.linePos(first.pos[0]).line, hint: "fix the YAML at that line" });

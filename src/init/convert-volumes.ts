@@ -20,6 +20,10 @@ export function convertVolumes(scope: string, volumes: unknown[], ctx: ConvertCo
     const field = `volumes[${index}]`;
     const mount = typeof item === "string" ? parseShort(scope, field, item, ctx) : isMap(item) ? parseLong(scope, field, item, ctx) : undefined;
     if (mount === undefined) return;
+    if (mount.type !== "bind" && mount.type !== "volume") {
+      ctx.report.dropped(scope, field, `${brief(item)}: ${mount.type} mounts have no Paddock equivalent`);
+      return;
+    }
     if (mount.source === undefined || mount.source === "") {
       ctx.report.dropped(scope, field, `${brief(item)}: an anonymous volume; Paddock mounts named volumes and host paths (the container's own file system is thrown away with the run anyway)`);
       return;
@@ -27,10 +31,6 @@ export function convertVolumes(scope: string, volumes: unknown[], ctx: ConvertCo
     const mode = mount.readOnly ? ":ro" : "";
     if (mount.type === "volume") {
       out.push(`${mount.source}:${mount.target}${mode}`);
-      return;
-    }
-    if (mount.type !== "bind") {
-      ctx.report.dropped(scope, field, `${brief(item)}: ${mount.type} mounts have no Paddock equivalent`);
       return;
     }
     const hostPath = mount.source.startsWith("~") ? path.join(os.homedir(), mount.source.slice(1)) : path.resolve(ctx.project.dir, mount.source);

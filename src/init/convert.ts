@@ -52,7 +52,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
   };
   const names = uniqueNames(Object.keys(all));
   for (const [original, name] of names) {
-    if (original !== name) report.changed(original, "(name)", `is "${name}" in paddock.yaml (Paddock's names are lowercase letters, digits and '-'): other containers reach it as ${name}, so update hostnames in env and commands`);
+    if (original !== name) report.changed(original, "service name", `is "${name}" in paddock.yaml (Paddock's names are lowercase letters, digits and '-'): other containers reach it as ${name}, so update hostnames in env and commands`);
   }
 
   // Images: one per service with a build, named after the service.
@@ -148,7 +148,7 @@ function imageOf(
   const ref = stringOf(service["image"]);
   const problem = unbuildable.get(original);
   if (ref === undefined) {
-    report.dropped(original, problem ? "build" : "(service)", problem ? `${problem}; with no image: to run instead, the service is left out` : "has neither build nor image, so there is nothing to run; the service is left out");
+    report.dropped(original, problem ? "build" : "service", problem ? `${problem}; with no image: to run instead, the service is left out` : "has neither build nor image, so there is nothing to run; the service is left out");
     return undefined;
   }
   if (problem) report.dropped(original, "build", `${problem}; the service runs its image ${ref} as is`);

@@ -61,6 +61,7 @@ function expandBraced(text: string, start: number, lookup: Lookup): { value: str
   const colon = text[i] === ":";
   if (colon) i++;
   const operator = text[i];
+  if (operator === undefined) throw new InterpolationError(`unclosed "\${" in ${JSON.stringify(text)}`);
   if (operator !== "-" && operator !== "?" && operator !== "+") {
     throw new InterpolationError(`invalid interpolation format for "\${${name}${colon ? ":" : ""}${operator ?? ""}" in ${JSON.stringify(text)}`);
   }

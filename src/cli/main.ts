@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { annotateConfigError } from "../ci/report-run.js";
 import { formatError } from "../errors.js";
 import { registerDoctor } from "./doctor.js";
 import { registerDown } from "./down.js";
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(formatError(error) + "\n");
+    annotateConfigError(error);
     return 1;
   }
 }

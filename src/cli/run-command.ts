@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { reportRunToCi } from "../ci/report-run.js";
 import type { Stack } from "../config/stack.js";
 import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
@@ -16,6 +17,7 @@ export interface RunCommandOptions {
   lint: boolean;
   buildSlots?: number;
   progress?: ProgressMode;
+  junit?: string;
 }
 
 /** Options shared by `up` and `test`. */
@@ -25,7 +27,8 @@ export function addRunOptions(command: Command): Command {
     .option("--keep", "leave the environment running, even after a failure (remove it with `paddock down`)")
     .option("--no-lint", "do not stop on Dockerfile lint errors")
     .option("--build-slots <n>", "parallel builds (default: from cores and memory)", parsePositiveInt("--build-slots"))
-    .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const));
+    .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const))
+    .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
 }
 
 /**
@@ -72,6 +75,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       if (cause) process.stderr.write("\n" + formatError(cause.error) + "\n");
       process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);
     }
+    // CI output: $GITHUB_STEP_SUMMARY, annotations on GitHub Actions, --junit (docs/ci.md).
+    reportRunToCi({ stack, profile: outcome.profile, runDir: outcome.runDir, rootCause: outcome.result.rootCause, junit: options.junit });
     return outcome;
   } finally {
     progress.close();

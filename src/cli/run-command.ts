@@ -5,6 +5,7 @@ import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
 import { formatError } from "../errors.js";
 import { lintStackPreflight } from "./lint.js";
+import { colorEnabled, liveProgressByDefault } from "../profile/color.js";
 import { createProgress, type ProgressMode } from "../profile/progress.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
@@ -38,8 +39,9 @@ export function addRunOptions(command: Command): Command {
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
   const preflight = lintStackPreflight(stack, { failOnError: options.lint });
   preflight.catch(() => undefined); // awaited (and reported) by runStack
-  const progressMode: ProgressMode = options.progress ?? (process.stderr.isTTY && !process.env["CI"] ? "tty" : "plain");
-  const progress = createProgress({ mode: progressMode, stream: process.stderr });
+  const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
+  const color = colorEnabled(process.stderr);
+  const progress = createProgress({ mode: progressMode, stream: process.stderr, color });
   const controller = new AbortController();
   let interrupts = 0;
   const onSigint = (): void => {
@@ -68,7 +70,7 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
     });
     progress.close();
     if (progressMode !== "json") {
-      process.stderr.write("\n" + formatRunSummary(outcome.profile, { estimates: outcome.estimates, color: progressMode === "tty" }) + "\n");
+      process.stderr.write("\n" + formatRunSummary(outcome.profile, { estimates: outcome.estimates, color }) + "\n");
       const coverage = readCoverageSummary(outcome.runDir);
       if (coverage) process.stderr.write("\n" + formatCoverageSummary(coverage, coverageDirOf(outcome.runDir)) + "\n");
       const cause = outcome.result.rootCause;

@@ -102,7 +102,8 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const testEnv = (): Record<string, string> => ({ ...endpointEnv(provider.endpoints()), ...provider.testEnv() });
 
   const onEvent = (event: SchedulerEvent): void => {
-    if (event.type === "log") logs.append(event.id, event.line);
+    // Builds write their own log (logs/build-<image>.log); their lines come here for the live list.
+    if (event.type === "log" && !event.id.startsWith("build:")) logs.append(event.id, event.line);
     if (event.type === "task" && event.state === "failed") failed = true;
     if (event.type === "task" && (event.state === "failed" || event.state === "retrying") && event.error) logs.append(event.id, `error: ${event.error}`);
     options.onEvent?.(event);
@@ -114,7 +115,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     switch (task.kind) {
       case "build": {
         // The build writes its own log (logs/build-<image>.log); its errors carry the last lines.
-        const image = await buildImage(keyed.get(subject)!, { builder, noCache: stack.build.noCache, logDir: logs.dir, signal: ctx.signal });
+        const image = await buildImage(keyed.get(subject)!, { builder, noCache: stack.build.noCache, logDir: logs.dir, signal: ctx.signal, onLine: ctx.log });
         built.set(subject, image);
         return { cached: image.cached };
       }

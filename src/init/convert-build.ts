@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { brief, stackPath, type ConvertContext, type ImageOut } from "./stack-out.js";
-import { CONVERTED_BUILD_FIELDS, UNSUPPORTED_BUILD_FIELDS } from "./unsupported-fields.js";
+import { CONVERTED_BUILD_FIELDS, EXTENSION_FIELD, UNSUPPORTED_BUILD_FIELDS } from "./unsupported-fields.js";
 import { listOrDict, stringOf, type ComposeMap } from "./values.js";
 
 const REMOTE_CONTEXT = /^(?:[a-z]+:\/\/|git@|github\.com\/)/i;
@@ -15,8 +15,8 @@ const BUILD_NETWORKS = new Set(["host", "none", "default"]);
 export function convertBuild(scope: string, build: ComposeMap, ctx: ConvertContext): { image: ImageOut } | { problem: string } {
   const { report, project } = ctx;
   for (const [key, value] of Object.entries(build)) {
-    if ((CONVERTED_BUILD_FIELDS as readonly string[]).includes(key) || key.startsWith("x-")) continue;
-    report.dropped(scope, `build.${key}`, `${brief(value)}: ${UNSUPPORTED_BUILD_FIELDS[key] ?? "not supported by Paddock's builders"}`);
+    if ((CONVERTED_BUILD_FIELDS as readonly string[]).includes(key)) continue;
+    report.dropped(scope, `build.${key}`, key.startsWith("x-") ? EXTENSION_FIELD : `${brief(value)}: ${UNSUPPORTED_BUILD_FIELDS[key] ?? "not supported by Paddock's builders"}`);
   }
   const context = stringOf(build["context"]) ?? ".";
   if (REMOTE_CONTEXT.test(context)) return { problem: `build context ${context} is a remote URL; Paddock builds from a local directory` };

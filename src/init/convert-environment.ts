@@ -26,6 +26,7 @@ export function convertEnvironment(scope: string, service: Record<string, unknow
       const where = ctx.project.locate(["services", scope, "env_file", index]);
       throw new ComposeError(where.file, `services.${scope}.env_file[${index}]`, `env file not found: ${absolute}`, { line: where.line, hint: "create it, correct the path, or mark it `required: false`" });
     }
+    ctx.report.changed(scope, `env_file[${index}]`, `${file} is read now and its values written into env: (Paddock reads no env files: edit env:, or rerun init, when it changes; check for secrets before committing)`);
     const text = readFileSync(absolute, "utf8");
     const raw = isMap(entry) && entry["format"] === "raw";
     try {

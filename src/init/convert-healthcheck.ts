@@ -1,7 +1,7 @@
 import { formatPaddockDuration, parseComposeDuration } from "./compose-duration.js";
 import type { InitReport } from "./report.js";
 import { brief, type ReadyOut } from "./stack-out.js";
-import { CONVERTED_HEALTHCHECK_FIELDS, UNSUPPORTED_HEALTHCHECK_FIELDS } from "./unsupported-fields.js";
+import { CONVERTED_HEALTHCHECK_FIELDS, EXTENSION_FIELD, UNSUPPORTED_HEALTHCHECK_FIELDS } from "./unsupported-fields.js";
 import { stringOf, truthy, type ComposeMap } from "./values.js";
 
 /** Docker's defaults when a healthcheck leaves them out. */
@@ -24,8 +24,8 @@ export interface ReadyConversion {
  */
 export function convertHealthcheck(scope: string, healthcheck: ComposeMap, report: InitReport): ReadyConversion {
   for (const [key, value] of Object.entries(healthcheck)) {
-    if ((CONVERTED_HEALTHCHECK_FIELDS as readonly string[]).includes(key) || key.startsWith("x-")) continue;
-    report.dropped(scope, `healthcheck.${key}`, `${brief(value)}: ${UNSUPPORTED_HEALTHCHECK_FIELDS[key] ?? "not supported by Paddock's readiness checks"}`);
+    if ((CONVERTED_HEALTHCHECK_FIELDS as readonly string[]).includes(key)) continue;
+    report.dropped(scope, `healthcheck.${key}`, key.startsWith("x-") ? EXTENSION_FIELD : `${brief(value)}: ${UNSUPPORTED_HEALTHCHECK_FIELDS[key] ?? "not supported by Paddock's readiness checks"}`);
   }
   const test = healthcheck["test"];
   const words = Array.isArray(test) ? test.map((w) => stringOf(w) ?? "") : undefined;

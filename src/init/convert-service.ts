@@ -4,7 +4,7 @@ import { convertPorts } from "./convert-ports.js";
 import { convertFileMounts, convertVolumes } from "./convert-volumes.js";
 import { shellWords } from "./shell-words.js";
 import { brief, type ConvertContext, type WorkloadOut } from "./stack-out.js";
-import { CONVERTED_SERVICE_FIELDS, UNSUPPORTED_SERVICE_FIELDS } from "./unsupported-fields.js";
+import { CONVERTED_SERVICE_FIELDS, EXTENSION_FIELD, UNSUPPORTED_SERVICE_FIELDS } from "./unsupported-fields.js";
 import { isMap, mapOf, stringOf } from "./values.js";
 
 /** Fields the project-level conversion handles (images, dependencies, profiles). */
@@ -18,7 +18,11 @@ export function convertWorkload(scope: string, service: Record<string, unknown>,
   const { report } = ctx;
   const out: Omit<WorkloadOut, "image"> = {};
   for (const [key, value] of Object.entries(service)) {
-    if (key.startsWith("x-") || PROJECT_LEVEL.has(key)) continue;
+    if (PROJECT_LEVEL.has(key)) continue;
+    if (key.startsWith("x-")) {
+      report.dropped(scope, key, EXTENSION_FIELD);
+      continue;
+    }
     if (!(CONVERTED_SERVICE_FIELDS as readonly string[]).includes(key)) {
       report.dropped(scope, key, `${brief(value)}: ${UNSUPPORTED_SERVICE_FIELDS[key] ?? "not supported by Paddock"}`);
       continue;

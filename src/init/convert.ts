@@ -4,7 +4,7 @@ import type { ComposeProject } from "./load-compose.js";
 import { sanitizeName, uniqueNames } from "./names.js";
 import { InitReport } from "./report.js";
 import { brief, type ConvertContext, type ImageOut, type StackOut, type WorkloadOut } from "./stack-out.js";
-import { CONVERTED_TOP_LEVEL_FIELDS, UNSUPPORTED_TOP_LEVEL_FIELDS, UNSUPPORTED_VOLUME_FIELDS } from "./unsupported-fields.js";
+import { CONVERTED_TOP_LEVEL_FIELDS, EXTENSION_FIELD, UNSUPPORTED_TOP_LEVEL_FIELDS, UNSUPPORTED_VOLUME_FIELDS } from "./unsupported-fields.js";
 import { isMap, mapOf, stringList, stringOf, truthy, type ComposeMap } from "./values.js";
 
 export interface ConvertOptions {
@@ -202,7 +202,7 @@ function convertDependsOn(original: string, service: ComposeMap, ctx: Dependency
 function reportTopLevel(model: ComposeMap, report: InitReport): void {
   for (const [key, value] of Object.entries(model)) {
     if (key.startsWith("x-")) {
-      report.dropped("", key, "an extension field: Compose ignores it too (YAML anchors defined in it were expanded where they are used)");
+      report.dropped("", key, EXTENSION_FIELD);
     } else if (!(CONVERTED_TOP_LEVEL_FIELDS as readonly string[]).includes(key)) {
       report.dropped("", key, `${brief(value)}: ${UNSUPPORTED_TOP_LEVEL_FIELDS[key] ?? "not supported by Paddock"}`);
     }

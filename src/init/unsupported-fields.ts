@@ -4,6 +4,9 @@
  * checks that every field of the Compose schema is in one list or the other.
  */
 
+/** `x-` fields: Compose's own extension point, ignored by Compose too. */
+export const EXTENSION_FIELD = "an extension field: Compose ignores it too (YAML anchors defined in it were expanded where they are used)";
+
 const RESOURCES = "Paddock starts containers without resource limits or reservations";
 const NETWORK = "every service of a run joins the run's one network and is reached by its service name";
 const PRIVILEGES = "Paddock starts containers with Docker's default privileges, namespaces and devices";

@@ -136,6 +136,8 @@ describe("commands and environment", () => {
     expect(stack.services["b"]?.entrypoint).toBeUndefined();
     expect(notesAbout(report.notes, "b", "entrypoint")[0]).toMatch(/an empty entrypoint clears the image's ENTRYPOINT in Compose; Paddock keeps the image's/);
     expect(notesAbout(report.notes, "b", "environment.NULL_VALUE")).toHaveLength(1);
+    expect(notesAbout(report.notes, "a", "env_file[0]")[0]).toMatch(/^changed env_file\[0\]: base\.env is read now and its values written into env: \(Paddock reads no env files/);
+    expect(notesAbout(report.notes, "a", "env_file[2]")).toEqual([]); // optional and missing: nothing read
   });
 
   it("fails with the field when a required env_file is missing", () => {
@@ -179,7 +181,7 @@ describe("builds", () => {
     expect(api("build.no_cache")[0]).toMatch(/build\.noCache: true turns the layer cache off for the whole stack/);
     expect(api("build.tags")[0]).toMatch(/Paddock tags images by their content key/);
     expect(api("build.ssh")[0]).toMatch(/Paddock's builders do not pass it to the build/);
-    expect(api("build.x-note")).toEqual([]);
+    expect(api("build.x-note")[0]).toMatch(/an extension field: Compose ignores it too/);
     expect(stack.services["remote"]?.image).toBe("example/app:1");
     expect(notesAbout(report.notes, "remote", "build")[0]).toMatch(/is a remote URL; Paddock builds from a local directory; the service runs its image example\/app:1 as is/);
     expect(stack.services["inline"]).toBeUndefined();
@@ -298,7 +300,7 @@ describe("names and the project", () => {
     expect(at("Web.App", "extends")[0]).toMatch(/extends a service in another file, which is not followed/);
     expect(at("Web.App", "networks")[0]).toMatch(/every service of a run joins the run's one network/);
     expect(at("Web.App", "cap_add")[0]).toMatch(/Docker's default privileges/);
-    expect(at("Web.App", "x-owner")).toEqual([]);
+    expect(at("Web.App", "x-owner")[0]).toMatch(/an extension field: Compose ignores it too/);
     expect(at("db_1", "container_name")[0]).toMatch(/Paddock names containers after the run/);
     expect(at("db_1", "deploy")[0]).toMatch(/without resource limits or reservations, replicas or placement/);
     expect(at("db_1", "expose")[0]).toMatch(/not needed: the services of a run reach each other's ports/);

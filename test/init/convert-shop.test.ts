@@ -84,7 +84,7 @@ describe("the shop fixture (compose.yaml + compose.ci.yaml)", () => {
     expect(lines).toContain('  not carried over: restart: "unless-stopped": Paddock starts each workload once per run and never restarts it; one that exits early fails the run with its last log lines');
     expect(lines).toContain('  not carried over: profiles: ["frontend"]: no active profile, so it is not deployed (paddock init --profile frontend includes it)');
     expect(lines).toContain("  not carried over: x-common-env: an extension field: Compose ignores it too (YAML anchors defined in it were expanded where they are used)");
-    expect(report.for("api_server").map((n) => n.field)).toEqual(["service name", "image", "ports", "restart"]);
+    expect(report.for("api_server").map((n) => n.field)).toEqual(["service name", "image", "ports", "restart", "env_file[0]"]);
     expect(report.for("migrate")).toEqual([]); // restart: "no" is what Paddock does anyway
   });
 

@@ -11,8 +11,8 @@ import { urlHint } from "../init/url-hints.js";
 import { noteLines, renderStackFile } from "../init/write-yaml.js";
 
 interface InitOptions {
-  from: string[];
-  profile: string[];
+  from?: string[];
+  profile?: string[];
   envFile?: string;
   projectName?: string;
   output?: string;
@@ -20,14 +20,14 @@ interface InitOptions {
   stdout?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function registerInit(program: Command): void {
   program
     .command("init")
     .description("write a paddock.yaml: converted from your Compose file(s) (--from), or a commented starting point from the Dockerfiles here")
-    .option("-f, --from <file>", "a Compose file, or a folder holding one (repeat to merge several, as `docker compose -f`)", collect, [])
-    .option("--profile <name>", "a Compose profile to include (repeatable; default: COMPOSE_PROFILES)", collect, [])
+    .option("-f, --from <file>", "a Compose file, or a folder holding one (repeat to merge several, as `docker compose -f`)", collect)
+    .option("--profile <name>", "a Compose profile to include (repeatable; default: COMPOSE_PROFILES)", collect)
     .option("--env-file <file>", "variables for ${VAR} interpolation (default: .env beside the first Compose file)")
     .option("-p, --project-name <name>", "the stack name (default: the Compose name:, else the folder name)")
     .option("-o, --output <file>", "where to write (default: paddock.yaml beside the first Compose file, or here)")
@@ -47,7 +47,7 @@ Compose features have no Paddock equivalent. The mapping rules: docs/init.md.`,
     )
     .action(async (options: InitOptions) => {
       const cwd = process.cwd();
-      const { text, output, report } = options.from.length > 0 ? convertCompose(options, cwd) : await starter(options, cwd);
+      const { text, output, report } = (options.from ?? []).length > 0 ? convertCompose(options, cwd) : await starter(options, cwd);
       if (options.stdout) process.stdout.write(text);
       else {
         if (existsSync(output) && !options.force) {
@@ -63,9 +63,9 @@ Compose features have no Paddock equivalent. The mapping rules: docs/init.md.`,
 }
 
 function convertCompose(options: InitOptions, cwd: string): { text: string; output: string; report: string } {
-  const project = loadComposeProject({ from: options.from, cwd, env: process.env, envFile: options.envFile, projectName: options.projectName });
+  const project = loadComposeProject({ from: options.from ?? [], cwd, env: process.env, envFile: options.envFile, projectName: options.projectName });
   const output = path.resolve(cwd, options.output ?? path.join(project.dir, "paddock.yaml"));
-  const profiles = options.profile.length > 0 ? options.profile : (project.lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean);
+  const profiles = options.profile && options.profile.length > 0 ? options.profile : (project.lookup("COMPOSE_PROFILES") ?? "").split(",").filter(Boolean);
   const { stack, report, origins } = convertProject(project, { profiles, outputDir: path.dirname(output) });
   const sources = project.files.map((f) => path.relative(path.dirname(output), f) || path.basename(f)).join(", ");
   const text = renderStackFile({

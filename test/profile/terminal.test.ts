@@ -23,6 +23,7 @@ describe("the build step of a line of build output", () => {
     ["#5 [2/3] COPY package.json ./", "[2/3] COPY package.json ./"],
     ["#12 [stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc", "[stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc"],
     ["Step 3/5 : RUN apt-get update", "[3/5] RUN apt-get update"],
+    ["STEP 2/4: COPY . /app", "[2/4] COPY . /app"],
   ])("%s", (line, step) => {
     expect(buildStep(line)).toBe(step);
   });

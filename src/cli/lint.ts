@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { findStackFile, loadStack } from "../config/load.js";
 import type { Stack } from "../config/stack.js";
+import { annotateLintFindings } from "../ci/report-run.js";
 import { ConfigError, PaddockError } from "../errors.js";
 import { discoverDockerfiles, formatJson, formatSarif, formatText, hasErrors, lintFiles, type Finding, type LintOptions } from "../lint/index.js";
 import { globalOptions, oneOf } from "./common.js";
@@ -26,6 +27,7 @@ export async function lintStackPreflight(stack: Stack, options: { failOnError: b
   const { dockerfiles, ...lintOptions } = lintOptionsFor(stack);
   const findings = (await lintFiles(dockerfiles, lintOptions)).map((f) => ({ ...f, file: path.relative(process.cwd(), path.resolve(stack.dir, f.file)) || f.file }));
   if (findings.length > 0) process.stderr.write(formatText(findings) + "\n");
+  annotateLintFindings(findings);
   if (options.failOnError && hasErrors(findings)) {
     throw new PaddockError("Dockerfile lint found errors (above); nothing was started", {
       hint: "fix them, silence one with `# paddock-ignore: <rule> <reason>` above the instruction, set lint.rules in paddock.yaml, or pass --no-lint",

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
+import { annotateConfigError } from "../ci/report-run.js";
 import { formatError } from "../errors.js";
 import { registerDoctor } from "./doctor.js";
 import { registerDown } from "./down.js";
 import { registerGc } from "./gc.js";
+import { registerInit } from "./init.js";
 import { registerLint } from "./lint.js";
 import { registerPlan } from "./plan.js";
 import { registerReport } from "./report.js";
@@ -13,7 +15,7 @@ import { survivePipeErrors } from "./interrupts.js";
 import { registerUp } from "./up.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema, registerInit];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")
@@ -47,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(formatError(error) + "\n");
+    annotateConfigError(error);
     return 1;
   }
 }

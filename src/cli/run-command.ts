@@ -1,9 +1,11 @@
 import type { Command } from "commander";
+import { reportRunToCi } from "../ci/report-run.js";
 import type { Stack } from "../config/stack.js";
 import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
 import { formatError } from "../errors.js";
 import { lintStackPreflight } from "./lint.js";
+import { colorEnabled, liveProgressByDefault } from "../profile/color.js";
 import { createProgress, type ProgressMode } from "../profile/progress.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
@@ -18,6 +20,7 @@ export interface RunCommandOptions {
   lint: boolean;
   buildSlots?: number;
   progress?: ProgressMode;
+  junit?: string;
 }
 
 /** Options shared by `up` and `test`. */
@@ -27,7 +30,8 @@ export function addRunOptions(command: Command): Command {
     .option("--keep", "leave the environment running, even after a failure (remove it with `paddock down`)")
     .option("--no-lint", "do not stop on Dockerfile lint errors")
     .option("--build-slots <n>", "parallel builds (default: from cores and memory)", parsePositiveInt("--build-slots"))
-    .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const));
+    .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const))
+    .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
 }
 
 /** `up` twice starts a second environment beside the first: say so, and how to remove the first. */
@@ -46,8 +50,9 @@ function warnIfAlreadyUp(stack: Stack, mode: "up" | "test"): void {
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
   const preflight = lintStackPreflight(stack, { failOnError: options.lint });
   preflight.catch(() => undefined); // awaited (and reported) by runStack
-  const progressMode: ProgressMode = options.progress ?? (process.stderr.isTTY && !process.env["CI"] ? "tty" : "plain");
-  const progress = createProgress({ mode: progressMode, stream: process.stderr });
+  const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
+  const color = colorEnabled(process.stderr);
+  const progress = createProgress({ mode: progressMode, stream: process.stderr, color });
   const controller = new AbortController();
   const stopListening = cancelOnSignals(controller, (text) => void process.stderr.write(text));
   warnIfAlreadyUp(stack, mode);
@@ -65,7 +70,7 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
     });
     progress.close();
     if (progressMode !== "json") {
-      process.stderr.write("\n" + formatRunSummary(outcome.profile, { estimates: outcome.estimates, color: progressMode === "tty" }) + "\n");
+      process.stderr.write("\n" + formatRunSummary(outcome.profile, { estimates: outcome.estimates, color }) + "\n");
       const coverage = readCoverageSummary(outcome.runDir);
       if (coverage) process.stderr.write("\n" + formatCoverageSummary(coverage, coverageDirOf(outcome.runDir)) + "\n");
       const cause = outcome.result.rootCause;
@@ -76,6 +81,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       }
       process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);
     }
+    // CI output: $GITHUB_STEP_SUMMARY, annotations on GitHub Actions, --junit (docs/ci.md).
+    reportRunToCi({ stack, profile: outcome.profile, runDir: outcome.runDir, rootCause: outcome.result.rootCause, junit: options.junit });
     return outcome;
   } finally {
     progress.close();

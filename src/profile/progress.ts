@@ -1,6 +1,8 @@
 /** Live progress output, fed by the scheduler through `ProgressEvent`s. */
 
 import type { SchedulerEvent, TaskEventState } from "../scheduler/events.js";
+import { buildStep } from "./build-step.js";
+import { colorEnabled } from "./color.js";
 
 /** The scheduler's events, as the progress renderers read them. Times: seconds from run start. */
 export type ProgressTaskState = TaskEventState;
@@ -15,6 +17,8 @@ export interface ProgressOptions {
   now?: () => number;
   /** Redraw period of the tty renderer in ms. Default 100. */
   tickMs?: number;
+  /** Colours in the tty renderer. Default: `colorEnabled(stream)` (NO_COLOR, FORCE_COLOR, a terminal). */
+  color?: boolean;
 }
 
 export interface Progress {
@@ -41,6 +45,8 @@ interface TaskView {
   firstStartedAt?: number;
   endedAt?: number;
   lastLog?: string;
+  /** A build's current step (`[builder 3/5] RUN go build`), from its output. */
+  step?: string;
   logTail: string[];
 }
 
@@ -57,6 +63,7 @@ class TaskBook {
     }
     if (event.type === "log") {
       view.lastLog = event.line;
+      if (view.kind === "build") view.step = buildStep(event.line) ?? view.step;
       view.logTail.push(event.line);
       if (view.logTail.length > FAILURE_LOG_LINES) view.logTail.shift();
       return view;
@@ -183,8 +190,9 @@ function createTtyProgress(options: ProgressOptions): Progress {
   const printed = new Set<string>();
   const counts = { succeeded: 0, cached: 0, failed: 0, cancelled: 0, skipped: 0 };
 
-  const width = (): number => Math.max(20, (size.columns ?? 100) - 1);
-  const paint = (color: keyof typeof COLORS, text: string): string => `${COLORS[color]}${text}${COLORS.reset}`;
+  const width = (): number => Math.max(20, (size.columns || 100) - 1);
+  const colored = options.color ?? colorEnabled(stream as { isTTY?: boolean });
+  const paint = (color: keyof typeof COLORS, text: string): string => (colored ? `${COLORS[color]}${text}${COLORS.reset}` : text);
 
   const doneLine = (view: TaskView): string => {
     const seconds = view.endedAt !== undefined && view.firstStartedAt !== undefined ? view.endedAt - view.firstStartedAt : undefined;
@@ -207,7 +215,7 @@ function createTtyProgress(options: ProgressOptions): Progress {
     const spinner = SPINNER[frameIndex % SPINNER.length] ?? "*";
     const active = [...book.tasks.values()].filter((v) => v.state === "running" || v.state === "retrying");
     const waiting = [...book.tasks.values()].filter((v) => v.state === "waiting").length;
-    const maxRows = Math.max(3, (size.rows ?? 24) - 2);
+    const maxRows = Math.max(3, (size.rows || 24) - 2);
     const shown = active.length > maxRows - 1 ? active.slice(0, maxRows - 2) : active;
     const lines = shown.map((v) => {
       const elapsed = v.startedAt === undefined ? "" : `${Math.max(0, t - v.startedAt).toFixed(1)}s`;
@@ -215,8 +223,10 @@ function createTtyProgress(options: ProgressOptions): Progress {
         return `${paint("yellow", "↻")} ${v.id}  ${paint("yellow", `retrying after attempt ${v.attempt}`)}${v.error === undefined ? "" : paint("dim", `  ${v.error}`)}`;
       }
       const attempt = v.attempt > 1 ? paint("yellow", ` attempt ${v.attempt}`) : "";
-      const log = v.lastLog === undefined ? "" : `  ${paint("dim", sanitizeLine(v.lastLog))}`;
-      return `${paint("cyan", spinner)} ${v.id}  ${elapsed}${attempt}${log}`;
+      const step = v.step === undefined ? "" : `  ${sanitizeLine(v.step)}`;
+      const showLog = v.lastLog !== undefined && (v.step === undefined || buildStep(v.lastLog) === undefined);
+      const log = showLog ? `  ${paint("dim", sanitizeLine(v.lastLog ?? ""))}` : "";
+      return `${paint("cyan", spinner)} ${v.id}  ${elapsed}${attempt}${step}${log}`;
     });
     if (shown.length < active.length) lines.push(paint("dim", `  … ${active.length - shown.length} more running`));
     const done = counts.succeeded + counts.cached;

@@ -138,7 +138,8 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
 
   const onEvent = (raw: SchedulerEvent): void => {
     const event = redactEvent(raw, redact);
-    if (event.type === "log") logs.append(event.id, event.line);
+    // Builds write their own log (logs/build-<image>.log); their lines come here for the live list.
+    if (event.type === "log" && !event.id.startsWith("build:")) logs.append(event.id, event.line);
     if (event.type === "task" && event.state === "failed") failed = true;
     if (event.type === "task" && (event.state === "failed" || event.state === "retrying") && event.errorDetail) logs.append(event.id, `error: ${event.errorDetail}`);
     options.onEvent?.(event);

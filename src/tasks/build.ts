@@ -22,5 +22,6 @@ export const buildTask: TaskKindDefinition = {
   resource: "build",
   defaultSeconds: { docker: 60, kind: 60, cluster: 60 },
   timeoutSeconds: (stack) => stack.build.timeoutSeconds,
-  run: (task, ctx, run) => buildStackImage(task.subject ?? "", run, { signal: ctx.signal }),
+  // Its output lines also reach the live view (the current step of a long build).
+  run: (task, ctx, run) => buildStackImage(task.subject ?? "", run, { signal: ctx.signal, onLine: ctx.log }),
 };

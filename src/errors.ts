@@ -126,7 +126,7 @@ export function outputBlock(title: string, lines: readonly string[]): string {
  * chain that says something new, the failed command's full command line and output tail
  * (once), and the hint.
  */
-export function describeError(error: unknown, options: { hintLabel?: string } = {}): string {
+export function describeError(error: unknown, options: { hintLabel?: string; withHint?: boolean } = {}): string {
   const chain = causeChain(error);
   const messages: string[] = [];
   for (const e of chain) {
@@ -139,9 +139,14 @@ export function describeError(error: unknown, options: { hintLabel?: string } = 
     text += `\n  command: ${evidence.commandLine}`;
     text += outputBlock(evidence.outputTitle ?? "last output lines", evidence.outputTail);
   }
-  const hint = chain.map(hintOf).find((h) => h !== undefined);
-  if (hint) text += `\n  ${options.hintLabel ?? "try"}: ${hint}`;
+  const hint = errorHint(error);
+  if (hint && options.withHint !== false) text += `\n  ${options.hintLabel ?? "try"}: ${hint}`;
   return text;
+}
+
+/** What to try, from the outermost error of the chain that says. */
+export function errorHint(error: unknown): string | undefined {
+  return causeChain(error).map(hintOf).find((h) => h !== undefined);
 }
 
 export function formatError(error: unknown): string {

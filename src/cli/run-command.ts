@@ -3,7 +3,7 @@ import { reportRunToCi } from "../ci/report-run.js";
 import type { Stack } from "../config/stack.js";
 import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
-import { formatError } from "../errors.js";
+import { describeError, errorHint, formatError, PaddockError } from "../errors.js";
 import { lintStackPreflight } from "./lint.js";
 import { colorEnabled, liveProgressByDefault } from "../profile/color.js";
 import { createProgress, type ProgressMode } from "../profile/progress.js";
@@ -82,7 +82,11 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);
     }
     // CI output: $GITHUB_STEP_SUMMARY, annotations on GitHub Actions, --junit (docs/ci.md).
-    reportRunToCi({ stack, profile: outcome.profile, runDir: outcome.runDir, rootCause: outcome.result.rootCause, junit: options.junit });
+    // CI reports get the whole root cause (command, output tail), with secrets redacted.
+    const cause = outcome.result.rootCause;
+    const hint = cause && errorHint(cause.error);
+    const described = cause && { taskId: cause.taskId, error: new PaddockError(outcome.redact(describeError(cause.error, { withHint: false })), { hint: hint && outcome.redact(hint) }) };
+    reportRunToCi({ stack, profile: outcome.profile, runDir: outcome.runDir, rootCause: described, junit: options.junit });
     return outcome;
   } finally {
     progress.close();

@@ -33,3 +33,6 @@ npm run -s lint
 
 step "tests"
 npx vitest run "$@"
+
+step "tests that need the engine to themselves (they prune the builder cache)"
+if [ "$#" -eq 0 ]; then npx vitest run --config vitest.exclusive.config.ts; fi

@@ -10,8 +10,8 @@ export interface BuiltImage {
   /** The reference workloads run. */
   tag: string;
   id: string;
-  /** True when the image already existed under its content key: nothing was built. */
-  cached: boolean;
+  /** The image already existed under its content key (`true`), or came from the cache registry: nothing was built. */
+  cached: boolean | "registry";
 }
 
 export interface BuildOptions {
@@ -21,6 +21,8 @@ export interface BuildOptions {
   logDir: string | undefined;
   signal?: AbortSignal;
   onLine?: (line: string) => void;
+  /** Images whose layers the build may reuse (a registry's newest push of the same image). */
+  cacheFrom?: string[];
 }
 
 /** Makes one image available under its keyed tag: reuse, build, run its command, or pull its ref. */
@@ -53,6 +55,7 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
       target: source.target,
       network: source.network,
       noCache: options.noCache,
+      cacheFrom: options.cacheFrom ?? [],
       logFile,
       signal,
       onLine: options.onLine,

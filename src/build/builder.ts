@@ -10,6 +10,8 @@ export interface BuildRequest {
   target: string | undefined;
   network: string | undefined;
   noCache: boolean;
+  /** Registry images to take layers from; a build that has them also writes inline cache for the next one. */
+  cacheFrom: string[];
   logFile: string | undefined;
   signal: AbortSignal | undefined;
   onLine?: (line: string) => void;

@@ -30,7 +30,13 @@ export class DockerBuilder implements ImageBuilder {
 
   async build(request: BuildRequest): Promise<void> {
     const args = buildArgs(request);
-    if (this.cli.buildMode !== "classic") args.push("--progress", "plain");
+    if (this.cli.buildMode !== "classic") {
+      args.push("--progress", "plain");
+      // BuildKit: layers from the registry's newest push of this image, and inline cache metadata
+      // in this one, so the next machine can reuse its layers too.
+      for (const ref of request.cacheFrom) args.push("--cache-from", ref);
+      if (request.cacheFrom.length > 0) args.push("--build-arg", "BUILDKIT_INLINE_CACHE=1");
+    }
     args.push(request.context);
     try {
       await this.cli.run(args, { env: this.cli.buildEnv, signal: request.signal, logFile: request.logFile, onLine: request.onLine });

@@ -20,6 +20,7 @@ export interface RunCommandOptions {
   lint: boolean;
   buildSlots?: number;
   progress?: ProgressMode;
+  cacheRegistry?: string;
   junit?: string;
 }
 
@@ -30,6 +31,7 @@ export function addRunOptions(command: Command): Command {
     .option("--keep", "leave the environment running, even after a failure (remove it with `paddock down`)")
     .option("--no-lint", "do not stop on Dockerfile lint errors")
     .option("--build-slots <n>", "parallel builds (default: from cores and memory)", parsePositiveInt("--build-slots"))
+    .option("--cache-registry <ref>", "a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache (overrides $PADDOCK_CACHE_REGISTRY and cache.registry)")
     .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const))
     .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
 }
@@ -65,6 +67,7 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       buildSlots: options.buildSlots,
       testCommand,
       preflight,
+      cacheRegistry: options.cacheRegistry,
       signal: controller.signal,
       onEvent: (event) => progress.onEvent(event),
     });

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { globSync, isDynamicPattern } from "tinyglobby";
-import { ConfigError, ConfigErrors } from "../errors.js";
+import { ConfigError, ConfigErrors, errorHint } from "../errors.js";
+import { parseRegistryRef } from "../registry/ref.js";
 import { findCycle } from "../util/graph.js";
 import { parseDuration } from "./duration.js";
 import type { ImageFile, JobFile, ReadyFile, ServiceFile, StackFile } from "./schema.js";
@@ -226,6 +227,14 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   const kindConfig = env.kind?.config === undefined ? undefined : mustExist(env.kind.config, ["environment", "kind", "config"], "file");
   if (env.provider === "cluster" && !env.cluster) fail(["environment", "cluster"], "the cluster provider needs its settings", "add environment.cluster.registry (and kubeconfig/context if not the defaults)");
 
+  if (raw.cache) {
+    try {
+      parseRegistryRef(raw.cache.registry, { insecure: raw.cache.insecure });
+    } catch (error) {
+      fail(["cache", "registry"], error instanceof Error ? error.message : String(error), errorHint(error) ?? "give HOST[:PORT]/PATH, e.g. 127.0.0.1:5000/paddock/cache");
+    }
+  }
+
   let testSpec: Stack["test"];
   if (raw.test) {
     testSpec = {
@@ -264,6 +273,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     test: testSpec,
     coverage: raw.coverage !== false,
     lint: raw.lint,
+    cache: raw.cache && { registry: raw.cache.registry, insecure: raw.cache.insecure ?? false },
   };
   if (errors.length > 0) throw new ConfigErrors(errors);
   return stack;

@@ -132,6 +132,13 @@ export const stackFileSchema = z.strictObject({
   test: testSchema.optional(),
   coverage: z.literal(false).optional().describe("false turns coverage collection off for the whole stack"),
   lint: lintConfigSchema.optional().describe("Dockerfile lint settings; see docs/lint.md"),
+  cache: z
+    .strictObject({
+      registry: z.string().describe("HOST[:PORT]/PATH of a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache"),
+      insecure: z.boolean().optional().describe("allow plain HTTP to a registry that is not on loopback (a trusted private network only)"),
+    })
+    .optional()
+    .describe("a build cache shared across machines; see docs/caching.md"),
 });
 
 export type StackFile = z.infer<typeof stackFileSchema>;

@@ -102,6 +102,8 @@ export interface Stack {
   test: TestSpec | undefined;
   coverage: boolean;
   lint: LintConfigInput | undefined;
+  /** A registry that caches images by content key across machines (docs/caching.md). */
+  cache: { registry: string; insecure: boolean } | undefined;
 }
 
 /** `${images.NAME}` in a build arg: replaced by that stack image's reference, and it orders the builds. */

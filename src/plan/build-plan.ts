@@ -19,6 +19,8 @@ export interface PlanOptions {
   /** Leave the environment running, even after a failure (no env:delete). */
   keep?: boolean;
   capabilities: PlanCapabilities;
+  /** Images the cache registry has: pulled, so they wait for no base image. */
+  pulledImages?: ReadonlySet<string>;
 }
 
 export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string => (w.kind === "job" ? `job:${w.name}` : `deploy:${w.name}`);
@@ -44,7 +46,8 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   };
 
   for (const image of Object.values(stack.images)) {
-    add("build", `build:${image.name}`, image.dependsOn.map((d) => `build:${d}`), { subject: image.name });
+    const bases = options.pulledImages?.has(image.name) ? [] : image.dependsOn.map((d) => `build:${d}`);
+    add("build", `build:${image.name}`, bases, { subject: image.name });
   }
 
   const env = stack.environment;

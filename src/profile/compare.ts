@@ -63,11 +63,11 @@ export function compareProfiles(a: Profile, b: Profile): ProfileComparison {
       presence: ta === undefined ? "only-b" : tb === undefined ? "only-a" : "both",
     };
     if (ta !== undefined) {
-      row.cachedA = ta.cached;
+      row.cachedA = ta.cached !== false;
       row.stateA = ta.state;
     }
     if (tb !== undefined) {
-      row.cachedB = tb.cached;
+      row.cachedB = tb.cached !== false;
       row.stateB = tb.state;
     }
     return row;

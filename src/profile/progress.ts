@@ -36,7 +36,7 @@ interface TaskView {
   id: string;
   kind: string;
   state: ProgressTaskState;
-  cached: boolean;
+  cached: boolean | "registry";
   attempt: number;
   error?: string;
   /** When the current attempt started running. */
@@ -87,6 +87,7 @@ const timestamp = (at: number): string => `[${at.toFixed(1).padStart(6)}s]`;
 function stateText(event: Extract<ProgressEvent, { type: "task" }>): string {
   const notes: string[] = [];
   if (event.cached === true) notes.push("cached");
+  if (event.cached === "registry") notes.push("from the cache registry");
   if (event.attempt !== undefined && event.attempt > 1) notes.push(`attempt ${event.attempt}`);
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   const error = event.error !== undefined && (event.state === "failed" || event.state === "retrying") ? `: ${event.error}` : "";
@@ -206,7 +207,7 @@ function createTtyProgress(options: ProgressOptions): Progress {
       case "skipped":
         return `${paint("dim", `· ${view.id}  skipped`)}`;
       default:
-        return view.cached ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", "cached")}` : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
+        return view.cached ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", view.cached === "registry" ? "from the cache registry" : "cached")}` : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
     }
   };
 
@@ -279,7 +280,7 @@ function createTtyProgress(options: ProgressOptions): Progress {
       book.apply(event);
       if (event.type === "run" && event.state === "finished") finishedAt = event.at;
       if (event.type === "task" && before !== event.state && DONE_STATES.includes(event.state)) {
-        if (event.state === "succeeded") counts[event.cached === true ? "cached" : "succeeded"]++;
+        if (event.state === "succeeded") counts[event.cached ? "cached" : "succeeded"]++;
         else counts[event.state as "failed" | "cancelled" | "skipped"]++;
       }
       draw(settle(), liveRegion());

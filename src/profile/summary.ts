@@ -54,6 +54,11 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
     `Parallel efficiency: ${parallelEfficiency(profile).toFixed(2)}× (${formatSeconds(totalBusySeconds(profile))} of task time in ${formatSeconds(profile.wallSeconds)} wall; 1.00× = sequential)`,
     `Cache: ${formatCacheStats(cacheStats(profile))}`,
   );
+  const pushes = profile.pushes ?? [];
+  if (pushes.length > 0) {
+    const failed = pushes.filter((p) => !p.ok).length;
+    out.push(`Pushed to the cache registry: ${pushes.length - failed} of ${pushes.length} images${failed > 0 ? ` (${failed} failed: see the warnings above)` : ""}`);
+  }
 
   const retried = profile.tasks.filter((t) => t.attempts > 1);
   if (retried.length > 0) {

@@ -18,4 +18,6 @@ export interface Profile {
   wallSeconds: number;
   state: "succeeded" | "failed" | "cancelled";
   tasks: ProfileTask[];
+  /** Background pushes to the cache registry (docs/caching.md). */
+  pushes?: { image: string; reference: string; seconds: number; ok: boolean; error?: string }[];
 }

@@ -1,8 +1,15 @@
-import type { CheckResult } from "../doctor/checks.js";
 import { PaddockError } from "../errors.js";
 import { ping } from "./ping.js";
 import { parseRegistryRef, type RegistryRefOptions } from "./ref.js";
 import type { RegistryClientOptions } from "./registry-client.js";
+
+/** A `paddock doctor` line: what was checked, how it went, and the fix when it did not. */
+export interface CheckResult {
+  name: string;
+  status: "ok" | "warn" | "fail";
+  detail: string;
+  fix?: string;
+}
 
 /** A `paddock doctor` line for a registry: does it answer, and does it let us in? */
 export async function registryCheck(ref: string, options: RegistryRefOptions & RegistryClientOptions = {}): Promise<CheckResult> {

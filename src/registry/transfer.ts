@@ -1,9 +1,11 @@
-import type { ImageBuilder } from "../build/builder.js";
 import { runTool, DEFAULT_TRANSIENT } from "../exec/run-tool.js";
 import { remoteImageRef, type RegistryRef } from "./ref.js";
 
-/** The builder's CLI that moves images: docker or podman. */
-export type TransferCli = Pick<ImageBuilder, "name" | "bin">;
+/** The builder's CLI that moves images: docker or podman (an `ImageBuilder` is one). */
+export interface TransferCli {
+  readonly name: "docker" | "podman";
+  readonly bin: string;
+}
 
 export interface TransferOptions {
   signal?: AbortSignal;

@@ -24,6 +24,7 @@ import { historyFile, paddockDir } from "../util/paddock-dir.js";
 import { BestEffortWrites, type Warn } from "./best-effort.js";
 import { forgetEnvironment, saveEnvironment, type EnvironmentState } from "./environment-state.js";
 import { redactProfile, writeRunArtefacts } from "./finish-run.js";
+import { openRunCache } from "./open-cache.js";
 import { secretRedactor } from "./redact.js";
 import { shellEnvFile } from "./shell-env-file.js";
 import { TaskLogs } from "./task-logs.js";
@@ -46,8 +47,10 @@ export interface RunStackOptions {
    * the engine is checked and the content keys are computed; their failure is reported first.
    */
   preflight?: Promise<unknown>;
-  /** Where warnings go (a run directory that cannot be written): default stderr. */
+  /** Where warnings go (a run directory that cannot be written, a cache registry that fails): default stderr. */
   onWarning?: Warn;
+  /** A cache registry for this run (`--cache-registry`), over $PADDOCK_CACHE_REGISTRY and the stack's `cache.registry`. */
+  cacheRegistry?: string;
 }
 
 export interface RunStackOutcome {
@@ -96,12 +99,14 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const keyed = await keying;
   const runId = newRunId(stack.name);
   const runDir = createRunDir(stack.dir, runId);
-  const writes = new BestEffortWrites(options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`)));
+  const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
+  const writes = new BestEffortWrites(warn);
+  const cache = await openRunCache(stack, keyed, builder, { override: options.cacheRegistry, warn, signal: options.signal });
   const redact = secretRedactor(stack);
   const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
   const provider = providerEntry(stack.environment.provider);
   const environment = await provider.open({ stack, run: { runId, stack: stack.name }, runDir, builder });
-  const plan = buildPlan(stack, { strategy, mode, keep: options.keep, capabilities: provider.capabilities });
+  const plan = buildPlan(stack, { strategy, mode, keep: options.keep, capabilities: provider.capabilities, pulledImages: cache?.hits });
   const resources = resourceLimits(stack, { build: options.buildSlots });
   const history = historyFile(stack.dir);
   const fromHistory = estimateDurations((await readHistory(history)).history, stack.name);
@@ -118,6 +123,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     logs,
     builder,
     keyed,
+    cache,
     built: new Map<string, BuiltImage>(),
     references: new Map<string, string>(),
     environment,
@@ -164,6 +170,9 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
     state: result.state,
     tasks: result.tasks,
   }, redact);
+  // The run's end waits for its pushes (bounded); each that failed is a warning, the result stays.
+  const pushes = cache ? await cache.remote.finish(120_000) : [];
+  if (pushes.length > 0) profile.pushes = pushes.map((p) => ({ ...p, ...(p.error ? { error: redact(p.error) } : {}) }));
   const estimates = strategyEstimates(stack, profile, durations, resources);
   await writeRunArtefacts(runDir, profile, estimates, history, writes);
 

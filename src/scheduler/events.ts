@@ -7,7 +7,7 @@ export type SchedulerEvent =
       id: string;
       kind: string;
       state: TaskEventState;
-      cached?: boolean;
+      cached?: boolean | "registry";
       attempt?: number;
       /** The error's first line (live views), and all of it: messages, command, output tail, hint (task logs). */
       error?: string;

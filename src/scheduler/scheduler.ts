@@ -53,7 +53,7 @@ interface Entry {
   state: LiveState;
   start: number | undefined;
   end: number | undefined;
-  cached: boolean;
+  cached: boolean | "registry";
   attempts: TaskAttempt[];
   error: unknown;
 }
@@ -193,7 +193,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
           ]).finally(() => grace.abort());
           throw own instanceof Error && own !== controller.signal.reason && !(own instanceof CancelledError) && !(own instanceof TaskTimeoutError) ? own : error;
         });
-        entry.cached = Boolean(result && result.cached);
+        entry.cached = (result && result.cached) || false;
         entry.attempts.push({ start: attemptStart, end: now(), outcome: "ok" });
         settle(entry, "succeeded");
         return;

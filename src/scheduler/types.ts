@@ -20,7 +20,8 @@ export interface TaskRecord {
   start: number;
   end: number;
   state: TaskState;
-  cached: boolean;
+  /** Nothing was done: it was there already (`true`), or it came from the cache registry. */
+  cached: boolean | "registry";
   attempts: number;
   /** Every attempt, retries included, in order. */
   attemptLog: TaskAttempt[];

@@ -1,5 +1,9 @@
-import { buildImage } from "../build/build-image.js";
-import type { BuildContext } from "./run-context.js";
+import path from "node:path";
+import { buildImage, type BuiltImage } from "../build/build-image.js";
+import type { KeyedImage } from "../build/image-tags.js";
+import { cacheable } from "../cache/remote-cache.js";
+import { oneLine } from "../errors.js";
+import type { BuildContext, RunCache } from "./run-context.js";
 import type { TaskKindDefinition, TaskResult } from "./types.js";
 
 /**
@@ -10,10 +14,36 @@ import type { TaskKindDefinition, TaskResult } from "./types.js";
 export async function buildStackImage(name: string, build: BuildContext, options: { signal: AbortSignal; onLine?: (line: string) => void }): Promise<TaskResult> {
   const keyed = build.keyed.get(name);
   if (!keyed) throw new Error(`no content key for image "${name}"`);
-  const image = await buildImage(keyed, { builder: build.builder, noCache: build.stack.build.noCache, logDir: build.logs.dir, signal: options.signal, onLine: options.onLine });
+  const pulled = build.cache?.hits.has(name) ? await pullFromCache(keyed, build.cache, build, options.signal) : undefined;
+  const image =
+    pulled ??
+    (await buildImage(keyed, {
+      builder: build.builder,
+      noCache: build.stack.build.noCache,
+      logDir: build.logs.dir,
+      signal: options.signal,
+      onLine: options.onLine,
+      cacheFrom: build.cache && cacheable(keyed) ? build.cache.remote.cacheFrom(keyed) : [],
+    }));
   build.built.set(name, image);
   build.references.set(name, image.tag);
+  // What the registry lacks goes there in the background (a fresh build, or one made here before): deploys never wait for it.
+  if (build.cache && image.cached !== "registry" && !build.cache.inRegistry.has(name) && cacheable(keyed)) build.cache.remote.push(keyed, image);
   return { cached: image.cached };
+}
+
+/** The registry's copy of an image, or undefined (a warning) when the pull fails: then it is built here. */
+async function pullFromCache(keyed: KeyedImage, cache: RunCache, build: BuildContext, signal: AbortSignal): Promise<BuiltImage | undefined> {
+  const logFile = path.join(build.logs.dir, `build-${keyed.spec.name}.log`);
+  try {
+    await cache.remote.pull(keyed, { signal, logFile });
+    const id = (await build.builder.imageId(keyed.tag, signal)) ?? "";
+    return { name: keyed.spec.name, tag: keyed.tag, id, cached: "registry" };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    cache.warn(`warning: pulling ${keyed.spec.name} from ${cache.remote.registry.value} failed (${oneLine(error)}): building it here`);
+    return undefined;
+  }
 }
 
 export const buildTask: TaskKindDefinition = {

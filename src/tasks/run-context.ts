@@ -1,6 +1,7 @@
 import type { BuiltImage } from "../build/build-image.js";
 import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
+import type { RemoteCache } from "../cache/remote-cache.js";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
 import type { Environment, StartedEnvironment } from "../providers/types.js";
@@ -9,6 +10,16 @@ import type { Environment, StartedEnvironment } from "../providers/types.js";
 export interface TaskLogFiles {
   readonly dir: string;
   fileFor(taskId: string): string;
+}
+
+/** A registry that caches images across machines, and what it was found to have at startup. */
+export interface RunCache {
+  remote: RemoteCache;
+  /** Stack images missing here that the registry has complete: pulled instead of built. */
+  hits: ReadonlySet<string>;
+  /** Stack images the registry has complete (here or not): the others are pushed. */
+  inRegistry: ReadonlySet<string>;
+  warn: (message: string) => void;
 }
 
 /** What the build task needs (also outside a run: the library's `buildImages`). */
@@ -20,6 +31,7 @@ export interface BuildContext {
   /** What workloads run, by stack image: the built tags, replaced by what `load` returns. */
   references: Map<string, string>;
   logs: TaskLogFiles;
+  cache?: RunCache;
 }
 
 /** Everything the tasks of one run share. */

@@ -27,7 +27,8 @@ export interface TaskContext {
   attempt: number;
   log: (line: string) => void;
 }
-export type TaskResult = { cached?: boolean } | void;
+/** `cached`: nothing was done because it was there already (`true`), or it came from the cache registry. */
+export type TaskResult = { cached?: boolean | "registry" } | void;
 export type TaskAction = (ctx: TaskContext) => Promise<TaskResult>;
 
 /**

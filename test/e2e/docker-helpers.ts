@@ -50,7 +50,7 @@ export function copyExample(): string {
 export interface ProfileJson {
   runId: string;
   state: string;
-  tasks: { id: string; kind: string; state: string; cached: boolean; error?: string }[];
+  tasks: { id: string; kind: string; state: string; cached: boolean | "registry"; error?: string }[];
 }
 
 export function latestProfile(stackDir: string): ProfileJson {

@@ -1,0 +1,144 @@
+import type { BuiltImage } from "../build/build-image.js";
+import type { ImageBuilder } from "../build/builder.js";
+import type { KeyedImage } from "../build/image-tags.js";
+import { describeError, PaddockError } from "../errors.js";
+import { runTool } from "../exec/run-tool.js";
+import { hasImages, mapLimit, ping, pullImage, pushImage, remoteImageRef, type RegistryRef } from "../registry/index.js";
+
+/** Pushes in flight at once: they share the uplink with pulls and the registry's disk. */
+const PUSH_CONCURRENCY = 2;
+/** The one repository (under the registry's path) that holds every image, tagged by content key. */
+const REPOSITORY = "image";
+
+/** One background push, for the run's summary and profile. */
+export interface PushRecord {
+  image: string;
+  reference: string;
+  seconds: number;
+  ok: boolean;
+  error?: string;
+}
+
+const keyTag = (image: KeyedImage): string => image.key.slice(0, 32);
+/** A moving tag per image name: the newest push of "that image", whose inline cache a changed build reuses. */
+const latestTag = (image: KeyedImage): string => `latest-${image.spec.name}`.slice(0, 128);
+
+/** Images a registry can hold: built here (Dockerfile or command), not upstream references. */
+export function cacheable(image: KeyedImage): boolean {
+  return image.spec.source.type !== "ref";
+}
+
+/**
+ * A registry as a build cache shared across machines: images are looked up and pushed by content
+ * key (`<registry>/<path>/image:<key>`), pulled instead of built, and offer their layers (BuildKit
+ * inline cache) to the next build of a changed image. Every failure is a warning: the run goes on
+ * with local builds.
+ */
+export class RemoteCache {
+  private readonly pushes: Promise<PushRecord>[] = [];
+  private readonly queue: (() => Promise<void>)[] = [];
+  private active = 0;
+
+  private constructor(
+    readonly registry: RegistryRef,
+    private readonly builder: ImageBuilder,
+    private readonly warn: (message: string) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** The cache, or undefined (with one warning) when the registry does not answer. */
+  static async open(registry: RegistryRef, builder: ImageBuilder, warn: (message: string) => void, signal?: AbortSignal): Promise<RemoteCache | undefined> {
+    const answer = await ping(registry);
+    if (answer.state !== "ok") {
+      warn(`warning: the cache registry ${registry.value} is not usable (${answer.detail}): building locally, pushing nothing`);
+      return undefined;
+    }
+    return new RemoteCache(registry, builder, warn, signal);
+  }
+
+  /** The registry's reference of an image. */
+  remote(image: KeyedImage): string {
+    return remoteImageRef(this.registry, REPOSITORY, keyTag(image));
+  }
+
+  /** Build flags that take layers from the newest push of the same image (and write inline cache for the next one). */
+  cacheFrom(image: KeyedImage): string[] {
+    return [remoteImageRef(this.registry, REPOSITORY, latestTag(image))];
+  }
+
+  /**
+   * Which of these images (missing here) the registry has complete: one lookup per image, all at
+   * once (bounded). A half-pushed image (a manifest whose blobs are gone) is a miss.
+   */
+  async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
+    const candidates = images.filter(cacheable);
+    const answers = await hasImages(this.registry, candidates.map((i) => ({ repository: REPOSITORY, tag: keyTag(i) })), { concurrency: 8 });
+    const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
+    if (unreachable && !unreachable.hit) this.warn(`warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`);
+    return new Set(candidates.filter((_, i) => answers[i]?.hit).map((i) => i.spec.name));
+  }
+
+  /** Pulls an image the registry has and tags it with its local references. */
+  async pull(image: KeyedImage, options: { signal: AbortSignal; logFile?: string }): Promise<void> {
+    const remote = this.remote(image);
+    const local = [image.tag, ...image.extraTags];
+    await pullImage(this.builder, this.registry, REPOSITORY, keyTag(image), { signal: options.signal, logFile: options.logFile });
+    for (const tag of local) await runTool(this.builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
+  }
+
+  /** Pushes a built image in the background (bounded): deploys never wait for it; `finish` does. */
+  push(image: KeyedImage, built: BuiltImage): void {
+    const remote = this.remote(image);
+    this.pushes.push(
+      new Promise<PushRecord>((resolve) => {
+        this.queue.push(async () => {
+          const started = performance.now();
+          const record = (ok: boolean, error?: string): PushRecord => ({ image: image.spec.name, reference: remote, seconds: Math.round(performance.now() - started) / 1000, ok, ...(error ? { error } : {}) });
+          try {
+            const signal = this.signal ?? new AbortController().signal;
+            await pushImage(this.builder, built.tag, this.registry, REPOSITORY, keyTag(image), { signal });
+            await pushImage(this.builder, built.tag, this.registry, REPOSITORY, latestTag(image), { signal });
+            resolve(record(true));
+          } catch (error) {
+            resolve(record(false, describeError(error)));
+          }
+        });
+        this.drain();
+      }),
+    );
+  }
+
+  private drain(): void {
+    while (this.active < PUSH_CONCURRENCY && this.queue.length > 0) {
+      const next = this.queue.shift()!;
+      this.active++;
+      void next().finally(() => {
+        this.active--;
+        this.drain();
+      });
+    }
+  }
+
+  /** Waits (at most `timeoutMs`) for the pushes of this run; each that failed or did not finish is a warning. */
+  async finish(timeoutMs: number): Promise<PushRecord[]> {
+    if (this.pushes.length === 0) return [];
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    const done = await Promise.race([Promise.all(this.pushes), timeout]);
+    clearTimeout(timer);
+    if (done === "timeout") {
+      this.warn(`warning: pushes to ${this.registry.value} did not finish within ${Math.round(timeoutMs / 1000)}s; the images stay local, the next run pushes them`);
+      return [];
+    }
+    for (const failed of done.filter((p) => !p.ok)) this.warn(`warning: pushing ${failed.image} to ${this.registry.value} failed (the run's result is unchanged):\n  ${(failed.error ?? "").split("\n").join("\n  ")}`);
+    return done;
+  }
+}
+
+/** Bounded parallel local presence checks: the registry is asked only for images missing here. */
+export async function missingLocally(builder: ImageBuilder, images: readonly KeyedImage[], signal?: AbortSignal): Promise<KeyedImage[]> {
+  const present = await mapLimit(images, 8, async (image) => (await builder.imageId(image.tag, signal)) !== undefined);
+  return images.filter((_, i) => !present[i]);
+}
+
+export class RemoteCacheError extends PaddockError {}

@@ -1,0 +1,36 @@
+import type { ImageBuilder } from "../build/builder.js";
+import type { KeyedImage } from "../build/image-tags.js";
+import { missingLocally, RemoteCache } from "../cache/remote-cache.js";
+import type { Stack } from "../config/stack.js";
+import { parseRegistryRef } from "../registry/ref.js";
+import type { RunCache } from "../tasks/run-context.js";
+
+/** The cache registry a run uses: `--cache-registry`, else $PADDOCK_CACHE_REGISTRY, else the stack's `cache.registry`. */
+export function cacheRegistryOf(stack: Stack, override: string | undefined): { registry: string; insecure: boolean } | undefined {
+  const fromEnv = process.env["PADDOCK_CACHE_REGISTRY"];
+  const registry = override ?? (fromEnv ? fromEnv : undefined) ?? stack.cache?.registry;
+  return registry ? { registry, insecure: stack.cache?.insecure ?? false } : undefined;
+}
+
+/**
+ * At startup, before anything builds: is the registry there, and which images does it have
+ * (one lookup per image, all at once)? Undefined without a cache registry, or (with one
+ * warning) when it does not answer.
+ */
+export async function openRunCache(
+  stack: Stack,
+  keyed: ReadonlyMap<string, KeyedImage>,
+  builder: ImageBuilder,
+  options: { override: string | undefined; warn: (message: string) => void; signal?: AbortSignal },
+): Promise<RunCache | undefined> {
+  const configured = cacheRegistryOf(stack, options.override);
+  if (!configured) return undefined;
+  const registry = parseRegistryRef(configured.registry, { insecure: configured.insecure });
+  const [remote, missing] = await Promise.all([RemoteCache.open(registry, builder, options.warn, options.signal), missingLocally(builder, [...keyed.values()], options.signal)]);
+  if (!remote) return undefined;
+  // Every image is looked up: the ones missing here are pulled when the registry has them, and
+  // the ones it lacks are pushed after their build (or at once, when they are here already).
+  const inRegistry = await remote.lookup([...keyed.values()]);
+  const missingNames = new Set(missing.map((i) => i.spec.name));
+  return { remote, hits: new Set([...inRegistry].filter((name) => missingNames.has(name))), inRegistry, warn: options.warn };
+}

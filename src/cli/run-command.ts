@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { checkHostPortsFree } from "../config/host-ports.js";
 import type { Stack } from "../config/stack.js";
 import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
@@ -33,7 +34,8 @@ export function addRunOptions(command: Command): Command {
  * second: exit at once) and the end-of-run summary on stderr.
  */
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
-  const preflight = lintStackPreflight(stack, { failOnError: options.lint });
+  // Checks that need no engine, run while the engine is checked: lint, and fixed host ports already taken.
+  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack)]);
   preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (process.stderr.isTTY && !process.env["CI"] ? "tty" : "plain");
   const progress = createProgress({ mode: progressMode, stream: process.stderr });

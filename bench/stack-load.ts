@@ -5,7 +5,7 @@
  * Loading should grow linearly with the file: 10 MB within about 10× the time of 1 MB.
  * `--shape wide` puts the size in one service's env instead (one mapping of ~200,000 keys at 10 MB).
  *
- *   npm run -s build && node dist/bench/stack-load.js [--mb 1,10] [--shape services|wide]
+ *   npm run bench:load -- [--mb 1,10] [--shape services|wide]
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -3,6 +3,8 @@ import type { FieldPath } from "./normalize.js";
 import { parsePortEntry } from "./ports.js";
 import type { StackFile } from "./schema.js";
 
+const MAX_VOLUME_NAME = 63;
+
 export type Fail = (fieldPath: FieldPath, problem: string, hint?: string) => void;
 
 /** Whether a workload's `image:` names an upstream reference rather than a stack image (normalize.ts decides the same way). */
@@ -22,15 +24,25 @@ function checkReference(reference: string, at: FieldPath, fail: Fail): void {
 
 /**
  * What would otherwise fail only once containers start: upstream image references that the
- * engine would refuse, and a fixed host port published twice (across services or within one).
+ * engine would refuse (ref:, image:, the kind node image), named volumes too long for the
+ * engine, and a fixed host port published twice (across services or within one).
  */
 export function checkStackFile(raw: StackFile, fail: Fail): void {
   for (const [name, image] of Object.entries(raw.images)) {
     if (image.ref !== undefined) checkReference(image.ref, ["images", name, "ref"], fail);
   }
+  const nodeImage = raw.environment.kind?.nodeImage;
+  if (nodeImage !== undefined) checkReference(nodeImage, ["environment", "kind", "nodeImage"], fail);
   for (const kind of ["services", "jobs"] as const) {
     for (const [name, workload] of Object.entries(raw[kind])) {
       if (workload.image !== undefined && isUpstreamImage(workload.image, raw.images)) checkReference(workload.image, [kind, name, "image"], fail);
+      (workload.volumes ?? []).forEach((volume, i) => {
+        // A named volume becomes `paddock-<run id>-<name>`: a Docker volume and a directory of the engine.
+        const source = volume.split(":")[0] ?? "";
+        if (!/^[./]/.test(source) && source.length > MAX_VOLUME_NAME) {
+          fail([kind, name, "volumes", i], `volume name of ${source.length} characters is too long: at most ${MAX_VOLUME_NAME}`, `shorten it, e.g. "${source.slice(0, 20)}:${volume.split(":")[1] ?? "/data"}"`);
+        }
+      });
     }
   }
 

@@ -104,6 +104,15 @@ const CASES: { title: string; name: string; body: string; field: string; problem
     line: 3,
   },
   {
+    title: "an overlong volume name",
+    name: "long-volume",
+    body: `services:\n${service("web", `    volumes: ["${"v".repeat(100)}:/data"]\n`)}`,
+    field: "services.web.volumes[0]",
+    problem: "volume name of 100 characters is too long: at most 63",
+    hint: `shorten it, e.g. "${"v".repeat(20)}:/data"`,
+    line: 5,
+  },
+  {
     title: "an overlong stack name",
     name: "a".repeat(41),
     body: `services:\n${service("web", "")}`,
@@ -133,6 +142,13 @@ describe("caught when the stack is loaded, not once containers run", () => {
     expect(errorAt(errors, "services.9lives").problem).toBe('"9lives" is not valid as a service or job name');
     expect(errorAt(errors, "services.9lives").hint).toMatch(/starting with a letter/);
     expect(errorAt(errors, "services.web-").problem).toBe('"web-" is not valid as a service or job name');
+  });
+
+  it("the kind node image is a reference too", () => {
+    const { errors } = loadErrors({ "paddock.yaml": stack("node-image", 'environment:\n  provider: kind\n  kind: { nodeImage: "kindest/node:v1.31 " }\n') });
+    const error = errorAt(errors, "environment.kind.nodeImage");
+    expect(error.line).toBe(4);
+    expect(error.problem).toBe('"kindest/node:v1.31 " is not a valid image reference: it contains whitespace');
   });
 
   it("valid references and ports still load", async () => {

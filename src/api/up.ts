@@ -1,3 +1,4 @@
+import { checkHostPortsFree } from "../config/host-ports.js";
 import { findStackFile, loadStack } from "../config/load.js";
 import { PaddockError } from "../errors.js";
 import type { Strategy } from "../plan/types.js";
@@ -35,7 +36,9 @@ export interface Environment {
  */
 export async function up(options: UpOptions = {}): Promise<Environment> {
   const stack = loadStack(findStackFile(options.cwd ?? process.cwd(), options.config));
-  const outcome = await runStack({ stack, mode: "up", strategy: options.strategy, buildSlots: options.buildSlots, signal: options.signal, onEvent: options.onEvent });
+  const preflight = checkHostPortsFree(stack);
+  preflight.catch(() => undefined); // awaited (and thrown) by runStack
+  const outcome = await runStack({ stack, mode: "up", strategy: options.strategy, buildSlots: options.buildSlots, signal: options.signal, onEvent: options.onEvent, preflight });
   if (outcome.result.state !== "succeeded") {
     const cause = outcome.result.rootCause?.error;
     throw cause instanceof Error ? cause : new PaddockError(`paddock up ${outcome.result.state}`, { hint: `see ${outcome.runDir}` });

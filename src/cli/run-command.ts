@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { reportRunToCi } from "../ci/report-run.js";
+import { checkHostPortsFree } from "../config/host-ports.js";
 import type { Stack } from "../config/stack.js";
 import { coverageDirOf } from "../coverage/collect.js";
 import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-file.js";
@@ -50,7 +51,8 @@ function warnIfAlreadyUp(stack: Stack, mode: "up" | "test"): void {
  * second: exit at once) and the end-of-run summary on stderr.
  */
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
-  const preflight = lintStackPreflight(stack, { failOnError: options.lint });
+  // Checks that need no engine, run while the engine is checked: lint, and fixed host ports already taken.
+  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack)]);
   preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
   const color = colorEnabled(process.stderr);

@@ -1,12 +1,15 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
-import type { z } from "zod";
 import { ConfigError, ConfigErrors } from "../errors.js";
+import { describeIssues } from "./issue-messages.js";
 import { mergeUnder, isPlainObject } from "./merge.js";
-import { formatFieldPath, normalizeStack, type FieldPath } from "./normalize.js";
+import { normalizeStack, type FieldPath } from "./normalize.js";
 import { stackFileSchema } from "./schema.js";
+import { entryExists } from "./stack-file-text.js";
 import type { Stack } from "./stack.js";
 import { YamlSource } from "./yaml-source.js";
+
+/** What the user reads when the stack file is empty: the smallest stack that runs. */
+const MINIMAL_STACK = ["a stack needs a name and something to run, e.g.", "name: shop", "services:", '  web: { image: "nginx:1.27", ports: [80] }'].join("\n      ");
 
 export const STACK_FILE_NAMES = ["paddock.yaml", "paddock.yml"];
 
@@ -14,13 +17,14 @@ export const STACK_FILE_NAMES = ["paddock.yaml", "paddock.yml"];
 export function findStackFile(cwd: string, explicit?: string): string {
   if (explicit) {
     const file = path.resolve(cwd, explicit);
-    if (!existsSync(file)) throw new ConfigError(file, "", "stack file not found", { hint: "check the path given to --config" });
+    // A dangling or looping symbolic link is there: reading it says what is wrong with it.
+    if (!entryExists(file)) throw new ConfigError(file, "", "stack file not found", { hint: "check the path given to --config" });
     return file;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     for (const name of STACK_FILE_NAMES) {
       const candidate = path.join(dir, name);
-      if (existsSync(candidate)) return candidate;
+      if (entryExists(candidate)) return candidate;
     }
     if (path.dirname(dir) === dir) break;
   }
@@ -46,7 +50,7 @@ function readWithIncludes(file: string, chain: string[]): YamlSource[] {
   const sources: YamlSource[] = [];
   (includes as string[]).forEach((include, i) => {
     const target = path.resolve(path.dirname(file), include);
-    if (!existsSync(target)) {
+    if (!entryExists(target)) {
       throw new ConfigError(file, `include[${i}]`, `included file not found: ${include} (looked at ${target})`, {
         line: source.lineOf(["include", i]),
         hint: "paths in include: are relative to the file that includes them",
@@ -61,6 +65,9 @@ function readWithIncludes(file: string, chain: string[]): YamlSource[] {
 export function loadStack(file: string): Stack {
   const absolute = path.resolve(file);
   const sources = readWithIncludes(absolute, []);
+  if (sources[sources.length - 1]?.isEmpty()) {
+    throw new ConfigError(absolute, "", "the file is empty (nothing but whitespace or comments)", { hint: MINIMAL_STACK });
+  }
   let merged: unknown = {};
   for (const source of sources) {
     const value = source.value();
@@ -84,25 +91,6 @@ export function loadStack(file: string): Stack {
   };
 
   const parsed = stackFileSchema.safeParse(merged);
-  if (!parsed.success) throw new ConfigErrors(parsed.error.issues.flatMap((issue) => describeIssue(issue, locate)));
+  if (!parsed.success) throw new ConfigErrors(describeIssues(parsed.error.issues, merged, locate));
   return normalizeStack(parsed.data, absolute, locate);
-}
-
-function describeIssue(issue: z.core.$ZodIssue, locate: (p: FieldPath) => { file: string; line: number | undefined }): ConfigError[] {
-  const at = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const fieldPath = [...at, key];
-      const where = locate(fieldPath);
-      return new ConfigError(where.file, formatFieldPath(fieldPath), "unknown field", {
-        line: where.line,
-        hint: `remove it or check the spelling; \`paddock schema\` lists the fields of ${formatFieldPath(at) || "the top level"}`,
-      });
-    });
-  }
-  const where = locate(at);
-  let hint = "see `paddock schema` for the expected shape";
-  if (issue.code === "invalid_type" && issue.input === undefined) hint = `add ${formatFieldPath(at)}`;
-  else if (issue.code === "invalid_value") hint = `use one of: ${issue.values.map((v) => String(v)).join(", ")}`;
-  return [new ConfigError(where.file, formatFieldPath(at) || "(top level)", issue.message, { line: where.line, hint })];
 }

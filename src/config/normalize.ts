@@ -5,7 +5,9 @@ import { ConfigError, ConfigErrors, errorHint } from "../errors.js";
 import { parseRegistryRef } from "../registry/ref.js";
 import { findCycle } from "../util/graph.js";
 import { parseDuration } from "./duration.js";
+import { parsePortEntry } from "./ports.js";
 import type { ImageFile, JobFile, ReadyFile, ServiceFile, StackFile } from "./schema.js";
+import { checkStackFile, isUpstreamImage, upstreamExample } from "./stack-checks.js";
 import { IMAGE_REFERENCE, type ImageSpec, type PortSpec, type ReadySpec, type Stack, type VolumeSpec, type WorkloadSpec } from "./stack.js";
 
 export type FieldPath = readonly (string | number)[];
@@ -44,6 +46,8 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     else if (what === "file" && !stat.isFile()) fail(fieldPath, `${relative} is not a file`, "point it at a file");
     return absolute;
   };
+
+  checkStackFile(raw, fail);
 
   // Names are unique across services and jobs: dependsOn refers to either.
   for (const jobName of Object.keys(raw.jobs)) {
@@ -106,8 +110,8 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     let image: WorkloadSpec["image"];
     if (spec.image !== undefined) {
       if (spec.image in raw.images) image = { stackImage: spec.image };
-      else if (/[:/@]/.test(spec.image)) image = { ref: spec.image };
-      else fail([...at, "image"], `"${spec.image}" is not an image of this stack`, `use one of: ${Object.keys(raw.images).join(", ") || "(no images defined)"}, or an upstream reference with a tag such as "${spec.image}:1.0"`);
+      else if (isUpstreamImage(spec.image, raw.images)) image = { ref: spec.image };
+      else fail([...at, "image"], `"${spec.image}" is not an image of this stack`, `use one of: ${Object.keys(raw.images).join(", ") || "(no images defined)"}, or an upstream reference ${upstreamExample(spec.image)}`);
     }
     const usedImages = new Set<string>(image && "stackImage" in image ? [image.stackImage] : []);
     (spec.images ?? []).forEach((img, i) => {
@@ -146,13 +150,10 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   }
 
   function parsePort(value: number | string, at: FieldPath): PortSpec | undefined {
-    if (typeof value === "number") return { container: value, host: undefined };
-    const match = /^(?:(\d+):)?(\d+)$/.exec(value);
-    if (!match) {
-      fail(at, `malformed port ${JSON.stringify(value)}`, 'write a container port (8080) or "hostPort:containerPort" ("18080:8080")');
-      return undefined;
-    }
-    return { container: Number(match[2]), host: match[1] === undefined ? undefined : Number(match[1]) };
+    const parsed = parsePortEntry(value);
+    if ("port" in parsed) return parsed.port;
+    fail(at, parsed.problem, parsed.hint);
+    return undefined;
   }
 
   function parseVolume(value: string, at: FieldPath): VolumeSpec | undefined {

@@ -1,19 +1,32 @@
 import { z } from "zod";
 import { lintConfigSchema } from "../lint/config.js";
+import { nameSchema, variableNameSchema } from "./names.js";
+import { MAX_PORT } from "./ports.js";
 
 /**
  * The stack file's schema. Values stay as written (durations as text, paths relative);
  * `normalize.ts` turns a validated file into a `Stack` with seconds and absolute paths.
  */
 
-const name = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and '-' (it becomes part of container and image names)");
+/** A container port: 1 to 65535, with the value in the message. */
+const port = z
+  .number()
+  .int()
+  .min(1, { error: (issue) => `port ${String(issue.input)} is out of range: ports are 1 to ${MAX_PORT}` })
+  .max(MAX_PORT, { error: (issue) => `port ${String(issue.input)} is out of range: ports are 1 to ${MAX_PORT}` });
+
+/** An empty command is refused: it would run the image's default (a job then waits out its timeout). */
+const commandWords = z.array(z.string()).min(1, "is an empty list");
+
+/** Kubernetes namespaces are RFC 1123 labels. */
+const namespaceName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters`,
+});
 
 /** "30s", "2m", "500ms", "1m30s" or a number of seconds. Checked in `normalize.ts` so the error names the field. */
 const duration = z.union([z.number().nonnegative(), z.string()]).describe('a duration: "500ms", "30s", "2m", "1m30s", or seconds');
 
-const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+const stringMap = z.record(variableNameSchema, z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
 export const coverageKindSchema = z.enum(["go", "node"]);
 
@@ -25,23 +38,23 @@ export const imageSchema = z
     target: z.string().optional().describe("multi-stage target"),
     network: z.string().optional().describe('network mode during build, e.g. "host"'),
     ref: z.string().optional().describe('an upstream image used as is, e.g. "postgres:16"'),
-    command: z.array(z.string()).min(1).optional().describe("a custom builder: a command that makes the image named by $PADDOCK_IMAGE"),
+    command: commandWords.optional().describe("a custom builder: a command that makes the image named by $PADDOCK_IMAGE"),
     inputs: z.array(z.string()).optional().describe("files a custom command reads; they form its content key"),
     coverage: z.union([coverageKindSchema, z.literal(false)]).optional(),
   })
   .describe("exactly one of dockerfile, ref, command");
 
 const httpCheck = z.strictObject({
-  port: z.number().int().positive(),
-  path: z.string().default("/"),
+  port,
+  path: z.string().regex(/^\//, { error: (issue) => `path ${JSON.stringify(issue.input)} does not start with "/"` }).default("/"),
   status: z.number().int().optional().describe("expected status (default: any 2xx)"),
 });
 
 export const readySchema = z
   .strictObject({
     http: httpCheck.optional(),
-    tcp: z.number().int().positive().optional().describe("container port that must accept connections"),
-    exec: z.array(z.string()).min(1).optional().describe("command run inside the container; exit 0 means ready"),
+    tcp: port.optional().describe("container port that must accept connections"),
+    exec: commandWords.optional().describe("command run inside the container; exit 0 means ready"),
     log: z.string().optional().describe("text the container's output must contain"),
     healthcheck: z.boolean().optional().describe("wait for the image's Docker HEALTHCHECK to report healthy"),
     interval: duration.optional().describe("poll interval (default 50ms for http and tcp, 200ms for the others)"),
@@ -50,8 +63,8 @@ export const readySchema = z
 
 const workloadFields = {
   image: z.string().optional().describe("a stack image name or an upstream reference"),
-  command: z.array(z.string()).optional(),
-  entrypoint: z.array(z.string()).optional(),
+  command: commandWords.optional(),
+  entrypoint: commandWords.optional(),
   env: stringMap.optional(),
   secretEnv: z.array(z.string()).optional().describe("env keys whose values are redacted from logs and reports"),
   volumes: z.array(z.string()).optional().describe('"./host/path:/container/path[:ro]" or "name:/path" (a volume labelled with the run)'),
@@ -59,12 +72,12 @@ const workloadFields = {
   timeout: duration.optional(),
   manifests: z.array(z.string()).optional().describe("Kubernetes manifests (kind/cluster providers)"),
   images: z.array(z.string()).optional().describe("stack images the manifests use"),
-  namespace: z.string().optional(),
+  namespace: namespaceName.optional(),
 };
 
 export const serviceSchema = z.strictObject({
   ...workloadFields,
-  ports: z.array(z.union([z.number().int().positive(), z.string()])).optional().describe('container ports: 8080, or "18080:8080" to fix the host port'),
+  ports: z.array(z.union([port, z.string()])).optional().describe('container ports: 8080, or "18080:8080" to fix the host port'),
   ready: readySchema.optional(),
   url: z.string().optional().describe('endpoint template for tests, default "http://{host}:{port}"'),
 });
@@ -92,7 +105,7 @@ export const environmentSchema = z.strictObject({
     .optional(),
   bootstrap: z
     .strictObject({
-      namespaces: z.array(z.string()).optional(),
+      namespaces: z.array(namespaceName).optional(),
       crds: z.array(z.string()).optional().describe("CRD manifest files or globs"),
       manifests: z.array(z.string()).optional().describe("ConfigMaps, Secrets and other objects, files or globs"),
     })
@@ -121,14 +134,14 @@ export const testSchema = z.strictObject({
 });
 
 export const stackFileSchema = z.strictObject({
-  name,
+  name: nameSchema("stack"),
   include: z.array(z.string()).optional().describe("YAML fragments merged under this file (this file wins)"),
   environment: environmentSchema.default({ provider: "docker" }),
   build: buildSchema.optional(),
   resources: resourcesSchema.optional(),
-  images: z.record(name, imageSchema).default({}),
-  services: z.record(name, serviceSchema).default({}),
-  jobs: z.record(name, jobSchema).default({}),
+  images: z.record(nameSchema("image"), imageSchema).default({}),
+  services: z.record(nameSchema("workload"), serviceSchema).default({}),
+  jobs: z.record(nameSchema("workload"), jobSchema).default({}),
   test: testSchema.optional(),
   coverage: z.literal(false).optional().describe("false turns coverage collection off for the whole stack"),
   lint: lintConfigSchema.optional().describe("Dockerfile lint settings; see docs/lint.md"),

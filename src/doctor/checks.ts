@@ -1,10 +1,11 @@
 import { statfsSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
+import { fixedHostPorts, portInUseFix } from "../config/host-ports.js";
 import type { Stack } from "../config/stack.js";
 import { detectDockerCli } from "../exec/docker-cli.js";
 import { runTool } from "../exec/run-tool.js";
 import { providerEntries } from "../providers/registry.js";
+import { isLocalPortFree } from "../util/local-port.js";
 
 export interface CheckResult {
   name: string;
@@ -89,26 +90,18 @@ export function checkResources(dir: string): CheckResult[] {
   ];
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
-}
-
 /** Fixed host ports in the stack that something else already holds. */
 export async function checkPorts(stack: Stack): Promise<CheckResult[]> {
-  const fixed = Object.values(stack.services).flatMap((s) => s.ports.filter((p) => p.host !== undefined).map((p) => ({ service: s.name, port: p.host! })));
+  const fixed = fixedHostPorts(stack);
   if (fixed.length === 0) return [{ name: "ports", status: "ok", detail: "the stack uses free ports chosen at run time" }];
   const results: CheckResult[] = [];
-  for (const { service, port } of fixed) {
-    const free = await portFree(port);
+  for (const port of fixed) {
+    const free = await isLocalPortFree(port.host);
     results.push({
-      name: `port ${port}`,
+      name: `port ${port.host}`,
       status: free ? "ok" : "fail",
-      detail: free ? `free for ${service}` : `in use; ${service} wants it`,
-      fix: free ? undefined : `stop what holds 127.0.0.1:${port}, or let Paddock choose: write the container port alone in services.${service}.ports`,
+      detail: free ? `free for ${port.service}` : `in use; ${port.service} wants it`,
+      fix: free ? undefined : portInUseFix(port),
     });
   }
   return results;

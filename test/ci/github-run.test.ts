@@ -67,7 +67,7 @@ describe("annotations before a run exists", () => {
     const result = await runCli(["plan"], { cwd: dir, env: githubEnv(dir) });
     expect(result.code).toBe(1);
     // Properties escape ":" (title=Paddock%3A ...); the message keeps it.
-    expect(result.stdout.trim()).toBe('::error file=paddock.yaml,line=5,title=Paddock%3A services.api.ports[0]::malformed port "http"%0Afix: write a container port (8080) or "hostPort:containerPort" ("18080:8080")');
+    expect(result.stdout.trim()).toBe('::error file=paddock.yaml,line=5,title=Paddock%3A services.api.ports[0]::malformed port "http"%0Afix: write a container port (8080) or "hostPort:containerPort" ("18080:8080"), each between 1 and 65535');
   });
 
   it("lint findings of the preflight are annotated on their Dockerfile line", async () => {

@@ -23,6 +23,8 @@ export interface BuildOptions {
   onLine?: (line: string) => void;
   /** Images whose layers the build may reuse (a registry's newest push of the same image). */
   cacheFrom?: string[];
+  /** Write inline cache metadata for builds elsewhere (a cache registry is in use). */
+  inlineCache?: boolean;
 }
 
 /** Makes one image available under its keyed tag: reuse, build, run its command, or pull its ref. */
@@ -56,6 +58,7 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
       network: source.network,
       noCache: options.noCache,
       cacheFrom: options.cacheFrom ?? [],
+      inlineCache: options.inlineCache ?? false,
       logFile,
       signal,
       onLine: options.onLine,

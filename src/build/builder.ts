@@ -10,8 +10,10 @@ export interface BuildRequest {
   target: string | undefined;
   network: string | undefined;
   noCache: boolean;
-  /** Registry images to take layers from; a build that has them also writes inline cache for the next one. */
+  /** Registry images to take layers from. */
   cacheFrom: string[];
+  /** Write BuildKit inline cache metadata into the image, so a build elsewhere can take its layers (a cache registry is in use). */
+  inlineCache: boolean;
   logFile: string | undefined;
   signal: AbortSignal | undefined;
   onLine?: (line: string) => void;

@@ -35,7 +35,7 @@ export class DockerBuilder implements ImageBuilder {
       // BuildKit: layers from the registry's newest push of this image, and inline cache metadata
       // in this one, so the next machine can reuse its layers too.
       for (const ref of request.cacheFrom) args.push("--cache-from", ref);
-      if (request.cacheFrom.length > 0) args.push("--build-arg", "BUILDKIT_INLINE_CACHE=1");
+      if (request.inlineCache) args.push("--build-arg", "BUILDKIT_INLINE_CACHE=1");
     }
     args.push(request.context);
     try {

@@ -36,6 +36,8 @@ export function cacheable(image: KeyedImage): boolean {
  */
 export class RemoteCache {
   private readonly pushes: Promise<PushRecord>[] = [];
+  /** Images whose newest push (`latest-<name>`) the registry has complete: a build may take layers from it. */
+  private readonly layerSources = new Set<string>();
   private readonly queue: (() => Promise<void>)[] = [];
   private active = 0;
 
@@ -61,9 +63,12 @@ export class RemoteCache {
     return remoteImageRef(this.registry, REPOSITORY, keyTag(image));
   }
 
-  /** Build flags that take layers from the newest push of the same image (and write inline cache for the next one). */
+  /**
+   * Images a build may take layers from: the newest push of the same image, when the registry has
+   * it complete (a half-pushed one would make BuildKit wait for blobs that never come).
+   */
   cacheFrom(image: KeyedImage): string[] {
-    return [remoteImageRef(this.registry, REPOSITORY, latestTag(image))];
+    return this.layerSources.has(image.spec.name) ? [remoteImageRef(this.registry, REPOSITORY, latestTag(image))] : [];
   }
 
   /**
@@ -72,10 +77,13 @@ export class RemoteCache {
    */
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
-    const answers = await hasImages(this.registry, candidates.map((i) => ({ repository: REPOSITORY, tag: keyTag(i) })), { concurrency: 8 });
+    // Each image by its key, and the newest push of its name (a layer source for a build), all at once.
+    const asked = candidates.flatMap((i) => [{ repository: REPOSITORY, tag: keyTag(i) }, { repository: REPOSITORY, tag: latestTag(i) }]);
+    const answers = await hasImages(this.registry, asked, { concurrency: 8 });
     const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
     if (unreachable && !unreachable.hit) this.warn(`warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`);
-    return new Set(candidates.filter((_, i) => answers[i]?.hit).map((i) => i.spec.name));
+    candidates.forEach((image, i) => answers[2 * i + 1]?.hit && this.layerSources.add(image.spec.name));
+    return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.spec.name));
   }
 
   /** Pulls an image the registry has and tags it with its local references. */

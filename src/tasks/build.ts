@@ -24,6 +24,7 @@ export async function buildStackImage(name: string, build: BuildContext, options
       signal: options.signal,
       onLine: options.onLine,
       cacheFrom: build.cache && cacheable(keyed) ? build.cache.remote.cacheFrom(keyed) : [],
+      inlineCache: build.cache !== undefined,
     }));
   build.built.set(name, image);
   build.references.set(name, image.tag);

@@ -4,6 +4,8 @@ import type { Durations, Plan, PlanTask, ResourceLimits } from "../plan/types.js
 import type { TaskAction } from "../tasks/types.js";
 import { whenAborted } from "../util/abort.js";
 import { clockSleep, realClock, type Clock } from "./clock.js";
+import { neededNow as neededNowFor } from "./just-in-time.js";
+import { Leases } from "./leases.js";
 import type { SchedulerEvent } from "./events.js";
 import type { TaskAttempt, TaskRecord, TaskState } from "./types.js";
 
@@ -35,6 +37,15 @@ export interface SchedulerOptions {
   abortGraceMs?: number;
   /** Time itself; tests inject a virtual clock. */
   clock?: Clock;
+  /**
+   * Failure domains (a workspace's stacks): a failure stops starting new tasks of its own group
+   * only; tasks of no group (shared builds) cancel just their dependents. Without it, or with
+   * `failFast`, a failure stops everything.
+   */
+  groupOf?: (task: PlanTask) => string | undefined;
+  failFast?: boolean;
+  /** Capacities of the leases tasks hold (`PlanTask.lease`), e.g. a workspace's environment memory. */
+  leases?: Record<string, number>;
 }
 
 export interface RunResult {
@@ -44,6 +55,8 @@ export interface RunResult {
   tasks: TaskRecord[];
   /** The first failure: the root cause, not its echoes in dependents. */
   rootCause: { taskId: string; error: unknown } | undefined;
+  /** The first failure of each group (with `groupOf`). */
+  rootCauses: Map<string, { taskId: string; error: unknown }>;
 }
 
 type LiveState = "waiting" | "running" | TaskState;
@@ -79,7 +92,13 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   const inUse: Record<string, number> = {};
   const running = new Set<Promise<void>>();
   let rootCause: RunResult["rootCause"];
+  const rootCauses: RunResult["rootCauses"] = new Map();
   let stopping = false;
+  const stoppedGroups = new Set<string>();
+  const groupOf = (task: PlanTask): string | undefined => options.groupOf?.(task);
+  const isStopped = (task: PlanTask): boolean => stopping || (groupOf(task) !== undefined && stoppedGroups.has(groupOf(task)!));
+  const causeOf = (task: PlanTask): RunResult["rootCause"] => rootCauses.get(groupOf(task) ?? "") ?? rootCause;
+  const leases = new Leases(options.leases ?? {});
   const runAbort = new AbortController();
   const onExternalAbort = (): void => {
     stopping = true;
@@ -98,6 +117,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     entry.start ??= entry.end;
     entry.error = error;
     const errors = error === undefined ? {} : { error: oneLine(error), errorDetail: describeError(error) };
+    if (state !== "succeeded") leases.release(entry.task.id);
+    leases.releaseFor(entry.task.id, plan.tasks);
     emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, ...errors, at: entry.end });
   };
   const isSettled = (id: string): boolean => {
@@ -106,47 +127,24 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   };
   const succeeded = (id: string): boolean => !entries.has(id) || entries.get(id)?.state === "succeeded";
 
-  /** The task and the tasks of its phase that need nothing else (env:create → env:bootstrap). */
-  const chainOf = (id: string): Set<string> => {
-    const chain = new Set([id]);
-    const phase = entries.get(id)?.task.phase;
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const e of entries.values()) {
-        if (!chain.has(e.task.id) && e.task.phase === phase && e.task.dependsOn.length > 0 && e.task.dependsOn.every((d) => chain.has(d))) {
-          chain.add(e.task.id);
-          grew = true;
-        }
-      }
-    }
-    return chain;
-  };
-  const neededNow = (id: string): boolean => {
-    const chain = chainOf(id);
-    return [...entries.values()].some(
-      (e) =>
-        e.state === "waiting" &&
-        !chain.has(e.task.id) &&
-        e.task.finalizer === undefined &&
-        e.task.dependsOn.some((d) => chain.has(d)) &&
-        e.task.dependsOn.every((d) => chain.has(d) || succeeded(d)),
-    );
-  };
+  const neededNow = (id: string): boolean => neededNowFor(id, [...entries.values()], succeeded);
 
   const canStart = (entry: Entry): boolean => {
     const { task } = entry;
     if (task.finalizer) {
       if (!task.dependsOn.every(isSettled)) return false;
       const required = entries.get(task.finalizer.requires);
-      const runWentWrong = rootCause !== undefined || runAbort.signal.aborted || [...entries.values()].some((e) => e.state === "failed");
+      const group = groupOf(task);
+      const runWentWrong = causeOf(task) !== undefined || runAbort.signal.aborted || [...entries.values()].some((e) => e.state === "failed" && (group === undefined || groupOf(e.task) === group));
       if (!required || required.state === "cancelled" || required.state === "skipped" || (task.finalizer.onlyOnFailure && !runWentWrong)) {
         settle(entry, "skipped");
         return false;
       }
       if (required.state === "running") return false;
     } else {
-      if (stopping) {
-        settle(entry, "cancelled", new CancelledError(rootCause ? `cancelled: ${rootCause.taskId} failed` : "cancelled"));
+      if (isStopped(task)) {
+        const cause = causeOf(task);
+        settle(entry, "cancelled", new CancelledError(cause ? `cancelled: ${cause.taskId} failed` : "cancelled"));
         return false;
       }
       const failedDep = task.dependsOn.find((d) => {
@@ -163,7 +161,15 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     }
     if (options.sequential && running.size > 0) return false;
     if (task.resource && (inUse[task.resource] ?? 0) >= options.resources[task.resource]) return false;
-    return true;
+    return leases.canAcquire(task);
+  };
+
+  const recordFailure = (task: PlanTask, error: unknown): void => {
+    rootCause ??= { taskId: task.id, error };
+    const group = groupOf(task);
+    if (group !== undefined && !rootCauses.has(group)) rootCauses.set(group, { taskId: task.id, error });
+    if (!options.groupOf || options.failFast) stopping = true;
+    else if (group !== undefined) stoppedGroups.add(group);
   };
 
   const execute = async (entry: Entry): Promise<void> => {
@@ -199,7 +205,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
         return;
       } catch (error) {
         entry.attempts.push({ start: attemptStart, end: now(), outcome: oneLine(error) });
-        const retryable = isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !stopping;
+        const retryable = isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !isStopped(task);
         if (retryable) {
           const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
           emit({ type: "task", id: task.id, kind: task.kind, state: "retrying", attempt, error: oneLine(error), errorDetail: describeError(error), at: now() });
@@ -216,8 +222,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
           settle(entry, "cancelled", error);
         } else {
           settle(entry, "failed", error);
-          if (!rootCause && !task.finalizer) rootCause = { taskId: task.id, error };
-          if (!task.finalizer) stopping = true;
+          if (!task.finalizer) recordFailure(task, error);
         }
         return;
       } finally {
@@ -236,6 +241,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       if (entry.state !== "waiting" || !canStart(entry)) continue;
       entry.state = "running";
       entry.start = now();
+      leases.acquire(entry.task);
       const { resource } = entry.task;
       if (resource) inUse[resource] = (inUse[resource] ?? 0) + 1;
       const promise: Promise<void> = execute(entry).finally(() => {
@@ -288,7 +294,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   });
   const anyFailed = tasks.some((t) => t.state === "failed");
   const state = options.signal?.aborted ? "cancelled" : anyFailed ? "failed" : "succeeded";
-  return { state, startedAt, wallSeconds: round(wallSeconds), tasks, rootCause };
+  return { state, startedAt, wallSeconds: round(wallSeconds), tasks, rootCause, rootCauses };
 }
 
 /** Profiles keep milliseconds. */

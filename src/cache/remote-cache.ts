@@ -72,8 +72,8 @@ export class RemoteCache {
   }
 
   /**
-   * Which of these images (missing here) the registry has complete: one lookup per image, all at
-   * once (bounded). A half-pushed image (a manifest whose blobs are gone) is a miss.
+   * The content keys of these images that the registry has complete: one lookup per image, all
+   * at once (bounded). A half-pushed image (a manifest whose blobs are gone) is a miss.
    */
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
@@ -83,7 +83,7 @@ export class RemoteCache {
     const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
     if (unreachable && !unreachable.hit) this.warn(`warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`);
     candidates.forEach((image, i) => answers[2 * i + 1]?.hit && this.layerSources.add(image.spec.name));
-    return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.spec.name));
+    return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.key));
   }
 
   /** Pulls an image the registry has and tags it with its local references. */

@@ -62,9 +62,14 @@ function readWithIncludes(file: string, chain: string[]): YamlSource[] {
   return sources;
 }
 
-export function loadStack(file: string): Stack {
+/**
+ * Loads a stack file and its includes. `sharedIncludes` (a workspace's `include:`) are merged
+ * under everything the stack writes itself: its own file and includes win.
+ */
+export function loadStack(file: string, options: { sharedIncludes?: readonly string[] } = {}): Stack {
   const absolute = path.resolve(file);
-  const sources = readWithIncludes(absolute, []);
+  const shared = (options.sharedIncludes ?? []).flatMap((include) => readWithIncludes(path.resolve(include), []));
+  const sources = [...shared, ...readWithIncludes(absolute, [])];
   if (sources[sources.length - 1]?.isEmpty()) {
     throw new ConfigError(absolute, "", "the file is empty (nothing but whitespace or comments)", { hint: MINIMAL_STACK });
   }
@@ -79,13 +84,16 @@ export function loadStack(file: string): Stack {
   }
   if (isPlainObject(merged) && sources.length > 1) delete merged["include"];
 
-  // The including file is searched first: it is the one the user edits.
+  // The file that wrote a field: the one that spells out the deepest part of its path (the
+  // including file wins a tie: its values win the merge, and it is the one the user edits).
   const locate = (fieldPath: FieldPath): { file: string; line: number | undefined } => {
+    let best: { source: YamlSource; depth: number } | undefined;
     for (const source of [...sources].reverse()) {
-      for (let depth = fieldPath.length; depth > 0; depth--) {
-        if (source.has(fieldPath.slice(0, depth))) return { file: source.file, line: source.lineOf(fieldPath) };
-      }
+      let depth = fieldPath.length;
+      while (depth > 0 && !source.has(fieldPath.slice(0, depth))) depth--;
+      if (depth > 0 && (best === undefined || depth > best.depth)) best = { source, depth };
     }
+    if (best) return { file: best.source.file, line: best.source.lineOf(fieldPath) };
     const main = sources[sources.length - 1];
     return { file: absolute, line: main?.lineOf(fieldPath) };
   };

@@ -5,6 +5,7 @@ import { ConfigError, ConfigErrors, errorHint } from "../errors.js";
 import { parseRegistryRef } from "../registry/ref.js";
 import { findCycle } from "../util/graph.js";
 import { parseDuration } from "./duration.js";
+import { parseSize } from "./size.js";
 import { parsePortEntry } from "./ports.js";
 import type { ImageFile, JobFile, ReadyFile, ServiceFile, StackFile } from "./schema.js";
 import { checkStackFile, isUpstreamImage, upstreamExample } from "./stack-checks.js";
@@ -37,11 +38,19 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     }
     return parsed;
   };
-  const resolve = (relative: string): string => path.resolve(dir, relative);
+  const bytes = (value: string | number | undefined, fieldPath: FieldPath): number | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = parseSize(value);
+    if (parsed === undefined) fail(fieldPath, `malformed size ${JSON.stringify(value)}`, 'write a number of bytes or a size such as "512MiB", "2GiB", "1.5G"');
+    return parsed;
+  };
+  // A relative path is relative to the file that writes it: the stack file, or the fragment it includes.
+  const baseOf = (fieldPath: FieldPath): string => path.dirname(locate(fieldPath).file);
+  const resolve = (relative: string, fieldPath: FieldPath): string => path.resolve(baseOf(fieldPath), relative);
   const mustExist = (relative: string, fieldPath: FieldPath, what: "file" | "directory"): string => {
-    const absolute = resolve(relative);
+    const absolute = resolve(relative, fieldPath);
     const stat = existsSync(absolute) ? statSync(absolute) : undefined;
-    if (!stat) fail(fieldPath, `${what} not found: ${relative} (looked at ${absolute})`, `create it or correct the path; paths are relative to ${dir}`);
+    if (!stat) fail(fieldPath, `${what} not found: ${relative} (looked at ${absolute})`, `create it or correct the path; paths are relative to ${baseOf(fieldPath)}`);
     else if (what === "directory" && !stat.isDirectory()) fail(fieldPath, `${relative} is not a directory`, "point it at the build context directory");
     else if (what === "file" && !stat.isFile()) fail(fieldPath, `${relative} is not a file`, "point it at a file");
     return absolute;
@@ -79,9 +88,9 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     if (image.ref !== undefined) return { name: imageName, source: { type: "ref", ref: image.ref }, dependsOn: [...dependsOn], coverage };
     if (image.command !== undefined) {
       const inputs = (image.inputs ?? []).map((input, i) => mustExist(input, [...at, "inputs", i], "file"));
-      return { name: imageName, source: { type: "command", command: image.command, inputs, cwd: dir }, dependsOn: [...dependsOn], coverage };
+      return { name: imageName, source: { type: "command", command: image.command, inputs, cwd: baseOf([...at, "command"]) }, dependsOn: [...dependsOn], coverage };
     }
-    const dockerfile = image.dockerfile === undefined ? resolve("Dockerfile") : mustExist(image.dockerfile, [...at, "dockerfile"], "file");
+    const dockerfile = image.dockerfile === undefined ? resolve("Dockerfile", at) : mustExist(image.dockerfile, [...at, "dockerfile"], "file");
     const context = image.context === undefined ? path.dirname(dockerfile) : mustExist(image.context, [...at, "context"], "directory");
     return {
       name: imageName,
@@ -165,8 +174,8 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     }
     const readOnly = mode === "ro";
     if (source.startsWith(".") || source.startsWith("/")) {
-      const absolute = resolve(source);
-      if (!existsSync(absolute)) fail(at, `bind-mount source not found: ${source} (looked at ${absolute})`, "create it or correct the path; paths are relative to the stack file");
+      const absolute = resolve(source, at);
+      if (!existsSync(absolute)) fail(at, `bind-mount source not found: ${source} (looked at ${absolute})`, `create it or correct the path; paths are relative to ${baseOf(at)}`);
       return { type: "bind", source: absolute, target, readOnly };
     }
     if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(source)) {
@@ -217,11 +226,15 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   const env = raw.environment;
   const bootstrap = env.bootstrap ?? {};
   // Bootstrap objects may be globs; each entry must name at least one file now, not at deploy time.
+  // Kept as absolute patterns: a fragment's globs are relative to the fragment.
+  const bootstrapPatterns = { crds: [] as string[], manifests: [] as string[] };
   for (const key of ["crds", "manifests"] as const) {
     (bootstrap[key] ?? []).forEach((pattern, i) => {
-      if (!isDynamicPattern(pattern)) mustExist(pattern, ["environment", "bootstrap", key, i], "file");
-      else if (globSync(pattern, { cwd: dir, onlyFiles: true }).length === 0) {
-        fail(["environment", "bootstrap", key, i], `no file matches ${pattern} (relative to ${dir})`, "correct the pattern or add the files");
+      const at: FieldPath = ["environment", "bootstrap", key, i];
+      bootstrapPatterns[key].push(resolve(pattern, at));
+      if (!isDynamicPattern(pattern)) mustExist(pattern, at, "file");
+      else if (globSync(pattern, { cwd: baseOf(at), onlyFiles: true }).length === 0) {
+        fail(at, `no file matches ${pattern} (relative to ${baseOf(at)})`, "correct the pattern or add the files");
       }
     });
   }
@@ -241,7 +254,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     testSpec = {
       command: raw.test.command,
       env: raw.test.env ?? {},
-      cwd: raw.test.cwd === undefined ? dir : mustExist(raw.test.cwd, ["test", "cwd"], "directory"),
+      cwd: raw.test.cwd === undefined ? baseOf(["test"]) : mustExist(raw.test.cwd, ["test", "cwd"], "directory"),
       timeoutSeconds: seconds(raw.test.timeout, ["test", "timeout"], DEFAULT_TIMEOUT.test),
     };
   }
@@ -258,7 +271,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       docker: { network: env.docker?.network },
       kind: { config: kindConfig, nodeImage: env.kind?.nodeImage, name: env.kind?.name },
       cluster: env.cluster && { kubeconfig: env.cluster.kubeconfig, context: env.cluster.context, registry: env.cluster.registry },
-      bootstrap: { namespaces: bootstrap.namespaces ?? [], crds: bootstrap.crds ?? [], manifests: bootstrap.manifests ?? [] },
+      bootstrap: { namespaces: bootstrap.namespaces ?? [], crds: bootstrapPatterns.crds, manifests: bootstrapPatterns.manifests },
     },
     build: {
       builder: raw.build?.builder ?? "auto",
@@ -267,7 +280,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       network: raw.build?.network,
       timeoutSeconds: seconds(raw.build?.timeout, ["build", "timeout"], DEFAULT_TIMEOUT.build),
     },
-    resources: { buildSlots: raw.resources?.buildSlots, loadSlots: raw.resources?.loadSlots, apiSlots: raw.resources?.apiSlots },
+    resources: { buildSlots: raw.resources?.buildSlots, loadSlots: raw.resources?.loadSlots, apiSlots: raw.resources?.apiSlots, memoryBytes: bytes(raw.resources?.memory, ["resources", "memory"]) },
     images,
     services,
     jobs,

@@ -124,6 +124,7 @@ export const resourcesSchema = z.strictObject({
   buildSlots: z.number().int().positive().optional(),
   loadSlots: z.number().int().positive().optional(),
   apiSlots: z.number().int().positive().optional(),
+  memory: z.union([z.string(), z.number().positive()]).optional().describe('memory the environment needs while it runs, e.g. "2GiB" (a workspace starts environments as memory allows)'),
 });
 
 export const testSchema = z.strictObject({

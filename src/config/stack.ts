@@ -95,7 +95,7 @@ export interface Stack {
   dir: string;
   environment: EnvironmentSpec;
   build: { builder: "auto" | "docker" | "podman"; noCache: boolean; noCacheLine: number | undefined; network: string | undefined; timeoutSeconds: number };
-  resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined };
+  resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined; memoryBytes: number | undefined };
   images: Record<string, ImageSpec>;
   services: Record<string, WorkloadSpec>;
   jobs: Record<string, WorkloadSpec>;

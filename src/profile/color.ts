@@ -31,3 +31,11 @@ export function colorEnabled(stream: { isTTY?: boolean }, env: Env = process.env
 export function liveProgressByDefault(stream: { isTTY?: boolean }, env: Env = process.env): boolean {
   return stream.isTTY === true && !env["CI"] && !noColor(env);
 }
+
+const ANSI = { red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m", dim: "\x1b[2m", bold: "\x1b[1m", reset: "\x1b[0m" } as const;
+export type Paint = (color: Exclude<keyof typeof ANSI, "reset">, text: string) => string;
+
+/** Wraps text in an ANSI colour when colour is enabled, else returns it as is. */
+export function paintWith(enabled: boolean): Paint {
+  return (color, text) => (enabled ? `${ANSI[color]}${text}${ANSI.reset}` : text);
+}

@@ -3,177 +3,25 @@ import { criticalPath, parallelEfficiency, totalBusySeconds } from "./critical-p
 import { formatEstimateLine, type StrategyEstimates } from "./estimates.js";
 import { formatPercent, formatSeconds } from "./format.js";
 import { escapeHtml } from "./html-escape.js";
-import { neverStarted } from "./intervals.js";
 import { PHASE_LABELS, phaseTable } from "./phase-table.js";
-import { PHASES, type Phase, type Profile, type ProfileTask } from "./types.js";
+import { CSS, SCRIPT } from "./report-assets.js";
+import { FAILED_COLOR, PHASE_COLORS, renderTimeline, taskOrder } from "./report-timeline.js";
+import { PHASES, type Profile, type ProfileTask } from "./types.js";
+
+export { PHASE_COLORS } from "./report-timeline.js";
 
 export interface ReportExtras {
   /** Estimated wall seconds of the same run under each strategy. */
   estimates?: StrategyEstimates;
   /** Page title; default "Paddock run <runId>". */
   title?: string;
+  /** A workspace's lane groups: each task's group (its stack, or the shared builds), in this order. */
+  groups?: { of: (task: ProfileTask) => string; order: readonly string[] };
 }
 
-export const PHASE_COLORS: Record<Phase, string> = {
-  build: "#4e79a7",
-  environment: "#f28e2b",
-  load: "#76b7b2",
-  deploy: "#59a14f",
-  test: "#b8860b",
-  teardown: "#b07aa1",
-};
-const FAILED_COLOR = "#d62728";
 
 const e = escapeHtml;
 const num = (value: number): string => (Math.round(value * 100) / 100).toString();
-
-/** A "nice" tick step (1, 2 or 5 × 10^n) giving about `target` ticks over `span`. */
-function tickStep(span: number, target = 10): number {
-  if (span <= 0) return 1;
-  const raw = span / target;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
-  return step ?? 10 * magnitude;
-}
-
-function taskOrder(a: ProfileTask, b: ProfileTask): number {
-  const aIdle = neverStarted(a) ? 1 : 0;
-  const bIdle = neverStarted(b) ? 1 : 0;
-  return aIdle - bIdle || a.start - b.start || PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || a.id.localeCompare(b.id);
-}
-
-function describeState(task: ProfileTask): string {
-  return task.cached ? `${task.state}, cached` : task.state;
-}
-
-function tooltip(task: ProfileTask, critical: boolean): string {
-  const lines = [
-    task.id,
-    `${PHASE_LABELS[task.phase]} (${task.kind})`,
-    `start ${formatSeconds(task.start)} · end ${formatSeconds(task.end)} · ${formatSeconds(task.end - task.start)}`,
-    `state ${describeState(task)} · attempts ${task.attempts}`,
-  ];
-  if (critical) lines.push("on the critical path");
-  if (task.error !== undefined) lines.push(`error: ${task.error}`);
-  return lines.join("\n");
-}
-
-interface Layout {
-  labelWidth: number;
-  plotWidth: number;
-  rowHeight: number;
-  top: number;
-}
-
-function renderTimeline(profile: Profile, criticalIds: Set<string>): string {
-  const tasks = [...profile.tasks].sort(taskOrder);
-  const layout: Layout = { labelWidth: 230, plotWidth: 1010, rowHeight: 24, top: 20 };
-  const axisEnd = Math.max(profile.wallSeconds, ...profile.tasks.map((t) => t.end), 0.001);
-  const step = tickStep(axisEnd);
-  const x = (seconds: number): number => layout.labelWidth + (seconds / axisEnd) * layout.plotWidth;
-  const plotHeight = tasks.length * layout.rowHeight;
-  const height = layout.top + plotHeight + 44;
-  const width = layout.labelWidth + layout.plotWidth + 80;
-  const parts: string[] = [];
-
-  // Grid and axis.
-  for (let i = 0; i * step <= axisEnd + 1e-9; i++) {
-    const t = i * step;
-    const gx = num(x(t));
-    parts.push(
-      `<line class="grid" x1="${gx}" x2="${gx}" y1="${layout.top}" y2="${num(layout.top + plotHeight)}"/>`,
-      `<text class="tick" x="${gx}" y="${num(layout.top + plotHeight + 16)}" text-anchor="middle">${e(num(t))}</text>`,
-    );
-  }
-  parts.push(
-    `<line class="axis" x1="${num(x(0))}" x2="${num(x(axisEnd))}" y1="${num(layout.top + plotHeight)}" y2="${num(layout.top + plotHeight)}"/>`,
-    `<text class="axis-label" x="${num(x(axisEnd / 2))}" y="${num(layout.top + plotHeight + 36)}" text-anchor="middle">seconds from run start</text>`,
-  );
-  if (profile.wallSeconds > 0) {
-    const wx = num(x(profile.wallSeconds));
-    parts.push(
-      `<line class="wall" x1="${wx}" x2="${wx}" y1="${layout.top - 4}" y2="${num(layout.top + plotHeight)}"><title>wall time ${e(formatSeconds(profile.wallSeconds))}</title></line>`,
-      `<text class="wall-label" x="${wx}" y="${layout.top - 8}" text-anchor="middle">wall ${e(formatSeconds(profile.wallSeconds))}</text>`,
-    );
-  }
-
-  tasks.forEach((task, index) => {
-    const y = layout.top + index * layout.rowHeight;
-    const barY = y + 5;
-    const barH = layout.rowHeight - 10;
-    const critical = criticalIds.has(task.id);
-    const failed = task.state === "failed";
-    const idle = neverStarted(task);
-    const fill = failed ? FAILED_COLOR : PHASE_COLORS[task.phase];
-    const classes = ["bar", `phase-${task.phase}`, `state-${task.state}`];
-    if (critical) classes.push("critical");
-    if (task.cached) classes.push("cached");
-    const attrs = [
-      `class="${classes.join(" ")}"`,
-      `data-task-id="${e(task.id)}"`,
-      `data-phase="${e(task.phase)}"`,
-      `data-kind="${e(task.kind)}"`,
-      // Exact to the millisecond, as in profile.json (the visible labels round).
-      `data-start="${task.start.toFixed(3)}"`,
-      `data-end="${task.end.toFixed(3)}"`,
-      `data-duration="${(task.end - task.start).toFixed(3)}"`,
-      `data-state="${e(task.state)}"`,
-      `data-cached="${task.cached ? "yes" : "no"}"`,
-      `data-attempts="${task.attempts}"`,
-      `data-critical="${critical ? "yes" : "no"}"`,
-      `data-deps="${e(JSON.stringify(task.dependsOn))}"`,
-    ];
-    if (task.error !== undefined) attrs.push(`data-error="${e(task.error)}"`);
-    const inner: string[] = [`<title>${e(tooltip(task, critical))}</title>`];
-    if (index % 2 === 1) {
-      inner.push(`<rect class="stripe" x="0" y="${num(y)}" width="${num(width)}" height="${layout.rowHeight}"/>`);
-    }
-    inner.push(
-      `<text class="label${critical ? " label-critical" : ""}${failed ? " label-failed" : ""}" x="${layout.labelWidth - 10}" y="${num(y + layout.rowHeight / 2 + 4)}" text-anchor="end">${e(task.id)}</text>`,
-    );
-    let labelX: number;
-    if (idle) {
-      const cx = x(task.end);
-      inner.push(
-        `<path class="idle-mark" d="M${num(cx)} ${num(barY)} l${num(barH / 2)} ${num(barH / 2)} l${num(-barH / 2)} ${num(barH / 2)} l${num(-barH / 2)} ${num(-barH / 2)} z"/>`,
-      );
-      labelX = cx + barH / 2 + 6;
-    } else {
-      const attempts = task.attemptLog.length > 0 ? task.attemptLog : [{ start: task.start, end: task.end, outcome: "ok" }];
-      if (attempts.length > 1) {
-        inner.push(
-          `<line class="retry-gap" x1="${num(x(task.start))}" x2="${num(x(task.end))}" y1="${num(barY + barH / 2)}" y2="${num(barY + barH / 2)}"/>`,
-        );
-      }
-      attempts.forEach((attempt, attemptIndex) => {
-        const last = attemptIndex === attempts.length - 1;
-        const w = Math.max(2, x(attempt.end) - x(attempt.start));
-        const attemptFill = last ? fill : FAILED_COLOR;
-        inner.push(
-          `<rect class="seg${last ? "" : " seg-retried"}" x="${num(x(attempt.start))}" y="${num(barY)}" width="${num(w)}" height="${barH}" rx="2" fill="${attemptFill}"${task.cached ? ` fill-opacity="0.45"` : ""}/>`,
-        );
-      });
-      if (critical) {
-        const w = Math.max(2, x(task.end) - x(task.start));
-        inner.push(`<rect class="critical-outline" x="${num(x(task.start) - 1.5)}" y="${num(barY - 1.5)}" width="${num(w + 3)}" height="${barH + 3}" rx="3"/>`);
-      }
-      labelX = x(task.end) + 6;
-    }
-    const note = idle
-      ? task.state
-      : `${formatSeconds(task.end - task.start)}${task.cached ? " ↺ cached" : ""}${task.attempts > 1 ? ` · ${task.attempts} attempts` : ""}${failed ? " ✗ failed" : ""}`;
-    // Keep the note inside the picture: when it would run off the right edge, put it left of the bar.
-    const noteWidth = [...note].length * 6.6;
-    const leftX = (idle ? x(task.end) - barH / 2 : x(task.start)) - 6;
-    const flip = labelX + noteWidth > width - 4 && leftX - noteWidth > layout.labelWidth;
-    inner.push(
-      `<text class="duration${failed ? " label-failed" : ""}" x="${num(flip ? leftX : labelX)}" y="${num(y + layout.rowHeight / 2 + 4)}"${flip ? ' text-anchor="end"' : ""}>${e(note)}</text>`,
-    );
-    parts.push(`<g ${attrs.join(" ")}>${inner.join("")}</g>`);
-  });
-
-  return `<svg class="timeline" viewBox="0 0 ${num(width)} ${num(height)}" width="100%" role="img" aria-label="Task timeline" xmlns="http://www.w3.org/2000/svg">${parts.join("")}</svg>`;
-}
 
 function renderLegend(): string {
   const items = PHASES.map(
@@ -247,90 +95,6 @@ function renderTaskTable(profile: Profile, criticalIds: Set<string>): string {
   return `<table class="data task-table"><thead><tr><th>Task</th><th>Kind</th><th>Start</th><th>End</th><th>Duration</th><th>State</th><th>Cached</th><th>Attempts</th><th>Depends on</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const CSS = `
-*{box-sizing:border-box}
-body{margin:0;padding:20px 28px;font:13px/1.45 system-ui,-apple-system,"Segoe UI","DejaVu Sans",Arial,sans-serif;color:#1f2328;background:#fff}
-h1{font-size:20px;margin:0 0 2px}h2{font-size:15px;margin:22px 0 8px}
-.meta{color:#57606a;margin-bottom:12px}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;color:#fff;background:#2da44e}
-.badge-failed,.badge-cancelled{background:${FAILED_COLOR}}
-.cards{display:flex;flex-wrap:wrap;gap:10px;margin:8px 0 4px}
-.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px;min-width:150px}
-.card .k{color:#57606a;font-size:11px;text-transform:uppercase;letter-spacing:.04em}
-.card .v{font-size:19px;font-weight:600}
-.card .s{color:#57606a;font-size:12px}
-.estimate{margin:8px 0 0;padding:6px 10px;background:#f6f8fa;border-left:3px solid #4e79a7}
-.legend{display:flex;flex-wrap:wrap;gap:6px 16px;margin:4px 0 6px}
-.legend-item{display:inline-flex;align-items:center;gap:5px}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:-1px;margin-right:4px}
-.swatch-critical{background:#fff;border:2px solid #111}
-.swatch-cached{background:#4e79a7;opacity:.45}
-.swatch-idle{background:#8c959f;transform:rotate(45deg) scale(.8)}
-.timeline-wrap{border:1px solid #d0d7de;border-radius:6px;padding:6px 4px}
-svg.timeline{display:block;font-size:12px}
-svg .grid{stroke:#eaeef2}svg .axis{stroke:#8c959f}svg .wall{stroke:#cf222e;stroke-dasharray:4 3}
-svg .tick,svg .axis-label{fill:#57606a;font-size:11px}svg .wall-label{fill:#cf222e;font-size:11px}
-svg .stripe{fill:#f6f8fa}
-svg .label{fill:#1f2328}svg .label-critical{font-weight:700}svg .label-failed{fill:${FAILED_COLOR};font-weight:700}
-svg .duration{fill:#57606a;font-size:11px}
-svg .critical-outline{fill:none;stroke:#111;stroke-width:2}
-svg .retry-gap{stroke:#8c959f;stroke-dasharray:2 2}
-svg .idle-mark{fill:#8c959f}
-svg .bar{cursor:default}svg .bar.hover .seg{filter:brightness(1.15)}svg .bar.hover .label{text-decoration:underline}
-svg .bar.dep .label{fill:#0969da;font-weight:700}
-.cols{display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start}
-table.data{border-collapse:collapse;font-variant-numeric:tabular-nums}
-table.data th{text-align:left;font-weight:600;color:#57606a;border-bottom:1px solid #d0d7de;padding:3px 10px}
-table.data td{padding:3px 10px;border-bottom:1px solid #eaeef2}
-table.data tfoot td{font-weight:600;border-bottom:none}
-table.data td.note{font-weight:400;color:#57606a;max-width:520px;white-space:normal}
-.num{text-align:right}
-.pct-cell{width:140px}.pct-bar{display:block;height:9px;border-radius:2px}
-.tag{font-size:10px;padding:0 5px;border-radius:8px;background:#ddf4ff;color:#0969da}
-.tag-critical{background:#eee;color:#111}
-.row-failed td{color:${FAILED_COLOR}}
-.failures{padding-left:18px}.failure{color:${FAILED_COLOR}}
-pre.error{white-space:pre-wrap;margin:4px 0 8px;padding:6px 8px;background:#ffebe9;border-radius:4px;color:#82071e;font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
-#hover{position:fixed;display:none;pointer-events:none;max-width:420px;background:#1f2328;color:#fff;padding:7px 10px;border-radius:6px;font-size:12px;white-space:pre-wrap;box-shadow:0 4px 12px rgba(0,0,0,.25);z-index:10}
-`;
-
-const SCRIPT = `
-(function () {
-  var panel = document.getElementById("hover");
-  var bars = document.querySelectorAll("[data-task-id]");
-  var byId = {};
-  bars.forEach(function (bar) { byId[bar.getAttribute("data-task-id")] = bar; });
-  function clear() {
-    bars.forEach(function (bar) { bar.classList.remove("hover"); bar.classList.remove("dep"); });
-    panel.style.display = "none";
-  }
-  bars.forEach(function (bar) {
-    bar.addEventListener("mousemove", function (ev) {
-      clear();
-      bar.classList.add("hover");
-      var deps = [];
-      try { deps = JSON.parse(bar.getAttribute("data-deps") || "[]"); } catch (err) { deps = []; }
-      deps.forEach(function (id) { if (byId[id]) byId[id].classList.add("dep"); });
-      var d = bar.dataset;
-      var lines = [d.taskId, "phase " + d.phase + " (" + d.kind + ")", "start " + d.start + "  end " + d.end + "  duration " + d.duration,
-        "state " + d.state + "  cached " + d.cached + "  attempts " + d.attempts];
-      if (d.critical === "yes") lines.push("on the critical path");
-      if (deps.length) lines.push("depends on " + deps.join(", "));
-      if (d.error) lines.push("error: " + d.error);
-      panel.textContent = lines.join("\\n");
-      panel.style.display = "block";
-      var x = Math.min(ev.clientX + 14, window.innerWidth - panel.offsetWidth - 8);
-      var y = Math.min(ev.clientY + 14, window.innerHeight - panel.offsetHeight - 8);
-      panel.style.left = x + "px";
-      panel.style.top = y + "px";
-    });
-    bar.addEventListener("mouseleave", clear);
-  });
-  document.body.setAttribute("data-report-ready", "true");
-})();
-`;
-
-/** One self-contained HTML page (inline CSS and JS, nothing fetched) showing the run. */
 export function renderReportHtml(profile: Profile, extras: ReportExtras = {}): string {
   const path = criticalPath(profile);
   const criticalIds = new Set(path.steps.map((s) => s.id));
@@ -366,7 +130,7 @@ export function renderReportHtml(profile: Profile, extras: ReportExtras = {}): s
 ${estimate === undefined ? "" : `<p class="estimate">${e(estimate)}</p>`}
 <h2>Timeline</h2>
 ${renderLegend()}
-<div class="timeline-wrap">${renderTimeline(profile, criticalIds)}</div>
+<div class="timeline-wrap">${renderTimeline(profile, criticalIds, extras.groups?.of, extras.groups?.order)}</div>
 <div class="cols">
 <section><h2>Phases</h2>${renderPhaseTable(profile)}</section>
 <section><h2>Critical path</h2>${renderCriticalPath(profile)}</section>

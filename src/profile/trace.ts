@@ -31,7 +31,7 @@ export interface ChromeTrace {
   otherData: Record<string, string | number>;
 }
 
-const PID = 1;
+const DEFAULT_PID = 1;
 
 /** The task's attempts; a task that ran but has no attempt log (older recorder) counts as one attempt. */
 function attemptsOf(task: ProfileTask): TaskAttempt[] {
@@ -72,7 +72,8 @@ function assignLanes(slices: readonly Slice[]): number[] {
  * One complete (`X`) event per task attempt on greedily assigned lanes; tasks that never started
  * get a thread-scoped instant (`i`) marker on a separate "not started" lane at the time they were settled.
  */
-export function toChromeTrace(profile: Profile): ChromeTrace {
+export function toChromeTrace(profile: Profile, group: { pid?: number; name?: string; sortIndex?: number } = {}): ChromeTrace {
+  const PID = group.pid ?? DEFAULT_PID;
   const slices: Slice[] = profile.tasks
     .flatMap((task) =>
       attemptsOf(task).map((attempt, attemptIndex) => {
@@ -98,8 +99,8 @@ export function toChromeTrace(profile: Profile): ChromeTrace {
   };
 
   const events: TraceEvent[] = [
-    { ph: "M", name: "process_name", pid: PID, tid: 0, args: { name: `paddock ${profile.stack} (run ${profile.runId})` } },
-    { ph: "M", name: "process_sort_index", pid: PID, tid: 0, args: { sort_index: 0 } },
+    { ph: "M", name: "process_name", pid: PID, tid: 0, args: { name: group.name ?? `paddock ${profile.stack} (run ${profile.runId})` } },
+    { ph: "M", name: "process_sort_index", pid: PID, tid: 0, args: { sort_index: group.sortIndex ?? 0 } },
   ];
   for (let lane = 1; lane <= laneCount; lane++) {
     events.push(
@@ -156,4 +157,13 @@ export function toChromeTrace(profile: Profile): ChromeTrace {
       state: profile.state,
     },
   };
+}
+
+/**
+ * A workspace run as one trace: a lane group (trace "process") per part — the shared builds,
+ * then each stack — each with its own lanes.
+ */
+export function toGroupedTrace(profile: Profile, groups: readonly { name: string; tasks: ProfileTask[] }[]): ChromeTrace {
+  const traces = groups.map((g, i) => toChromeTrace({ ...profile, tasks: g.tasks }, { pid: i + 1, name: g.name, sortIndex: i }));
+  return { ...toChromeTrace({ ...profile, tasks: [] }), traceEvents: traces.flatMap((t) => t.traceEvents) };
 }

@@ -18,6 +18,11 @@ export interface Profile {
   wallSeconds: number;
   state: "succeeded" | "failed" | "cancelled";
   tasks: ProfileTask[];
+  /** A workspace run: its stacks (each with its own run) and the builds they shared (docs/workspaces.md). */
+  workspace?: {
+    stacks: { name: string; runId: string; runDir: string; state: "succeeded" | "failed" | "cancelled" }[];
+    builds: { id: string; users: string[] }[];
+  };
   /** Background pushes to the cache registry (docs/caching.md). */
   pushes?: { image: string; reference: string; seconds: number; ok: boolean; error?: string }[];
 }

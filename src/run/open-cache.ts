@@ -19,18 +19,19 @@ export function cacheRegistryOf(stack: Stack, override: string | undefined): { r
  */
 export async function openRunCache(
   stack: Stack,
-  keyed: ReadonlyMap<string, KeyedImage>,
+  images: readonly KeyedImage[],
   builder: ImageBuilder,
   options: { override: string | undefined; warn: (message: string) => void; signal?: AbortSignal },
 ): Promise<RunCache | undefined> {
   const configured = cacheRegistryOf(stack, options.override);
   if (!configured) return undefined;
   const registry = parseRegistryRef(configured.registry, { insecure: configured.insecure });
-  const [remote, missing] = await Promise.all([RemoteCache.open(registry, builder, options.warn, options.signal), missingLocally(builder, [...keyed.values()], options.signal)]);
+  const distinct = [...new Map(images.map((i) => [i.key, i])).values()];
+  const [remote, missing] = await Promise.all([RemoteCache.open(registry, builder, options.warn, options.signal), missingLocally(builder, distinct, options.signal)]);
   if (!remote) return undefined;
   // Every image is looked up: the ones missing here are pulled when the registry has them, and
   // the ones it lacks are pushed after their build (or at once, when they are here already).
-  const inRegistry = await remote.lookup([...keyed.values()]);
-  const missingNames = new Set(missing.map((i) => i.spec.name));
-  return { remote, hits: new Set([...inRegistry].filter((name) => missingNames.has(name))), inRegistry, warn: options.warn };
+  const inRegistry = await remote.lookup(distinct);
+  const missingKeys = new Set(missing.map((i) => i.key));
+  return { remote, hits: new Set([...inRegistry].filter((key) => missingKeys.has(key))), inRegistry, warn: options.warn };
 }

@@ -61,7 +61,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const strategy = options.strategy ?? "graph";
   const { builder, keyed: [keyed] } = await startRun([stack], options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
-  const cache = await openRunCache(stack, keyed!, builder, { override: options.cacheRegistry, warn, signal: options.signal });
+  const cache = await openRunCache(stack, [...keyed!.values()], builder, { override: options.cacheRegistry, warn, signal: options.signal });
   const run = await StackRun.prepare(stack, { builder, keyed: keyed!, cache, warn }, { mode, strategy, keep: options.keep, testCommand: options.testCommand, testOutput: options.testOutput });
   const { plan } = run;
   const resources = resourceLimits(stack, { build: options.buildSlots });

@@ -13,7 +13,7 @@ import type { Profile, ProfileTask } from "../profile/types.js";
 import { providerEntry } from "../providers/registry.js";
 import type { Endpoint } from "../providers/types.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
-import type { RunContext, RunCache } from "../tasks/run-context.js";
+import { pulledImages, type RunCache, type RunContext } from "../tasks/run-context.js";
 import { testEnvironment } from "../tasks/test-env.js";
 import { historyFile, paddockDir } from "../util/paddock-dir.js";
 import { BestEffortWrites, type Warn } from "./best-effort.js";
@@ -102,7 +102,7 @@ export class StackRun {
     const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
     const provider = providerEntry(stack.environment.provider);
     const environment = await provider.open({ stack, run: { runId, stack: stack.name }, runDir, builder: shared.builder });
-    const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, keep: options.keep, capabilities: provider.capabilities, pulledImages: shared.cache?.hits });
+    const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, keep: options.keep, capabilities: provider.capabilities, pulledImages: pulledImages(shared.keyed, shared.cache) });
     let run: StackRun | undefined = undefined;
     const context: RunContext = {
       stack,

@@ -6,40 +6,34 @@ import type { PlanTask } from "../tasks/types.js";
  * A task that wants more than the whole capacity may still run alone (nothing waits forever).
  */
 export class Leases {
-  private readonly held = new Map<string, { resource: string; amount: number }>();
+  private readonly held = new Map<string, { resource: string; amount: number }[]>();
   private readonly inUse: Record<string, number> = {};
 
   constructor(private readonly capacity: Readonly<Record<string, number>>) {}
 
   canAcquire(task: PlanTask): boolean {
-    if (!task.lease) return true;
-    const used = this.inUse[task.lease.resource] ?? 0;
-    const cap = this.capacity[task.lease.resource] ?? Infinity;
-    return used === 0 || used + task.lease.amount <= cap;
+    return (task.leases ?? []).every((lease) => {
+      const used = this.inUse[lease.resource] ?? 0;
+      return used === 0 || used + lease.amount <= (this.capacity[lease.resource] ?? Infinity);
+    });
   }
 
   acquire(task: PlanTask): void {
-    if (!task.lease || this.held.has(task.id)) return;
-    this.held.set(task.id, { resource: task.lease.resource, amount: task.lease.amount });
-    this.inUse[task.lease.resource] = (this.inUse[task.lease.resource] ?? 0) + task.lease.amount;
+    if (!task.leases || this.held.has(task.id)) return;
+    this.held.set(task.id, task.leases);
+    for (const lease of task.leases) this.inUse[lease.resource] = (this.inUse[lease.resource] ?? 0) + lease.amount;
   }
 
-  /** `settled` settled: every lease it releases goes back. Returns whether one did. */
-  releaseFor(settled: string, tasks: Iterable<PlanTask>): boolean {
-    let released = false;
-    for (const task of tasks) {
-      if (task.lease?.releasedBy !== settled) continue;
-      released = this.release(task.id) || released;
-    }
-    return released;
+  /** `settled` settled: every lease it releases goes back. */
+  releaseFor(settled: string, tasks: Iterable<PlanTask>): void {
+    for (const task of tasks) if (task.leases?.some((l) => l.releasedBy === settled)) this.release(task.id);
   }
 
-  /** A holder that failed before its releaser can run (or the run's end) gives its lease back. */
-  release(holder: string): boolean {
-    const lease = this.held.get(holder);
-    if (!lease) return false;
+  /** A holder that failed before its releaser could run gives its leases back. */
+  release(holder: string): void {
+    const leases = this.held.get(holder);
+    if (!leases) return;
     this.held.delete(holder);
-    this.inUse[lease.resource] = (this.inUse[lease.resource] ?? 0) - lease.amount;
-    return true;
+    for (const lease of leases) this.inUse[lease.resource] = (this.inUse[lease.resource] ?? 0) - lease.amount;
   }
 }

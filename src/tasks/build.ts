@@ -14,7 +14,7 @@ import type { TaskKindDefinition, TaskResult } from "./types.js";
 export async function buildStackImage(name: string, build: BuildContext, options: { signal: AbortSignal; onLine?: (line: string) => void }): Promise<TaskResult> {
   const keyed = build.keyed.get(name);
   if (!keyed) throw new Error(`no content key for image "${name}"`);
-  const pulled = build.cache?.hits.has(name) ? await pullFromCache(keyed, build.cache, build, options.signal) : undefined;
+  const pulled = build.cache?.hits.has(keyed.key) ? await pullFromCache(keyed, build.cache, build, options.signal) : undefined;
   const image =
     pulled ??
     (await buildImage(keyed, {
@@ -29,7 +29,7 @@ export async function buildStackImage(name: string, build: BuildContext, options
   build.built.set(name, image);
   build.references.set(name, image.tag);
   // What the registry lacks goes there in the background (a fresh build, or one made here before): deploys never wait for it.
-  if (build.cache && image.cached !== "registry" && !build.cache.inRegistry.has(name) && cacheable(keyed)) build.cache.remote.push(keyed, image);
+  if (build.cache && image.cached !== "registry" && !build.cache.inRegistry.has(keyed.key) && cacheable(keyed)) build.cache.remote.push(keyed, image);
   return { cached: image.cached };
 }
 

@@ -15,9 +15,9 @@ export interface TaskLogFiles {
 /** A registry that caches images across machines, and what it was found to have at startup. */
 export interface RunCache {
   remote: RemoteCache;
-  /** Stack images missing here that the registry has complete: pulled instead of built. */
+  /** Content keys of images missing here that the registry has complete: pulled instead of built. */
   hits: ReadonlySet<string>;
-  /** Stack images the registry has complete (here or not): the others are pushed. */
+  /** Content keys the registry has complete (here or not): the other images are pushed. */
   inRegistry: ReadonlySet<string>;
   warn: (message: string) => void;
 }
@@ -54,6 +54,11 @@ export interface RunContext extends BuildContext {
     /** Hides the stack's secret values in the output it shows and logs. */
     redact: (text: string) => string;
   };
+}
+
+/** The stack images of a context that the cache registry has and this machine lacks: pulled, so they wait for no base. */
+export function pulledImages(keyed: ReadonlyMap<string, KeyedImage>, cache: RunCache | undefined): Set<string> {
+  return new Set([...keyed.values()].filter((i) => cache?.hits.has(i.key)).map((i) => i.spec.name));
 }
 
 /** The created environment; tasks that need it depend on env:create, so it exists. */

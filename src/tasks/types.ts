@@ -17,8 +17,8 @@ export interface PlanTask {
    */
   finalizer: { requires: string; onlyOnFailure?: boolean } | undefined;
   timeoutSeconds: number;
-  /** Capacity held from this task's start until `releasedBy` settles (a workspace's environment memory). */
-  lease?: { resource: string; amount: number; releasedBy: string };
+  /** Capacities held from this task's start until `releasedBy` settles (a workspace's environment memory and count). */
+  leases?: { resource: string; amount: number; releasedBy: string }[];
 }
 
 /** What a running task gets from the scheduler. */

@@ -67,7 +67,7 @@ describe("scheduling a workspace", () => {
     const clock = new VirtualClock();
     const stacks = ["a", "b", "c"];
     const tasks = stacks.flatMap((s) => [
-      task(`${s}/env:create`, [], { lease: { resource: "environments", amount: 2, releasedBy: `${s}/env:delete` } }),
+      task(`${s}/env:create`, [], { leases: [{ resource: "environments", amount: 2, releasedBy: `${s}/env:delete` }] }),
       task(`${s}/test`, [`${s}/env:create`]),
       task(`${s}/env:delete`, [`${s}/env:create`, `${s}/test`], { finalizer: { requires: `${s}/env:create` } }),
     ]);

@@ -43,8 +43,15 @@ export async function imageContentKey(image: ImageSpec, resolvedArgs: Record<str
   if (source.type === "ref") {
     hash.update(source.ref);
   } else if (source.type === "command") {
-    hash.update(JSON.stringify(source.command));
-    for (const input of [...source.inputs].sort()) await hashFile(hash, input, path.relative(source.cwd, input));
+    // A command's arguments that name one of its inputs count by that input's content, not by
+    // where it lies: the same script reached by another relative path is the same image.
+    const inputs = [...source.inputs].sort();
+    const args = source.command.map((arg) => {
+      const index = inputs.indexOf(path.resolve(source.cwd, arg));
+      return index === -1 ? arg : `<input ${index}>`;
+    });
+    hash.update(JSON.stringify(args));
+    for (const [i, input] of inputs.entries()) await hashFile(hash, input, `<input ${i}>`);
   } else {
     await hashFile(hash, source.dockerfile, "Dockerfile");
     hash.update(`target=${source.target ?? ""}\0`);

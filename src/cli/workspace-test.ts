@@ -50,6 +50,7 @@ export async function runWorkspaceTests(names: string[], options: WorkspaceTestO
       cacheRegistry: options.cacheRegistry,
       signal: controller.signal,
       onEvent: (event) => progress.onEvent(event),
+      onPlan: (plan) => progress.setTaskCounts(new Map(stacks.map((s) => [s.name, plan.plan.tasks.filter((t) => t.id.startsWith(`${s.name}/`)).length]))),
     });
     progress.close();
     if (mode !== "json") process.stderr.write("\n" + formatWorkspaceSummary(outcome, { color: colorEnabled(process.stderr) }));

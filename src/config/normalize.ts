@@ -254,7 +254,8 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     testSpec = {
       command: raw.test.command,
       env: raw.test.env ?? {},
-      cwd: raw.test.cwd === undefined ? baseOf(["test"]) : mustExist(raw.test.cwd, ["test", "cwd"], "directory"),
+      // The command runs where the stack is (also when a shared fragment declares it).
+      cwd: raw.test.cwd === undefined ? dir : mustExist(raw.test.cwd, ["test", "cwd"], "directory"),
       timeoutSeconds: seconds(raw.test.timeout, ["test", "timeout"], DEFAULT_TIMEOUT.test),
     };
   }

@@ -51,6 +51,13 @@ export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; 
   if (options.mode === "tty") timer = setInterval(redraw, 200);
 
   return {
+    /** How many tasks each stack has, once the graph is known. */
+    setTaskCounts(counts: ReadonlyMap<string, number>): void {
+      for (const [name, count] of counts) {
+        const view = views.get(name);
+        if (view) view.tasks = count;
+      }
+    },
     onEvent(event: SchedulerEvent): void {
       if (options.mode === "json") return void stream.write(JSON.stringify(event) + "\n");
       if (event.type !== "task") return;
@@ -62,7 +69,6 @@ export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; 
       }
       const view = views.get(stack);
       if (!view) return;
-      const before = phaseOf(view);
       if (event.state === "running") {
         view.startedAt ??= event.at;
         view.running.set(event.id, phaseLabel(event.kind));
@@ -72,9 +78,13 @@ export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; 
         if (event.state === "failed") view.failed++;
         if (view.done >= view.tasks) view.endedAt = event.at;
       }
-      if (options.mode === "plain" && (phaseOf(view) !== before || event.state === "failed")) {
+      // Plain lines: when a stack enters another phase (not the instant between two of its tasks), or a task fails.
+      const phase = phaseOf(view);
+      const settledPhase = view.running.size > 0 || view.endedAt !== undefined;
+      if (options.mode === "plain" && ((settledPhase && phase !== view.lastPhase) || event.state === "failed")) {
         const failure = event.state === "failed" ? `: ${event.id.slice(stack.length + 1)} failed: ${event.error ?? ""}` : "";
-        stream.write(`${stamp(event.at)} ${stack}: ${phaseOf(view)} (${view.done}/${view.tasks} tasks)${failure}\n`);
+        stream.write(`${stamp(event.at)} ${stack}: ${phase} (${view.done}/${view.tasks} tasks)${failure}\n`);
+        view.lastPhase = phase;
       }
     },
     close(): void {

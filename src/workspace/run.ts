@@ -33,6 +33,8 @@ export interface WorkspaceRunOptions {
   cacheRegistry?: string;
   preflight?: Promise<unknown>;
   testOutput?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /** Called once the merged graph is known, before anything runs (a live view counts its tasks). */
+  onPlan?: (plan: WorkspacePlan) => void;
 }
 
 export interface WorkspaceStackOutcome {
@@ -82,6 +84,7 @@ export async function runWorkspace(options: WorkspaceRunOptions): Promise<Worksp
   );
   const parts: StackPart[] = runs.map((run, i) => ({ stack: run.stack, plan: run.plan, keyed: keyed[i]! }));
   const workspacePlan = mergePlans(parts, { buildSlots: options.buildSlots ?? options.workspace.buildSlots, memoryBytes: options.workspace.memoryBytes, environments: options.workspace.environments });
+  options.onPlan?.(workspacePlan);
 
   const actionFor = (task: { id: string }): TaskAction => {
     const owner = workspacePlan.owners.get(task.id);

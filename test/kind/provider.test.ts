@@ -213,6 +213,21 @@ describe.skipIf(!docker)("kind provider faults", () => {
     await endsClean(sim, p, ctx);
   });
 
+  it("fails readiness within the timeout when a manifest's containerPort is wrong: the workload, the probe and its last result", async () => {
+    // The server listens on 8080; the manifest says its port "http" is 8081, and the readiness probe asks "http".
+    const wrongPort = WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8081, name: http }]\n          readinessProbe: { httpGet: { path: /healthz, port: http }, periodSeconds: 1 }");
+    const sim = useSim();
+    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": wrongPort } });
+    const ctx = context(path.join(sim.dir, "run"));
+    await upTo(p, ctx);
+    const service = { ...p.options.stack.services["web"]!, timeoutSeconds: 4 };
+    const error = await failure(p.deploy(service, new Map([["web", web]]), ctx));
+    console.log(error.message, "\n  try:", error.hint);
+    expect(error.message).toMatch(/^service "web" was not ready within 4s \(deployment "web": web-\S+ Running \(web running\)/);
+    expect(error.message).toMatch(/Warning Unhealthy pod\/web-\S+: Readiness probe failed: Get "http:\/\/[\d.]+:8081\/healthz": dial tcp [\d.]+:8081: connect: connection refused \(x\d+\)/);
+    await endsClean(sim, p, ctx);
+  });
+
   it("marks a failed containerd import as transient, so the scheduler retries the load", async () => {
     const sim = useSim({ failImageImport: [web.tag] });
     const p = await provider(sim.dir);

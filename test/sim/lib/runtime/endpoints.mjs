@@ -30,14 +30,15 @@ export function endpointsFor(service, portIndex, rt) {
 
 /** Proxies one accepted connection to a random endpoint; no endpoint: the connection is refused (reset). */
 export function forward(socket, endpoints) {
+  const reset = (s) => (s.resetAndDestroy ? s.resetAndDestroy() : s.destroy());
   if (!endpoints.length) {
-    socket.resetAndDestroy?.() ?? socket.destroy();
+    reset(socket);
     return;
   }
   const e = endpoints[Math.floor(Math.random() * endpoints.length)];
   const upstream = net.connect({ host: e.ip, port: e.port });
   socket.on("error", () => upstream.destroy());
-  upstream.on("error", () => (socket.resetAndDestroy?.() ?? socket.destroy()));
+  upstream.on("error", () => reset(socket));
   socket.pipe(upstream);
   upstream.pipe(socket);
 }

@@ -25,6 +25,7 @@ export class ContainerRunner {
     this.stopping = false;
     this.current = null;
     this.previous = null;
+    this.attempts = [];
     this.wake = () => {};
     this.status = { name: spec.name, image: spec.image, imageID: "", ready: false, restartCount: 0, started: false, state: { waiting: { reason: "ContainerCreating" } } };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -67,6 +68,9 @@ export class ContainerRunner {
           this.set({ state: { terminated: exit }, ready: false, started: false });
           break;
         }
+        // lastState is this attempt: `kubectl logs --previous` shows it (also while in back-off).
+        this.previous = this.current;
+        this.w.rememberContainers(this.spec.name, this.current, this.previous);
         this.set({ lastState: { terminated: exit }, ready: false, started: false });
         const restarts = this.status.restartCount;
         const delay = restarts === 0 ? 0 : Math.min(300, 10 * 2 ** (restarts - 1));
@@ -116,8 +120,9 @@ export class ContainerRunner {
       await this.pause(2000);
       return this.stopping ? null : { exitCode: 128, reason: "StartError", message: e.message, startedAt: iso(startedAt), finishedAt: iso(Date.now()) };
     }
-    if (this.previous && this.previous !== this.current) await docker.removeContainer(this.previous).catch(() => undefined);
-    this.previous = this.current;
+    // Kept: the new attempt and the last terminated one (lastState); older attempts go.
+    for (const old of this.attempts.filter((x) => x !== this.previous)) await docker.removeContainer(old).catch(() => undefined);
+    this.attempts = [this.previous, id].filter(Boolean);
     this.current = id;
     w.rememberContainers(this.spec.name, this.current, this.previous);
     w.event("Normal", "Created", `Created container ${this.spec.name}`);

@@ -43,7 +43,7 @@ interface PodSpec {
 /** The argv without the --kubeconfig/--context every kubectl call ends with. */
 const words = (c: SimCommand): string => c.argv.slice(0, c.argv.indexOf("--kubeconfig") >= 0 ? c.argv.indexOf("--kubeconfig") : undefined).join(" ");
 
-describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
+describe.skipIf(!docker)("kind provider coverage against the simulator", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImageWithFiles("web-cov", `c${process.pid}`, { "app/server.js": SERVER });

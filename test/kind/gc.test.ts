@@ -21,7 +21,7 @@ const docker = dockerAvailable();
 if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: simulated clusters run on it");
 
 describe.skipIf(!docker)("paddock gc with kind (simulated)", () => {
-  it("deletes clusters of dead runs and unmarked pdk- clusters; keeps kept, live and foreign clusters", { timeout: 60_000 }, async () => {
+  it("deletes clusters of dead runs and unmarked pdk- clusters; keeps kept, live and foreign clusters", { timeout: 120_000 }, async () => {
     const sim = useSim({ clusterCreateSeconds: 1 });
     const deadPid = 2 ** 22 + 12345; // above Linux's pid_max default: no such process
     clusterWithMarker(sim, "pdk-demo-dead", { run: "demo-dead", pid: deadPid, kept: false });

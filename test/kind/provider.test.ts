@@ -34,7 +34,7 @@ function simObjects(sim: Sim, cluster: string): Record<string, SimObject> {
   return JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster, "objects.json"), "utf8")) as Record<string, SimObject>;
 }
 
-describe.skipIf(!docker)("kind provider against the simulator", () => {
+describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   const tags: string[] = [];
   beforeAll(() => {
@@ -133,7 +133,7 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
   });
 });
 
-describe.skipIf(!docker)("kind provider faults", () => {
+describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImage("web", `f${process.pid}`);
@@ -241,7 +241,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
   });
 });
 
-describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings", () => {
+describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImage("web", `e${process.pid}`);
@@ -314,7 +314,7 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
 const podman = spawnSync("podman", ["version", "--format", "{{.Client.Version}}"], { encoding: "utf8" }).status === 0;
 if (!podman) console.warn("SKIPPED the podman image-archive test in test/kind/provider.test.ts: podman is not installed here (not faked)");
 
-describe.skipIf(!podman || !docker)("kind provider with podman as the builder", () => {
+describe.skipIf(!podman || !docker)("kind provider with podman as the builder", { timeout: 120_000 }, () => {
   it("loads through a temporary archive unique to the run and removes it", async () => {
     const sim = useSim();
     const web = testImage("web", `p${process.pid}`);

@@ -228,6 +228,19 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
     await endsClean(sim, p, ctx);
   });
 
+  it("a manifest with an unknown field is refused as the API server refuses it, naming the field", async () => {
+    const sim = useSim();
+    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8080 }]\n          imagePullPolcy: IfNotPresent") } });
+    const ctx = context(path.join(sim.dir, "run"));
+    await upTo(p, ctx);
+    const error = await failure(p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx));
+    console.log(error.message, "\n  try:", error.hint);
+    expect(error.message).toContain(`Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`);
+    expect(error.transient).toBe(false);
+    expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
+    await endsClean(sim, p, ctx);
+  });
+
   it("marks a failed containerd import as transient, so the scheduler retries the load", async () => {
     const sim = useSim({ failImageImport: [web.tag] });
     const p = await provider(sim.dir);

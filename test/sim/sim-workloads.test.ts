@@ -84,6 +84,21 @@ describe.skipIf(!dockerUp)("workloads run as real containers", () => {
     expect((await run("kubectl", ["logs", pod.metadata.name, "-n", "app", "--previous"])).stdout).toBe("starting\n");
   });
 
+  simIt("a failing liveness probe kills and restarts the container; an exec readiness probe drives Ready", async () => {
+    await createCluster();
+    await loadImage();
+    await run("kubectl", ["apply", "--server-side", "-f", "-"], NS);
+    // Alive for ~2 s after each start, ready while /tmp/ready exists.
+    const probes = `, command: [sh, -c, "touch /tmp/alive /tmp/ready; sleep 2; rm /tmp/alive; sleep 3600"], livenessProbe: { exec: { command: [test, -f, /tmp/alive] }, periodSeconds: 1, failureThreshold: 1 }, readinessProbe: { exec: { command: [test, -f, /tmp/ready] }, periodSeconds: 1 }`;
+    await run("kubectl", ["apply", "--server-side", "-f", "-"], deployment("flaky", IMAGE, probes, ", terminationGracePeriodSeconds: 1"));
+    expect((await run("kubectl", ["rollout", "status", "deployment/flaky", "-n", "app", "--timeout=30s"])).code).toBe(0);
+    type Pods = { items: { metadata: { name: string }; status: { containerStatuses: { restartCount: number }[] } }[] };
+    await until("a restart", async () => ((JSON.parse((await run("kubectl", ["get", "pods", "-n", "app", "-l", "app=flaky", "-o", "json"])).stdout) as Pods).items[0]?.status.containerStatuses[0]?.restartCount ?? 0) >= 1 || undefined);
+    const events = json<{ items: { reason: string; message: string }[] }>(await run("kubectl", ["get", "events", "-n", "app", "-o", "json"]));
+    expect(events.items.some((e) => e.reason === "Unhealthy" && e.message.startsWith("Liveness probe failed"))).toBe(true);
+    expect(events.items.some((e) => e.reason === "Killing" && e.message === "Container flaky failed liveness probe, will be restarted")).toBe(true);
+  });
+
   simIt("scales to zero and waits for deletion", async () => {
     await createCluster();
     await loadImage();

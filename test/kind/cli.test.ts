@@ -1,9 +1,10 @@
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { dockerAvailable, indexOf, repoRoot, useSim, type Sim } from "./helpers.js";
+import { leftovers } from "../sim/test-image.js";
+import { dockerAvailable, indexOf, repoRoot, useSim, type Sim, type SimCommand } from "./helpers.js";
 
 const docker = dockerAvailable();
 if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the kind CLI tests need it");
@@ -13,33 +14,48 @@ const example = path.join(repoRoot, "examples", "kind-signalprocessing");
 const paddock = path.join(repoRoot, "bin", "paddock.js");
 
 /**
- * The kind example as it is — Kind config, CRDs, policies, manifests, dependencies and its real
- * images, built from the same Dockerfiles as ../hybrid-stack (so the layer cache is shared) —
- * with the layout its relative paths need. Only the test command differs: NodePort traffic goes
- * nowhere in the simulator, so it checks what tests get instead.
+ * The kind example as it is — Kind config, CRDs, policies, manifests, dependencies, its real images
+ * (built from the same Dockerfiles as ../hybrid-stack, so the layer cache is shared) and its own
+ * tests — with the layout its relative paths need. `healthzOnly` swaps the tests for one that only
+ * asks both services' /healthz (for comparing coverage).
  */
-function copyExample(sim: Sim): string {
+function copyExample(sim: Sim, options: { healthzOnly?: boolean } = {}): string {
   const root = path.join(sim.dir, "repo");
   const skip = (src: string): boolean => !src.includes(`${path.sep}.paddock`) && !src.includes(`${path.sep}coverage`) && !src.includes(`${path.sep}node_modules`);
   cpSync(example, path.join(root, "examples", "kind-signalprocessing"), { recursive: true, filter: skip });
   cpSync(path.join(repoRoot, "examples", "hybrid-stack"), path.join(root, "examples", "hybrid-stack"), { recursive: true, filter: skip });
   cpSync(path.join(repoRoot, "scripts", "engine-bootstrap.sh"), path.join(root, "scripts", "engine-bootstrap.sh"));
   const dir = path.join(root, "examples", "kind-signalprocessing");
-  const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown>;
-  stack["test"] = { command: ["node", "check-env.mjs"] };
-  writeFileSync(path.join(dir, "paddock.yaml"), YAML.stringify(stack));
-  writeFileSync(
-    path.join(dir, "check-env.mjs"),
-    `import { execFileSync } from "node:child_process";
-const need = ["KUBECONFIG", "PADDOCK_DATASTORAGE_URL", "PADDOCK_SIGNALPROCESSING_URL"];
-for (const key of need) if (!process.env[key]) { console.error("missing " + key); process.exit(3); }
-if (process.env.PADDOCK_DATASTORAGE_URL !== "http://127.0.0.1:30082") { console.error("datastorage " + process.env.PADDOCK_DATASTORAGE_URL); process.exit(4); }
-if (process.env.PADDOCK_SIGNALPROCESSING_URL !== "http://127.0.0.1:30182") { console.error("signalprocessing " + process.env.PADDOCK_SIGNALPROCESSING_URL); process.exit(5); }
-// kubectl with nothing but KUBECONFIG reaches the run's cluster.
-execFileSync("kubectl", ["get", "signalprocessing", "smoke", "-n", "kubernaut-system", "-o", "name"], { stdio: "inherit" });
+  if (options.healthzOnly) {
+    const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown>;
+    stack["test"] = { command: ["node", "--test", "healthz-tests/"] };
+    writeFileSync(path.join(dir, "paddock.yaml"), YAML.stringify(stack));
+    mkdirSync(path.join(dir, "healthz-tests"));
+    writeFileSync(
+      path.join(dir, "healthz-tests", "healthz.test.mjs"),
+      `import { test } from "node:test";
+import assert from "node:assert/strict";
+test("both services answer /healthz", async () => {
+  for (const url of [process.env.PADDOCK_DATASTORAGE_URL, process.env.PADDOCK_SIGNALPROCESSING_URL]) assert.equal((await fetch(url + "/healthz")).status, 200);
+});
 `,
-  );
+    );
+  }
   return dir;
+}
+
+interface CoverageSummary {
+  services: Record<string, { note?: string; lines?: { total: number; covered: number } }>;
+}
+
+function latestRun(dir: string): string {
+  const runs = path.join(dir, ".paddock", "runs");
+  return path.join(runs, readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!);
+}
+
+function clusterOf(commands: SimCommand[]): string {
+  const create = commands.find((c) => c.argv[1] === "create" && c.argv[2] === "cluster")!;
+  return create.argv[create.argv.indexOf("--name") + 1]!;
 }
 
 async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: number; output: string }> {
@@ -77,12 +93,19 @@ function before(tasks: ProfileTask[], first: string, then: string): void {
 }
 
 describe.skipIf(!docker)("paddock test / up / down of the kind example (simulated kind)", () => {
-  it("paddock test: builds, creates, bootstraps, loads, deploys in dependency order, tests, deletes", { timeout: 900_000 }, async () => {
-    const sim = useSim();
+  let fullCoverage: CoverageSummary | undefined;
+
+  // The one run at realistic timings (timeScale 1, a 20 s cluster creation): Paddock's own timeouts and polling meet them.
+  it("paddock test: builds, creates, bootstraps, loads, deploys in dependency order, runs the example's own tests, collects real coverage, deletes", { timeout: 900_000 }, async () => {
+    const sim = useSim({ timeScale: 1, clusterCreateSeconds: 20 });
     const dir = copyExample(sim);
     const { code, output } = await cli(sim, dir, ["test"]);
     expect(code, output).toBe(0);
-    expect(output).toContain("signalprocessing.kubernaut.ai/smoke");
+    // The example's tests, unchanged: NodePorts on 127.0.0.1, a signal through the controller into PostgreSQL, kubectl through KUBECONFIG.
+    expect(output).toContain("ok 1 - datastorage and the controller are healthy through their NodePorts");
+    expect(output).toContain("ok 2 - a processed signal is stored with its severity");
+    expect(output).toMatch(/^# pass 4$/m);
+    expect(output).toMatch(/^# fail 0$/m);
 
     const tasks = profileOf(dir);
     for (const image of ["postgres", "redis", "datastorage", "signalprocessing"]) {
@@ -95,14 +118,17 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     before(tasks, "deploy:redis", "deploy:datastorage");
     before(tasks, "deploy:datastorage", "deploy:signalprocessing");
     before(tasks, "test", "env:delete");
+    // The 20 s creation was waited for, not raced.
+    const create = tasks.find((t) => t.id === "env:create")!;
+    expect(create.end - create.start).toBeGreaterThanOrEqual(20);
 
     const commands = sim.commands();
-    const create = indexOf(commands, ["kind", "create", "cluster"]);
-    expect(create).toBeGreaterThanOrEqual(0);
+    const createAt = indexOf(commands, ["kind", "create", "cluster"]);
+    expect(createAt).toBeGreaterThanOrEqual(0);
     const loads = commands.filter((c) => c.argv[1] === "load");
     // One per image a workload runs (node-runtime and base are only built FROM).
     expect(loads).toHaveLength(4);
-    for (const l of loads) expect(commands.indexOf(l)).toBeGreaterThan(create);
+    for (const l of loads) expect(commands.indexOf(l)).toBeGreaterThan(createAt);
     // CRDs: applied in one call with the namespace, waited for once, before any workload's objects.
     const established = commands.filter((c) => c.argv.includes("--for=condition=Established"));
     expect(established).toHaveLength(1);
@@ -115,17 +141,18 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const rollout = (name: string): number => indexOf(commands, (c) => c.argv.slice(0, 4).join(" ") === `kubectl rollout status ${name}`);
     expect(rollout("statefulset/postgresql")).toBeLessThan(indexOf(commands, (c) => c.argv.includes("job/migrations")));
     expect(rollout("deployment/datastorage")).toBeLessThan(rollout("deployment/signalprocessing"));
-    const ours = commands.filter((c) => c.argv.join(" ") !== "kind get clusters" || commands.indexOf(c) < create);
+    const ours = commands.filter((c) => c.argv.join(" ") !== "kind get clusters" || commands.indexOf(c) < createAt);
     expect(ours.at(-1)!.argv.slice(0, 3)).toEqual(["kind", "delete", "cluster"]);
     expect(sim.clusters()).toEqual([]);
+    expect(leftovers(clusterOf(commands), sim.stateDir)).toEqual([]);
     expect(existsSync(path.join(sim.home, ".kube", "config"))).toBe(false);
 
-    // Coverage of the two `coverage: node` services: after the test command (its kubectl get is in the
+    // Coverage of the two `coverage: node` services: after the test command (its kubectl calls are in the
     // log), each Deployment scaled to zero and its pods waited for, in its namespace, then teardown.
     before(tasks, "test", "collect:coverage");
     before(tasks, "collect:coverage", "env:delete");
-    const words = (c: (typeof commands)[number]): string => c.argv.slice(0, c.argv.indexOf("--kubeconfig")).join(" ");
-    const testCommand = indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl get signalprocessing smoke"));
+    const words = (c: (typeof commands)[number]): string => c.argv.slice(0, c.argv.indexOf("--kubeconfig") >= 0 ? c.argv.indexOf("--kubeconfig") : undefined).join(" ");
+    const testCommand = indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl get signalprocessings smoke"));
     const teardown = indexOf(commands, ["kind", "delete", "cluster"]);
     expect(testCommand).toBeGreaterThan(0);
     for (const service of ["datastorage", "signalprocessing"]) {
@@ -137,21 +164,37 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     }
     // Only the coverage services are stopped; PostgreSQL and Redis are left to teardown.
     expect(commands.filter((c) => c.argv[1] === "scale")).toHaveLength(2);
-    // The data landed in the run directory, with the script from the built image, and was summarised.
-    const runs = path.join(dir, ".paddock", "runs");
-    const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;
-    const coverage = path.join(runs, run, "coverage");
-    const summary = JSON.parse(readFileSync(path.join(coverage, "summary.json"), "utf8")) as { services: Record<string, { note?: string; lines?: { total: number } }> };
+    // What the real processes wrote on SIGTERM landed in the run directory, with the script from the built image, and was summarised.
+    const run = latestRun(dir);
+    const coverage = path.join(run, "coverage");
+    const summary = JSON.parse(readFileSync(path.join(coverage, "summary.json"), "utf8")) as CoverageSummary;
     for (const service of ["datastorage", "signalprocessing"]) {
       expect(readdirSync(path.join(coverage, service, "data")).filter((f) => /^coverage-.*\.json$/.test(f))).toHaveLength(1);
       expect(readFileSync(path.join(coverage, service, "sources", "app", "server.js"), "utf8")).toContain("SIGTERM");
       expect(summary.services[service]?.note, service).toBeUndefined();
       expect(summary.services[service]?.lines?.total, service).toBeGreaterThan(0);
     }
+    fullCoverage = summary;
     expect(existsSync(path.join(coverage, "lcov.info"))).toBe(true);
     expect(output).toMatch(/Coverage \(.*summary\.json\)/);
     // The host side of the example's /paddock-coverage mount: this run's folder removed after the copy.
-    expect(existsSync(path.join(dir, "coverage", run))).toBe(false);
+    expect(existsSync(path.join(dir, "coverage", path.basename(run)))).toBe(false);
+  });
+
+  it("coverage is real: a run that only calls /healthz covers fewer lines than the full tests", { timeout: 600_000 }, async () => {
+    expect(fullCoverage, "the full run above").toBeDefined();
+    const sim = useSim();
+    const dir = copyExample(sim, { healthzOnly: true });
+    const { code, output } = await cli(sim, dir, ["test"]);
+    expect(code, output).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(latestRun(dir), "coverage", "summary.json"), "utf8")) as CoverageSummary;
+    for (const service of ["datastorage", "signalprocessing"]) {
+      const healthz = summary.services[service]?.lines;
+      const full = fullCoverage!.services[service]?.lines;
+      expect(healthz?.total, service).toBe(full?.total); // the same scripts
+      expect(healthz!.covered, service).toBeLessThan(full!.covered);
+    }
+    expect(leftovers(clusterOf(sim.commands()), sim.stateDir)).toEqual([]);
   });
 
   it("paddock plan for the kind example shows collect:coverage between the tests and teardown", { timeout: 60_000 }, async () => {
@@ -169,6 +212,8 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const up = await cli(sim, dir, ["up"]);
     expect(up.code, up.output).toBe(0);
     expect(up.output).toMatch(/datastorage\s+http:\/\/127\.0\.0\.1:30082/);
+    // Left up, it answers: datastorage reaches PostgreSQL and Redis.
+    expect(await (await fetch("http://127.0.0.1:30082/healthz")).json()).toEqual({ postgres: "ok", redis: "ok" });
     const [cluster] = sim.clusters();
     expect(cluster).toMatch(/^pdk-kind-signalprocessing-[0-9a-f]{10}$/);
     const env = readFileSync(path.join(dir, ".paddock", "env"), "utf8");
@@ -191,6 +236,7 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const down = await cli(sim, dir, ["down"]);
     expect(down.code, down.output).toBe(0);
     expect(sim.clusters()).toEqual([]);
+    expect(leftovers(cluster!, sim.stateDir)).toEqual([]);
   });
 
   it("paddock test with a simulated ImagePullBackOff: the root cause, the logs exported, no cluster left", { timeout: 180_000 }, async () => {
@@ -204,5 +250,6 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;
     expect(existsSync(path.join(runs, run, "kind-logs", "kind-version.txt"))).toBe(true);
     expect(sim.clusters()).toEqual([]);
+    expect(leftovers(clusterOf(sim.commands()), sim.stateDir)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,8 +7,8 @@ import { DockerBuilder } from "../../src/build/docker-builder.js";
 import { coverageTargets } from "../../src/coverage/runtime.js";
 import { detectDockerCli } from "../../src/exec/docker-cli.js";
 import { KindRunDriver } from "./driver.js";
-import { writeStack } from "./fixture.js";
-import { context, dockerAvailable, indexOf, removeImages, testImageWithFiles, useSim, type SimCommand } from "./helpers.js";
+import { WEB, writeStack, type StackOptions } from "./fixture.js";
+import { context, dockerAvailable, dockerBin, indexOf, removeImages, repoRoot, tagImage, testImageWithFiles, useSim, type SimCommand } from "./helpers.js";
 
 const docker = dockerAvailable();
 if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the kind coverage tests need it");
@@ -22,9 +23,16 @@ function handler(req, res) {
   res.end("not found");
 }
 const server = http.createServer(handler);
-server.listen(8080);
+server.listen(Number(process.argv[2] || 8080));
 process.on("SIGTERM", () => server.close(() => process.exit(0)));
 `;
+
+/** web, as fixture.ts has it, but its process ignores SIGTERM: killed after its 1 s grace period, it writes nothing. */
+const WEB_IGNORING_SIGTERM = WEB.replace("ports: [{ containerPort: 8080 }]", `ports: [{ containerPort: 8080 }]
+          command: [node, -e, "process.on('SIGTERM', () => {}); require('http').createServer((q, s) => s.end()).listen(8080)"]`).replace(
+  "      containers:",
+  "      terminationGracePeriodSeconds: 1\n      containers:",
+);
 
 interface PodSpec {
   containers: { env?: unknown[]; volumeMounts?: unknown[] }[];
@@ -34,15 +42,15 @@ interface PodSpec {
 /** The argv without the --kubeconfig/--context every kubectl call ends with. */
 const words = (c: SimCommand): string => c.argv.slice(0, c.argv.indexOf("--kubeconfig") >= 0 ? c.argv.indexOf("--kubeconfig") : undefined).join(" ");
 
-describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
+describe.skipIf(!docker)("kind provider coverage against the simulator", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImageWithFiles("web-cov", `c${process.pid}`, { "app/server.js": SERVER });
   });
   afterAll(() => removeImages([web.tag]));
 
-  async function provider(dir: string, coverage: "node" | "go" = "node"): Promise<KindRunDriver> {
-    const stack = writeStack(dir, { coverage });
+  async function provider(dir: string, coverage: "node" | "go" = "node", options: StackOptions = {}): Promise<KindRunDriver> {
+    const stack = writeStack(dir, { coverage, ...options });
     return KindRunDriver.open({ stack, run: RUN, builder: new DockerBuilder(await detectDockerCli()) }, path.join(dir, "run"));
   }
 
@@ -112,8 +120,8 @@ describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
   });
 
   it("says why when a service wrote nothing (ignored SIGTERM) or never started, and still tears down", async () => {
-    const sim = useSim({ ignoreSigterm: ["web"] });
-    const p = await provider(sim.dir);
+    const sim = useSim();
+    const p = await provider(sim.dir, "node", { extra: { "manifests/web.yaml": WEB_IGNORING_SIGTERM } });
     const ctx = context(path.join(sim.dir, "run"));
     const images = new Map([["web", web]]);
     await p.create(ctx);
@@ -131,21 +139,32 @@ describe.skipIf(!docker)("kind provider coverage against the simulator", () => {
     expect(indexOf(commands, (c) => words(c).startsWith("kubectl scale deployment/cache"))).toBe(-1);
   });
 
-  it("Go: GOCOVERDIR, and the covmeta/covcounters files land in the run directory", async () => {
-    const sim = useSim();
-    const p = await provider(sim.dir, "go");
-    const ctx = context(path.join(sim.dir, "run"));
-    const images = new Map([["web", web]]);
-    await p.create(ctx);
-    await p.bootstrap(ctx);
-    await p.load([web], ctx);
-    await p.deploy(p.options.stack.services["cache"]!, images, ctx);
-    const collected = await p.collectCoverage(coverageTargets(p.options.stack), path.join(ctx.runDir, "coverage"), ctx);
-    await p.delete(ctx, { failed: false });
-    const cache = collected.find((c) => c.service === "cache")!;
-    expect(cache).toMatchObject({ kind: "go", files: 2, sourcesDir: undefined, note: undefined });
-    expect(readdirSync(cache.dataDir).sort()).toEqual([expect.stringMatching(/^covcounters\.[0-9a-f]{32}\.1\.\d+$/), expect.stringMatching(/^covmeta\.[0-9a-f]{32}$/)]);
-    // The manifest service was never deployed here.
-    expect(collected.find((c) => c.service === "web")).toMatchObject({ files: 0, exit: undefined });
+  it("Go: GOCOVERDIR, and the covmeta/covcounters files a -cover binary writes on SIGTERM land in the run directory", { timeout: 600_000 }, async () => {
+    // The example's Go notifier built with GOFLAGS=-cover (the layers the coverage suite builds too).
+    const built = `paddock-test/notifier-cover:c${process.pid}`;
+    execFileSync(dockerBin(), ["build", "--quiet", "--network", "host", "--build-arg", "BASE_IMAGE=paddock/debian:bookworm", "--build-arg", "GOFLAGS=-cover", "-t", built, path.join(repoRoot, "examples", "hybrid-stack", "services", "notifier")], { env: { ...process.env, DOCKER_BUILDKIT: "1" }, stdio: ["ignore", "ignore", "inherit"] });
+    const goImage = tagImage(built, "web-go", `c${process.pid}`);
+    try {
+      const sim = useSim();
+      const p = await provider(sim.dir, "go", { cacheEnv: { PORT: "6379" } });
+      const ctx = context(path.join(sim.dir, "run"));
+      const images = new Map([["web", goImage]]);
+      await p.create(ctx);
+      await p.bootstrap(ctx);
+      await p.load([goImage], ctx);
+      await p.deploy(p.options.stack.services["cache"]!, images, ctx);
+      const collected = await p.collectCoverage(coverageTargets(p.options.stack), path.join(ctx.runDir, "coverage"), ctx);
+      await p.delete(ctx, { failed: false });
+      const cache = collected.find((c) => c.service === "cache")!;
+      expect(cache).toMatchObject({ kind: "go", files: 2, sourcesDir: undefined, note: undefined });
+      expect(readdirSync(cache.dataDir).sort()).toEqual([expect.stringMatching(/^covcounters\.[0-9a-f]{32}\.1\.\d+$/), expect.stringMatching(/^covmeta\.[0-9a-f]{32}$/)]);
+      // Real covdata: Go's magic numbers at the start of each file.
+      const meta = readdirSync(cache.dataDir).find((f) => f.startsWith("covmeta."))!;
+      expect(readFileSync(path.join(cache.dataDir, meta)).subarray(0, 4)).toEqual(Buffer.from([0x00, 0x63, 0x76, 0x6d]));
+      // The manifest service was never deployed here.
+      expect(collected.find((c) => c.service === "web")).toMatchObject({ files: 0, exit: undefined });
+    } finally {
+      removeImages([goImage.tag, built]);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadStack } from "../../src/config/load.js";
 import type { Stack } from "../../src/config/stack.js";
-import { writeFiles } from "./helpers.js";
+import { freePort, writeFiles } from "./helpers.js";
 
 export const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -60,15 +60,35 @@ spec:
   ports: [{ port: 8080, targetPort: 8080, nodePort: 30082 }]
 `;
 
-/** A small stack for the kind provider: bootstrap with a CRD, a manifest service, a rendered service and a rendered job. */
-export function writeStack(dir: string, options: { reuse?: boolean; extra?: Record<string, string>; stackExtra?: string; coverage?: "node" | "go" } = {}): Stack {
+export interface StackOptions {
+  reuse?: boolean;
+  extra?: Record<string, string>;
+  stackExtra?: string;
+  coverage?: "node" | "go";
+  /** The host port the Kind config maps to web's NodePort 30082 (default: a free one). */
+  webHostPort?: number;
+  /** The rendered cache service: what it runs (default: the test server on 6379) and its environment. */
+  cacheCommand?: string[];
+  cacheEnv?: Record<string, string>;
+  /** The rendered migrate job's command (default: it lists the migrations it was given). */
+  migrateCommand?: string[];
+}
+
+/**
+ * A small stack for the kind provider: bootstrap with a CRD, a manifest service, a rendered service and
+ * a rendered job. The images are the test image (testImage() in helpers.ts): web runs its server on 8080.
+ */
+export function writeStack(dir: string, options: StackOptions = {}): Stack {
+  const flow = (v: unknown): string => JSON.stringify(v);
+  const cacheCommand = options.cacheCommand ?? ["node", "/app/server.js", "6379"];
+  const migrateCommand = options.migrateCommand ?? ["sh", "-c", "ls /migrations"];
   writeFiles(dir, {
     "kind-config.yaml": `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
   - role: control-plane
     extraPortMappings:
-      - { containerPort: 30082, hostPort: 18082 }
+      - { containerPort: 30082, hostPort: ${options.webHostPort ?? freePort()} }
     extraMounts:
       - { hostPath: ./coverage, containerPath: /coverage }
 `,
@@ -91,7 +111,8 @@ services:
   cache:
     image: web
     namespace: app
-    ports: [6379]
+    command: ${flow(cacheCommand)}
+${options.cacheEnv ? `    env: ${flow(options.cacheEnv)}\n` : ""}    ports: [6379]
     ready: { tcp: 6379 }
   web:
     manifests: [manifests/web.yaml]
@@ -103,7 +124,7 @@ jobs:
   migrate:
     image: web
     namespace: app
-    command: [sh, -c, "ls /migrations"]
+    command: ${flow(migrateCommand)}
     volumes: ["./migrations:/migrations:ro"]
 ${options.stackExtra ?? ""}`,
     ...options.extra,

@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { onTestFinished } from "vitest";
 import type { BuiltImage } from "../../src/build/build-image.js";
 import type { ProviderContext } from "../../src/providers/types.js";
+import { simTestImage } from "../sim/test-image.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const simBin = path.join(repoRoot, "test", "sim", "bin");
@@ -29,7 +31,8 @@ export interface Sim {
 /**
  * Points this test process (and every tool it starts) at a fresh simulator state: PATH, PADDOCK_SIM_DIR,
  * and a temporary HOME so nothing could reach the real ~/.kube/config. timeScale 0.01: a simulated
- * second is 10 ms.
+ * second is 10 ms (the modelled durations: cluster creation, loads, back-offs; pods run for real).
+ * Clusters a test leaves (it failed half-way) are deleted when it finishes: their containers run on the shared engine.
  */
 export function useSim(config: Record<string, unknown> = {}): Sim {
   const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-kind-"));
@@ -42,6 +45,13 @@ export function useSim(config: Record<string, unknown> = {}): Sim {
   const env = { PATH: `${simBin}${path.delimiter}${basePath}`, PADDOCK_SIM_DIR: stateDir, HOME: home };
   Object.assign(process.env, env);
   delete process.env["KUBECONFIG"];
+  try {
+    onTestFinished(() => {
+      spawnSync(path.join(simBin, "kind"), ["delete", "clusters", "--all"], { env: { ...process.env, ...env }, stdio: "ignore" });
+    });
+  } catch {
+    // not inside a test: the caller cleans up
+  }
   return {
     dir,
     stateDir,
@@ -88,24 +98,40 @@ export function dockerBin(): string {
   return existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker";
 }
 
-/** A small local image to stand for a built one: an existing image tagged to a test tag. */
+/**
+ * A small local image to stand for a built one: the simulator's test image (Debian, Node and
+ * `node /app/server.js [PORT...]`, an HTTP server that exits on SIGTERM) tagged to a test tag.
+ */
 export function testImage(name: string, tag: string): BuiltImage {
-  const base = ["paddock/debian:bookworm", "hybrid/redis:latest", "debian:bookworm"].find((ref) => spawnSync(dockerBin(), ["image", "inspect", ref]).status === 0);
-  if (!base) throw new Error("no small local image to tag (looked for paddock/debian:bookworm, hybrid/redis, debian:bookworm)");
+  return tagImage(simTestImage(), name, tag);
+}
+
+/** An existing image under a test tag, as a built image. */
+export function tagImage(source: string, name: string, tag: string): BuiltImage {
   const ref = `paddock-test/${name}:${tag}`;
-  execFileSync(dockerBin(), ["tag", base, ref]);
+  execFileSync(dockerBin(), ["tag", source, ref]);
   const id = execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
   return { name, tag: ref, id, cached: false };
 }
 
-/** A test image with files of its own (path in the image → content): the base image, files copied in, committed. */
+/** A loopback port nothing listens on now (for a Kind config's hostPort). */
+export function freePort(): number {
+  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  return Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
+}
+
+/** A test image with files of its own (path in the image → content): the test image, files copied in, committed (its CMD kept: the container is created, never started, with the image's own). */
 export function testImageWithFiles(name: string, tag: string, files: Record<string, string>): BuiltImage {
   const base = testImage(`${name}-base`, tag);
   const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-image-"));
   writeFiles(dir, files);
-  const container = execFileSync(dockerBin(), ["create", base.tag, "true"], { encoding: "utf8" }).trim();
+  const container = execFileSync(dockerBin(), ["create", base.tag], { encoding: "utf8" }).trim();
   try {
-    for (const top of new Set(Object.keys(files).map((f) => f.split("/")[0]!))) execFileSync(dockerBin(), ["cp", path.join(dir, top), `${container}:/${top}`]);
+    // A folder's contents into the image's folder of the same name (which may exist: /app does).
+    for (const top of new Set(Object.keys(files).map((f) => f.split("/")[0]!))) {
+      const source = path.join(dir, top);
+      execFileSync(dockerBin(), ["cp", statSync(source).isDirectory() ? `${source}/.` : source, `${container}:/${top}`]);
+    }
     const ref = `paddock-test/${name}:${tag}`;
     execFileSync(dockerBin(), ["commit", container, ref]);
     const id = execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();

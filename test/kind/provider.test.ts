@@ -10,7 +10,8 @@ import { describeError, PaddockError } from "../../src/errors.js";
 import { detectDockerCli } from "../../src/exec/docker-cli.js";
 import { KindRunDriver } from "./driver.js";
 import { WEB, writeStack } from "./fixture.js";
-import { context, dockerAvailable, indexOf, removeImages, testImage, useSim, type Sim } from "./helpers.js";
+import { leftovers } from "../sim/test-image.js";
+import { context, dockerAvailable, freePort, indexOf, removeImages, testImage, useSim, type Sim } from "./helpers.js";
 
 const docker = dockerAvailable();
 if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the kind provider tests need it (kind load asks it for image IDs)");
@@ -34,7 +35,7 @@ function simObjects(sim: Sim, cluster: string): Record<string, SimObject> {
   return JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster, "objects.json"), "utf8")) as Record<string, SimObject>;
 }
 
-describe.skipIf(!docker)("kind provider against the simulator", () => {
+describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   const tags: string[] = [];
   beforeAll(() => {
@@ -45,7 +46,8 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
 
   it("creates, bootstraps, loads, deploys and deletes a cluster, in order, through the run's own kubeconfig", async () => {
     const sim = useSim();
-    const p = await provider(sim.dir);
+    const webHostPort = freePort();
+    const p = await provider(sim.dir, { webHostPort });
     const ctx = context(path.join(sim.dir, "run"));
     const images = new Map([["web", web]]);
 
@@ -57,7 +59,7 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
     expect(sim.clusters()).toEqual([p.clusterName]);
     const adjusted = YAML.parse(readFileSync(path.join(ctx.runDir, "kind-config.yaml"), "utf8")) as { nodes: { extraPortMappings: Record<string, unknown>[]; extraMounts: Record<string, unknown>[] }[] };
     const mappings = adjusted.nodes[0]!.extraPortMappings;
-    expect(mappings[0]).toMatchObject({ containerPort: 30082, hostPort: 18082, listenAddress: "127.0.0.1" });
+    expect(mappings[0]).toMatchObject({ containerPort: 30082, hostPort: webHostPort, listenAddress: "127.0.0.1" });
     // The rendered cache service got a NodePort and a loopback host port of its own.
     expect(mappings[1]).toMatchObject({ containerPort: 32767, listenAddress: "127.0.0.1" });
     expect(adjusted.nodes[0]!.extraMounts[0]!["hostPath"]).toBe(path.join(sim.dir, "coverage"));
@@ -78,12 +80,16 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
     expect(objects["/ConfigMap/app/migrate-files-0"]).toBeDefined();
 
     const endpoints = p.endpoints();
-    expect(endpoints.find((e) => e.service === "web")).toEqual({ service: "web", containerPort: 8080, host: "127.0.0.1", port: 18082, url: "http://127.0.0.1:18082/api" });
+    expect(endpoints.find((e) => e.service === "web")).toEqual({ service: "web", containerPort: 8080, host: "127.0.0.1", port: webHostPort, url: `http://127.0.0.1:${webHostPort}/api` });
     expect(endpoints.find((e) => e.service === "cache")).toMatchObject({ containerPort: 6379, host: "127.0.0.1" });
     expect(p.testEnv()).toEqual({ KUBECONFIG: kubeconfig });
+    // The endpoint answers: the NodePort, through the node's published port, to the pod.
+    const res = await fetch(endpoints.find((e) => e.service === "web")!.url!);
+    expect(await res.json()).toMatchObject({ port: 8080, path: "/api" });
 
     await p.delete(ctx, { failed: false });
     expect(sim.clusters()).toEqual([]);
+    expect(leftovers(p.clusterName, sim.stateDir)).toEqual([]);
     expect(existsSync(path.join(ctx.runDir, "kind-logs"))).toBe(false);
 
     const commands = sim.commands();
@@ -128,7 +134,7 @@ describe.skipIf(!docker)("kind provider against the simulator", () => {
   });
 });
 
-describe.skipIf(!docker)("kind provider faults", () => {
+describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImage("web", `f${process.pid}`);
@@ -151,6 +157,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
     await p.delete(ctx, { failed: true });
     expect(existsSync(path.join(ctx.runDir, "kind-logs", `${p.clusterName}-control-plane`))).toBe(true);
     expect(sim.clusters()).toEqual([]);
+    expect(leftovers(p.clusterName, sim.stateDir)).toEqual([]);
   }
 
   it("fails fast on ImagePullBackOff, naming the deployment, the image and the events", async () => {
@@ -168,40 +175,70 @@ describe.skipIf(!docker)("kind provider faults", () => {
   });
 
   it("reports a failed job with its output", async () => {
-    const sim = useSim({ failJobs: ["migrate"] });
-    const p = await provider(sim.dir);
+    const sim = useSim();
+    const p = await provider(sim.dir, { migrateCommand: ["sh", "-c", "echo applying 001.sql; echo 'ERROR: relation t already exists' >&2; exit 1"] });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
     const error = await failure(p.runJob(p.options.stack.jobs["migrate"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(error.message).toMatch(/^job "migrate" failed: BackoffLimitExceeded/);
-    expect(error.message).toContain("simulated failure");
+    expect(error.message).toContain("ERROR: relation t already exists");
     await endsClean(sim, p, ctx);
   });
 
   it("reports a crash loop with the container's last log lines", async () => {
-    const sim = useSim({ crashLoop: ["cache"] });
-    const p = await provider(sim.dir);
+    const sim = useSim();
+    const p = await provider(sim.dir, { cacheCommand: ["sh", "-c", "echo cache starting; echo 'fatal: cannot bind 6379' >&2; exit 1"] });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["cache"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(error.message).toMatch(/^deployment "cache": CrashLoopBackOff/);
-    expect(error.message).toContain("simulated crash");
+    expect(error.message).toContain("fatal: cannot bind 6379");
     await endsClean(sim, p, ctx);
   });
 
-  it("says what was not ready when a workload's time runs out", async () => {
-    // kubectl's --timeout is the workload's (60 s, 0.6 s at this time scale); the pod needs 3000 simulated seconds.
-    const sim = useSim({ readySeconds: { cache: 3000 } });
-    const p = await provider(sim.dir);
+  it("says what was not ready when a workload's time runs out: the probe and its last result", async () => {
+    // The container listens on 6380; its readiness probe (from ready: tcp 6379) knocks on 6379.
+    const sim = useSim();
+    const p = await provider(sim.dir, { cacheCommand: ["node", "/app/server.js", "6380"] });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
-    const cache = { ...p.options.stack.services["cache"]!, timeoutSeconds: 60 };
+    const cache = { ...p.options.stack.services["cache"]!, timeoutSeconds: 3 };
+    const started = Date.now();
     const error = await failure(p.deploy(cache, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
-    expect(error.message).toMatch(/^service "cache" was not ready within 60s \(deployment "cache": cache-\S+ (Pending|Running)/);
-    expect(error.message).toContain("events:");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(error.message).toMatch(/^service "cache" was not ready within 3s \(deployment "cache": cache-\S+ Running \(cache running\)/);
+    expect(error.message).toMatch(/events:\n(.*\n)*.*Warning Unhealthy pod\/cache-\S+: Readiness probe failed: dial tcp [\d.]+:6379: connect: connection refused/);
+    await endsClean(sim, p, ctx);
+  });
+
+  it("fails readiness within the timeout when a manifest's containerPort is wrong: the workload, the probe and its last result", async () => {
+    // The server listens on 8080; the manifest says its port "http" is 8081, and the readiness probe asks "http".
+    const wrongPort = WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8081, name: http }]\n          readinessProbe: { httpGet: { path: /healthz, port: http }, periodSeconds: 1 }");
+    const sim = useSim();
+    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": wrongPort } });
+    const ctx = context(path.join(sim.dir, "run"));
+    await upTo(p, ctx);
+    const service = { ...p.options.stack.services["web"]!, timeoutSeconds: 4 };
+    const error = await failure(p.deploy(service, new Map([["web", web]]), ctx));
+    console.log(error.message, "\n  try:", error.hint);
+    expect(error.message).toMatch(/^service "web" was not ready within 4s \(deployment "web": web-\S+ Running \(web running\)/);
+    expect(error.message).toMatch(/Warning Unhealthy pod\/web-\S+: Readiness probe failed: Get "http:\/\/[\d.]+:8081\/healthz": dial tcp [\d.]+:8081: connect: connection refused \(x\d+\)/);
+    await endsClean(sim, p, ctx);
+  });
+
+  it("a manifest with an unknown field is refused as the API server refuses it, naming the field", async () => {
+    const sim = useSim();
+    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8080 }]\n          imagePullPolcy: IfNotPresent") } });
+    const ctx = context(path.join(sim.dir, "run"));
+    await upTo(p, ctx);
+    const error = await failure(p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx));
+    console.log(error.message, "\n  try:", error.hint);
+    expect(error.message).toContain(`Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`);
+    expect(error.transient).toBe(false);
+    expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
     await endsClean(sim, p, ctx);
   });
 
@@ -218,7 +255,7 @@ describe.skipIf(!docker)("kind provider faults", () => {
   });
 });
 
-describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings", () => {
+describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings", { timeout: 120_000 }, () => {
   let web: BuiltImage;
   beforeAll(() => {
     web = testImage("web", `e${process.pid}`);
@@ -291,7 +328,7 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
 const podman = spawnSync("podman", ["version", "--format", "{{.Client.Version}}"], { encoding: "utf8" }).status === 0;
 if (!podman) console.warn("SKIPPED the podman image-archive test in test/kind/provider.test.ts: podman is not installed here (not faked)");
 
-describe.skipIf(!podman || !docker)("kind provider with podman as the builder", () => {
+describe.skipIf(!podman || !docker)("kind provider with podman as the builder", { timeout: 120_000 }, () => {
   it("loads through a temporary archive unique to the run and removes it", async () => {
     const sim = useSim();
     const web = testImage("web", `p${process.pid}`);

@@ -1,10 +1,12 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// Materializes the cluster at time `now`: stored objects + statuses, derived pods, events, nodes.
+// The API server's view of a cluster at time `now`: stored objects with the statuses their
+// controllers report (runtime.json, written by the cluster's agent), the pods it runs, events,
+// nodes, and the kube-system pods kind ships with (those are modelled: no containers run them).
 import { config, atSim } from "./env.mjs";
-import { hash, suffix, listMatchesWorkload, readySecondsFor } from "./names.mjs";
-import { podView, iso, templateHash, nodeFor } from "./workloads.mjs";
+import { hash, suffix } from "./names.mjs";
+import { agentAlive } from "./runtime-store.mjs";
+import { iso, templateHash, nodeFor } from "./workloads.mjs";
 
-const INF = Number.POSITIVE_INFINITY;
 const strip = (o) => {
   const { _sim, ...rest } = o;
   void _sim;
@@ -15,171 +17,137 @@ export function crdEstablishedAt(crd) {
   return atSim(crd._sim.createdAt, config().crdEstablishSeconds ?? 1);
 }
 
-function owner(o) {
-  return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+/** A pod the agent reports, as the API shows it. */
+export function podObject(p, now) {
+  const spec = { ...p.spec, nodeName: p.nodeName, restartPolicy: p.spec.restartPolicy ?? "Always", schedulerName: "default-scheduler", terminationGracePeriodSeconds: p.spec.terminationGracePeriodSeconds ?? 30, dnsPolicy: p.spec.dnsPolicy ?? "ClusterFirst" };
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: p.name,
+      namespace: p.namespace,
+      uid: p.uid,
+      resourceVersion: String(Math.floor(now / 100) % 10000000),
+      creationTimestamp: iso(p.createdAt),
+      labels: p.labels ?? {},
+      ...(p.annotations ? { annotations: p.annotations } : {}),
+      ...(p.ownerReferences ? { ownerReferences: p.ownerReferences } : {}),
+      ...(p.deletionTimestamp ? { deletionTimestamp: p.deletionTimestamp, deletionGracePeriodSeconds: p.deletionGracePeriodSeconds } : {}),
+    },
+    spec,
+    status: {
+      phase: p.phase,
+      conditions: p.conditions,
+      hostIP: p.hostIP,
+      ...(p.podIP ? { podIP: p.podIP, podIPs: p.podIPs } : {}),
+      startTime: p.startTime,
+      ...((p.initContainerStatuses ?? []).length ? { initContainerStatuses: p.initContainerStatuses } : {}),
+      containerStatuses: p.containerStatuses,
+      qosClass: "BestEffort",
+    },
+  };
 }
 
-/** Pods of a Deployment/StatefulSet from its stored pod records. */
-function replicaPods(cluster, o, now) {
-  const views = [];
-  const curHash = templateHash(o.spec?.template);
-  const isSts = o.kind === "StatefulSet";
-  let prevReady = 0;
-  const recs = (o._sim.pods ?? []).filter((r) => !(r.goneAt && r.goneAt <= now));
-  const newReadyAll = [];
-  for (const r of recs) {
-    const v = podView(
-      cluster,
-      {
-        name: r.name, namespace: o.metadata.namespace,
-        labels: { ...(o.spec?.template?.metadata?.labels ?? {}), ...(isSts ? { "apps.kubernetes.io/pod-index": String(r.ordinal), "controller-revision-hash": `${o.metadata.name}-${r.hash}`, "statefulset.kubernetes.io/pod-name": r.name } : { "pod-template-hash": r.hash }) },
-        ownerReferences: [{ apiVersion: "apps/v1", kind: isSts ? "StatefulSet" : "ReplicaSet", name: isSts ? o.metadata.name : `${o.metadata.name}-${r.hash}`, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true }],
-        spec: r.spec, createdAt: r.createdAt, startAfter: isSts ? prevReady : 0,
-        deletedAt: r.deletedAt, owner: owner(o),
-      },
-      now,
-    );
-    if (isSts && !r.deletedAt) prevReady = v.readyAt;
-    if (r.hash === curHash && !r.deletedAt) newReadyAll.push(v.readyAt);
-    views.push({ ...v, rec: r });
-  }
-  // old-template pods stay until all new pods are ready (maxUnavailable 0 semantics), then terminate
-  const newReady = newReadyAll.length ? Math.max(...newReadyAll) : INF;
-  const term = config().podTerminateSeconds ?? 1;
-  return views.filter((v) => {
-    if (v.rec.hash !== curHash && !v.rec.deletedAt) {
-      if (newReady === INF || now < newReady) return true;
-      if (now < atSim(newReady, term)) {
-        v.pod.metadata.deletionTimestamp = iso(newReady);
-        return true;
-      }
-      return false;
-    }
-    return true;
-  });
+function ownedPods(rt, key, uid) {
+  return Object.values(rt?.pods ?? {}).filter((p) => p.ownerKey === key && p.ownerUid === uid);
 }
 
-/** Job attempts: each failed attempt is followed by kubelet/job back-off (10s, 20s, ... ≤ 360s). */
-function jobPods(cluster, o, now) {
-  const cfg = config();
-  const fails = listMatchesWorkload(cfg.failJobs, "job", o.metadata.namespace, o.metadata.name);
-  const backoffLimit = o.spec?.backoffLimit ?? 6;
-  const views = [];
-  let start = o._sim.createdAt;
-  for (let k = 0; k <= (fails ? backoffLimit : 0); k++) {
-    if (start > now) break;
-    const name = `${o.metadata.name}-${suffix(o.metadata.uid + k)}`;
-    const v = podView(
-      cluster,
-      {
-        name, namespace: o.metadata.namespace,
-        labels: { ...(o.spec?.template?.metadata?.labels ?? {}), "batch.kubernetes.io/controller-uid": o.metadata.uid, "batch.kubernetes.io/job-name": o.metadata.name, "controller-uid": o.metadata.uid, "job-name": o.metadata.name },
-        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true }],
-        spec: o.spec?.template?.spec ?? {}, createdAt: start, owner: owner(o), job: { fails },
-        deletedAt: o._sim.deletedAt,
-      },
-      now,
-    );
-    views.push(v);
-    if (v.finishedAt === INF) break;
-    start = atSim(v.finishedAt, Math.min(360, 10 * 2 ** k));
-  }
-  return { views, fails, backoffLimit };
-}
+const readyPod = (p) => p.phase === "Running" && p.conditions.some((c) => c.type === "Ready" && c.status === "True");
 
 function cond(type, status, at, reason, message) {
   return { type, status, lastTransitionTime: iso(at), lastUpdateTime: iso(at), ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
 }
 
-/** Returns { object (with status), pods: [podView...] } for one stored object. */
-export function materialize(cluster, o, now) {
-  const out = strip(o);
-  let pods = [];
+function deploymentStatus(o, key, rt, now) {
   const gen = o.metadata.generation ?? 1;
+  const observed = rt?.observed?.[key];
+  if (observed === undefined) return {};
+  const pods = ownedPods(rt, key, o.metadata.uid);
+  const want = o.spec?.replicas ?? 1;
+  const curHash = templateHash(o.spec?.template);
+  const live = pods.filter((p) => !p.deletionTimestamp);
+  const updated = live.filter((p) => p.hash === curHash);
+  const ready = live.filter(readyPod);
+  const rolloutAt = rt.rollouts?.[key]?.at ?? o._sim.createdAt;
+  const deadline = o.spec?.progressDeadlineSeconds ?? 600;
+  const complete = updated.length === want && updated.filter(readyPod).length >= want && live.length === want;
+  const timedOut = !complete && now >= rolloutAt + deadline * 1000;
+  const rsName = `${o.metadata.name}-${curHash}`;
+  const status = {
+    observedGeneration: observed, replicas: live.length, updatedReplicas: updated.length,
+    readyReplicas: ready.length, availableReplicas: ready.length,
+    ...(live.length - ready.length > 0 ? { unavailableReplicas: live.length - ready.length } : {}),
+    conditions: [
+      ready.length >= want
+        ? cond("Available", "True", rolloutAt, "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        : cond("Available", "False", rolloutAt, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
+      timedOut
+        ? cond("Progressing", "False", rolloutAt + deadline * 1000, "ProgressDeadlineExceeded", `ReplicaSet "${rsName}" has timed out progressing.`)
+        : complete
+          ? cond("Progressing", "True", rolloutAt, "NewReplicaSetAvailable", `ReplicaSet "${rsName}" has successfully progressed.`)
+          : cond("Progressing", "True", rolloutAt, "ReplicaSetUpdated", `ReplicaSet "${rsName}" is progressing.`),
+    ],
+  };
+  void gen;
+  for (const k of ["readyReplicas", "availableReplicas", "updatedReplicas", "replicas"]) if (!status[k]) delete status[k];
+  return status;
+}
+
+function statefulSetStatus(o, key, rt) {
+  const observed = rt?.observed?.[key];
+  if (observed === undefined) return {};
+  const pods = ownedPods(rt, key, o.metadata.uid).filter((p) => !p.deletionTimestamp);
+  const curHash = templateHash(o.spec?.template);
+  const ready = pods.filter(readyPod);
+  const updated = pods.filter((p) => p.hash === curHash);
+  return {
+    observedGeneration: observed, replicas: pods.length, readyReplicas: ready.length, availableReplicas: ready.length,
+    currentReplicas: updated.length, updatedReplicas: updated.length,
+    currentRevision: `${o.metadata.name}-${curHash}`, updateRevision: `${o.metadata.name}-${curHash}`, collisionCount: 0,
+  };
+}
+
+function jobStatus(o, key, rt) {
+  const state = rt?.jobs?.[key];
+  if (!state || state.uid !== o.metadata.uid) return {};
+  const pods = ownedPods(rt, key, o.metadata.uid);
+  const active = pods.filter((p) => !p.deletionTimestamp && p.phase !== "Succeeded" && p.phase !== "Failed").length;
+  return {
+    startTime: state.startTime,
+    ...(active ? { active } : {}),
+    ...(state.succeeded ? { succeeded: state.succeeded } : {}),
+    ...(state.failed ? { failed: state.failed } : {}),
+    ready: pods.filter(readyPod).length,
+    terminating: pods.filter((p) => p.deletionTimestamp).length,
+    uncountedTerminatedPods: {},
+    ...(state.completionTime ? { completionTime: state.completionTime } : {}),
+    ...(state.conditions ? { conditions: state.conditions } : {}),
+  };
+}
+
+/** One stored object with its status at `now`; null when it no longer exists. */
+export function materialize(cluster, o, key, rt, now) {
+  const out = strip(o);
   switch (o.kind) {
-    case "Deployment": {
-      pods = replicaPods(cluster, o, now);
-      const want = o.spec?.replicas ?? 1;
-      const curHash = templateHash(o.spec?.template);
-      const live = pods.filter((v) => !v.pod.metadata.deletionTimestamp);
-      const updated = live.filter((v) => v.rec.hash === curHash);
-      const ready = live.filter((v) => v.pod.status.conditions.find((c) => c.type === "Ready").status === "True");
-      const rolloutAt = o._sim.rolloutAt ?? o._sim.createdAt;
-      const deadline = o.spec?.progressDeadlineSeconds ?? 600;
-      const complete = updated.length === want && ready.length >= want && live.length === want;
-      const timedOut = !complete && now >= atSim(rolloutAt, deadline);
-      const rsName = `${o.metadata.name}-${curHash}`;
-      out.status = {
-        observedGeneration: gen, replicas: live.length, updatedReplicas: updated.length,
-        readyReplicas: ready.length, availableReplicas: ready.length,
-        ...(live.length - ready.length > 0 ? { unavailableReplicas: live.length - ready.length } : {}),
-        conditions: [
-          ready.length >= want
-            ? cond("Available", "True", rolloutAt, "MinimumReplicasAvailable", "Deployment has minimum availability.")
-            : cond("Available", "False", rolloutAt, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
-          timedOut
-            ? cond("Progressing", "False", atSim(rolloutAt, deadline), "ProgressDeadlineExceeded", `ReplicaSet "${rsName}" has timed out progressing.`)
-            : complete
-              ? cond("Progressing", "True", rolloutAt, "NewReplicaSetAvailable", `ReplicaSet "${rsName}" has successfully progressed.`)
-              : cond("Progressing", "True", rolloutAt, "ReplicaSetUpdated", `ReplicaSet "${rsName}" is progressing.`),
-        ],
-      };
-      for (const k of ["readyReplicas", "availableReplicas", "updatedReplicas", "replicas"]) if (!out.status[k]) delete out.status[k];
+    case "Deployment":
+      out.status = deploymentStatus(o, key, rt, now);
       break;
-    }
-    case "StatefulSet": {
-      pods = replicaPods(cluster, o, now);
-      const curHash = templateHash(o.spec?.template);
-      const live = pods.filter((v) => !v.pod.metadata.deletionTimestamp);
-      const ready = live.filter((v) => v.pod.status.conditions.find((c) => c.type === "Ready").status === "True");
-      const updated = live.filter((v) => v.rec.hash === curHash);
+    case "StatefulSet":
       out.spec.updateStrategy = out.spec.updateStrategy ?? { type: "RollingUpdate", rollingUpdate: { partition: 0 } };
       out.spec.podManagementPolicy = out.spec.podManagementPolicy ?? "OrderedReady";
-      out.status = {
-        observedGeneration: gen, replicas: live.length, readyReplicas: ready.length, availableReplicas: ready.length,
-        currentReplicas: updated.length, updatedReplicas: updated.length,
-        currentRevision: `${o.metadata.name}-${curHash}`, updateRevision: `${o.metadata.name}-${curHash}`, collisionCount: 0,
-      };
+      out.status = statefulSetStatus(o, key, rt);
       break;
-    }
-    case "Job": {
-      const j = jobPods(cluster, o, now);
-      pods = j.views;
-      const done = pods.filter((v) => v.finishedAt <= now);
-      const failed = j.fails ? done.length : 0;
-      const succeeded = j.fails ? 0 : done.length;
-      const active = pods.length - done.length;
-      const conditions = [];
-      const last = pods[pods.length - 1];
-      if (succeeded >= (o.spec?.completions ?? 1)) {
-        conditions.push(cond("SuccessCriteriaMet", "True", last.finishedAt, "CompletionsReached", "Reached expected number of succeeded pods"));
-        conditions.push(cond("Complete", "True", last.finishedAt, "CompletionsReached", "Reached expected number of succeeded pods"));
-      } else if (j.fails && failed > j.backoffLimit) {
-        conditions.push(cond("FailureTarget", "True", last.finishedAt, "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
-        conditions.push(cond("Failed", "True", last.finishedAt, "BackoffLimitExceeded", "Job has reached the specified backoff limit"));
-      }
-      for (const c of conditions) delete c.lastUpdateTime;
-      out.spec.backoffLimit = j.backoffLimit;
-      out.status = {
-        startTime: iso(o._sim.createdAt),
-        ...(active ? { active } : {}),
-        ...(succeeded ? { succeeded } : {}),
-        ...(failed ? { failed } : {}),
-        ready: pods.filter((v) => v.pod.status.conditions.find((c) => c.type === "Ready").status === "True").length,
-        terminating: 0,
-        uncountedTerminatedPods: {},
-        ...(conditions.some((c) => c.type === "Complete") ? { completionTime: iso(last.finishedAt) } : {}),
-        ...(conditions.length ? { conditions } : {}),
-      };
+    case "Job":
+      out.spec.backoffLimit = o.spec?.backoffLimit ?? 6;
+      out.status = jobStatus(o, key, rt);
       break;
-    }
     case "Pod": {
-      const v = podView(cluster, {
-        name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels ?? {}, spec: o.spec ?? {},
-        createdAt: o._sim.createdAt, deletedAt: o._sim.deletedAt, owner: owner(o),
-      }, now);
-      v.pod.metadata = { ...out.metadata, ...(v.pod.metadata.deletionTimestamp ? { deletionTimestamp: v.pod.metadata.deletionTimestamp } : {}) };
-      return { object: v.pod, pods: [v] };
+      // The pod itself: the agent's report (listed with all pods), or Pending until the agent has it.
+      const p = rt?.pods?.[`${o.metadata.namespace}/${o.metadata.name}`];
+      if (p && p.uid === o.metadata.uid) return null;
+      if (o._sim.deletedAt) return null;
+      out.status = { phase: "Pending", conditions: [{ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: iso(o._sim.createdAt) }], qosClass: "BestEffort" };
+      break;
     }
     case "CustomResourceDefinition": {
       const at = crdEstablishedAt(o);
@@ -205,7 +173,7 @@ export function materialize(cluster, o, now) {
     default:
       break;
   }
-  return { object: out, pods };
+  return out;
 }
 
 /** kube-system / local-path-storage pods kind ships with. */
@@ -244,7 +212,8 @@ export function nodeObjects(cluster, now) {
   return cluster.nodes
     .filter((n) => n.role !== "external-load-balancer")
     .map((n, i) => {
-      const ready = now >= (cluster.nodesReadyAt ?? 0);
+      const alive = agentAlive(cluster.runtime, now);
+      const ready = now >= (cluster.nodesReadyAt ?? 0) && alive;
       return {
         apiVersion: "v1", kind: "Node",
         metadata: {
@@ -260,6 +229,8 @@ export function nodeObjects(cluster, now) {
             { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
             ready
               ? { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.nodesReadyAt) }
+              : !alive
+              ? { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastHeartbeatTime: iso(cluster.runtime?.heartbeatAt ?? cluster.createdAt), lastTransitionTime: iso(now) }
               : { type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
           ],
           nodeInfo: { kubeletVersion: "v1.31.0", containerRuntimeVersion: "containerd://1.7.18", osImage: "Debian GNU/Linux 12 (bookworm)", architecture: "amd64", operatingSystem: "linux" },
@@ -269,36 +240,19 @@ export function nodeObjects(cluster, now) {
     });
 }
 
-/** Events derived from pod views and controller actions, as Event objects. */
-export function eventObjects(objectsWithPods, now) {
-  const evs = [];
-  const push = (ns, involved, e, component) => {
-    const name = `${involved.name}.${hash(involved.name + e.reason + e.message + e.at).slice(0, 16)}`;
-    evs.push({
+/** The events the agent recorded, as Event objects. */
+export function eventObjects(rt) {
+  return (rt?.events ?? []).map((e) => {
+    const name = `${e.involved.name}.${hash(e.involved.name + e.reason + e.message + e.first).slice(0, 16)}`;
+    return {
       apiVersion: "v1", kind: "Event",
-      metadata: { name, namespace: ns, creationTimestamp: iso(e.at), uid: hash(name).slice(0, 32) },
-      involvedObject: involved, reason: e.reason, message: e.message,
-      source: component === "kubelet" ? { component, host: e.node } : { component },
-      firstTimestamp: iso(e.at), lastTimestamp: iso(e.last ?? e.at), count: e.count ?? 1, type: e.type,
-      eventTime: null, reportingComponent: component, reportingInstance: component === "kubelet" ? e.node : "",
-    });
-  };
-  for (const { object: o, pods } of objectsWithPods) {
-    for (const v of pods) {
-      const inv = { kind: "Pod", namespace: v.pod.metadata.namespace, name: v.pod.metadata.name, uid: v.pod.metadata.uid, apiVersion: "v1" };
-      for (const e of v.events) push(v.pod.metadata.namespace, inv, e, e.reason === "Scheduled" ? "default-scheduler" : "kubelet");
-      if (o.kind === "Job") push(o.metadata.namespace, { kind: "Job", namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid, apiVersion: "batch/v1" }, { at: Date.parse(v.pod.metadata.creationTimestamp), type: "Normal", reason: "SuccessfulCreate", message: `Created pod: ${v.pod.metadata.name}` }, "job-controller");
-    }
-    if (o.kind === "Deployment" && o.status?.replicas !== undefined) {
-      const rs = o.status.conditions.find((c) => c.type === "Progressing").message.match(/"(.*)"/)?.[1];
-      push(o.metadata.namespace, { kind: "Deployment", namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid, apiVersion: "apps/v1" }, { at: Date.parse(o.metadata.creationTimestamp), type: "Normal", reason: "ScalingReplicaSet", message: `Scaled up replica set ${rs} to ${o.spec?.replicas ?? 1}` }, "deployment-controller");
-    }
-    if (o.kind === "Job") {
-      const c = (o.status?.conditions ?? []).find((x) => x.type === "Complete" || x.type === "Failed");
-      if (c) push(o.metadata.namespace, { kind: "Job", namespace: o.metadata.namespace, name: o.metadata.name, uid: o.metadata.uid, apiVersion: "batch/v1" }, { at: Date.parse(c.lastTransitionTime), type: c.type === "Failed" ? "Warning" : "Normal", reason: c.type === "Failed" ? "BackoffLimitExceeded" : "Completed", message: c.type === "Failed" ? "Job has reached the specified backoff limit" : "Job completed" }, "job-controller");
-    }
-  }
-  return evs.filter((e) => Date.parse(e.firstTimestamp) <= now).sort((a, b) => a.firstTimestamp.localeCompare(b.firstTimestamp));
+      metadata: { name, namespace: e.namespace, creationTimestamp: iso(e.first), uid: hash(name).slice(0, 32) },
+      involvedObject: e.involved, reason: e.reason, message: e.message,
+      source: e.source === "kubelet" ? { component: "kubelet", host: e.node } : { component: e.source },
+      firstTimestamp: iso(e.first), lastTimestamp: iso(e.last), count: e.count, type: e.type,
+      eventTime: null, reportingComponent: e.source, reportingInstance: e.source === "kubelet" ? e.node : "",
+    };
+  });
 }
 
-export { readySecondsFor };
+export { agentAlive };

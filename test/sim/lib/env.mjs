@@ -29,15 +29,22 @@ const DEFAULTS = {
   clusterCreateSeconds: 20,
   clusterDeleteSeconds: 1,
   failClusterCreate: false,
-  readySeconds: { default: 2 },
   crdEstablishSeconds: 1,
-  podTerminateSeconds: 1,
   imageLoadSeconds: 2,
   imagePullBackOff: [],
   pullableImages: [],
-  failJobs: [],
   failImageImport: [],
   nodes: 1,
+};
+
+/** sim.json fields of the timestamp model, replaced by real behaviour: say how to get it now. */
+const REMOVED = {
+  readySeconds: "readiness is real now: give the container a readinessProbe (or nothing: Ready once it runs)",
+  crashLoop: "containers run for real: give the workload a command that exits",
+  failJobs: "Jobs run for real: give the Job's container a command that exits non-zero",
+  ignoreSigterm: "processes run for real: give the container a command that ignores SIGTERM",
+  coverageScripts: "coverage is written by the real processes (NODE_V8_COVERAGE, GOCOVERDIR)",
+  podTerminateSeconds: "pods stop for real: terminationGracePeriodSeconds bounds it",
 };
 
 let cached;
@@ -53,7 +60,13 @@ export function config() {
       process.exit(70);
     }
   }
-  cached = { ...DEFAULTS, ...user, readySeconds: { ...DEFAULTS.readySeconds, ...(user.readySeconds ?? {}) } };
+  for (const [field, why] of Object.entries(REMOVED)) {
+    if (field in user) {
+      process.stderr.write(`paddock-sim: ${file}: "${field}" is no longer supported: ${why}\n`);
+      process.exit(70);
+    }
+  }
+  cached = { ...DEFAULTS, ...user };
   return cached;
 }
 

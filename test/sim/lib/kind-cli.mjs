@@ -11,8 +11,9 @@ import { kindKubeconfigDoc, kindKubeconfigPath, mergeKindEntries } from "./kubec
 import { createCluster, deleteCluster } from "./kind-create.mjs";
 import { loadDockerImage, loadImageArchive } from "./kind-load.mjs";
 import { buildSnapshot } from "./kubectl-world.mjs";
+import { readRuntime } from "./runtime-store.mjs";
 import { typeForToken } from "./resources.mjs";
-import { containerLogLines } from "./kubectl-ops.mjs";
+import { containerLogText } from "./kubectl-ops.mjs";
 
 const GLOBAL = { verbosity: { type: "int", short: "v", default: 0 }, quiet: { type: "bool", short: "q" }, loglevel: { type: "string" }, help: { type: "bool", short: "h" } };
 const NAME = { name: { type: "string", short: "n", default: "kind" } };
@@ -37,15 +38,15 @@ function requireCP(name) {
   return c;
 }
 
-function exportLogs(name, dir) {
+async function exportLogs(name, dir) {
   const c = readCluster(name);
   if (!c) throw new CliExit(`ERROR: unknown cluster "${name}"`, 1);
   dir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), String(Math.floor(Math.random() * 1e9))));
   err(`Exporting logs for cluster "${name}" to:`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "kind-version.txt"), "kind v0.24.0 go1.22.6 linux/amd64\n");
-  fs.writeFileSync(path.join(dir, "docker-info.txt"), "paddock-sim: simulated node containers (no Docker engine involved)\n");
-  const snap = c.phase === "running" ? buildSnapshot(c, readObjects(name), Date.now()) : null;
+  fs.writeFileSync(path.join(dir, "docker-info.txt"), "paddock-sim: node, pod and Service containers on the local Docker engine (labelled dev.paddock.sim.cluster)\n");
+  const snap = c.phase === "running" ? buildSnapshot(c, readObjects(name), Date.now(), readRuntime(name)) : null;
   const pods = snap ? snap.list(typeForToken(snap.types, "pods"), undefined) : [];
   for (const n of c.nodes) {
     const nd = path.join(dir, n.name);
@@ -60,8 +61,9 @@ function exportLogs(name, dir) {
       for (const cs of p.status.containerStatuses ?? []) {
         const cd = path.join(nd, "pods", `${p.metadata.namespace}_${p.metadata.name}_${p.metadata.uid}`, cs.name);
         fs.mkdirSync(cd, { recursive: true });
-        const lines = cs.state.waiting && !cs.lastState ? [] : containerLogLines(p, cs);
-        fs.writeFileSync(path.join(cd, "0.log"), lines.map((l) => `${p.status.startTime} stdout F ${l}\n`).join(""));
+        const text = (await containerLogText(snap, p, cs.name, { timestamps: true })) ?? "";
+        const lines = text.split("\n").filter(Boolean).map((l) => l.replace(/^(\S+) /, "$1 stdout F "));
+        fs.writeFileSync(path.join(cd, `${cs.restartCount ?? 0}.log`), lines.map((l) => `${l}\n`).join(""));
       }
     }
   }
@@ -147,7 +149,7 @@ export async function kindMain(args) {
     }
     case "export logs":
       if (positional.length > 1) throw new CliExit(`ERROR: accepts at most 1 arg(s), received ${positional.length}`, 1);
-      return exportLogs(flags.name, positional[0]);
+      return await exportLogs(flags.name, positional[0]);
     case "load docker-image":
       return loadDockerImage(flags, positional);
     case "load image-archive":

@@ -1,12 +1,20 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // `kind create cluster` / `kind delete cluster(s)`: progress lines, timing, failure and cleanup.
 import fs from "node:fs";
-import { CliExit, err, config, sleepSim, atSim } from "./env.mjs";
+import path from "node:path";
+import { CliExit, err, config, sleepSim, sleepMs, realMs, atSim } from "./env.mjs";
 import { createClusterRecord, removeCluster, readCluster, updateCluster, listClusterNames } from "./cluster-store.mjs";
 import { loadKindConfig, assignNodeNames, DEFAULT_NODE_IMAGE } from "./kind-config.mjs";
 import { kindKubeconfigPath, mergeKindEntries, removeKindEntries } from "./kubeconfig.mjs";
 import { formatDuration } from "./duration.mjs";
 import { hash } from "./names.mjs";
+import { createNodeContainers, NodeCreateError, removeClusterObjects, waitForAgent } from "./node-containers.mjs";
+import { readRuntime } from "./runtime-store.mjs";
+
+/** The modelled duration of a step, less the real time its real work took. */
+async function rest(startedAt, simSeconds) {
+  await sleepMs(realMs(simSeconds) - (Date.now() - startedAt));
+}
 
 const NAME_RE = /^[a-z0-9.-]+$/;
 
@@ -31,7 +39,9 @@ export async function createCluster(flags, set) {
   if (!NAME_RE.test(name)) throw new CliExit(`ERROR: failed to create cluster: '${name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``, 1);
   const baseNodes = kc.nodes ?? [{ role: "control-plane" }, ...Array.from({ length: Math.max(0, (cfg.nodes ?? 1) - 1) }, () => ({ role: "worker" }))];
   const image = flags.image || baseNodes.find((n) => n.image)?.image || DEFAULT_NODE_IMAGE;
-  const nodes = assignNodeNames(name, baseNodes.map((n) => ({ role: n.role, extraPortMappings: n.extraPortMappings ?? [], extraMounts: n.extraMounts ?? [], labels: n.labels })));
+  // kind resolves relative hostPaths against its working directory.
+  const mounts = (n) => (n.extraMounts ?? []).map((m) => ({ ...m, hostPath: path.resolve(m.hostPath) }));
+  const nodes = assignNodeNames(name, baseNodes.map((n) => ({ role: n.role, extraPortMappings: n.extraPortMappings ?? [], extraMounts: mounts(n), labels: n.labels })));
   const port = pickPort(name);
   const ok = await createClusterRecord(name, { name, phase: "creating", createdAt: Date.now(), port, image, nodes, images: {} });
   if (!ok) throw new CliExit(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`, 1);
@@ -50,24 +60,49 @@ export async function createCluster(flags, set) {
     ...(workers ? [["Joining worker nodes 🚜", 0.15]] : []),
   ];
   err(`Creating cluster "${name}" ...`);
+  const fail = async (label, message) => {
+    err(` ✗ ${label}`);
+    if (!flags.retain) {
+      await removeClusterObjects(name);
+      await removeCluster(name);
+      err(`Deleted nodes: [${nodes.map((n) => `"${n.name}"`).join(" ")}]`);
+    }
+    throw new CliExit(`ERROR: failed to create cluster: ${message}`, 1);
+  };
   for (const [label, frac] of steps) {
     err(` • ${label}  ...`);
-    await sleepSim(T * frac);
-    if (cfg.failClusterCreate && label.startsWith("Starting control-plane")) {
-      err(` ✗ ${label}`);
-      if (!flags.retain) {
-        await removeCluster(name);
-        err(`Deleted nodes: [${nodes.map((n) => `"${n.name}"`).join(" ")}]`);
+    const startedAt = Date.now();
+    if (label.startsWith("Preparing nodes")) {
+      // Real work: the cluster network and one container per node (published ports, mounts, the agent).
+      try {
+        const docker = await createNodeContainers(name, nodes);
+        await updateCluster(name, async (c) => {
+          if (c) c.docker = docker;
+        });
+      } catch (e) {
+        if (e instanceof NodeCreateError) await fail(label, e.message);
+        throw e;
       }
+    }
+    if (label.startsWith("Starting control-plane") && !cfg.failClusterCreate) {
+      try {
+        await waitForAgent(name, () => readRuntime(name));
+      } catch (e) {
+        if (e instanceof NodeCreateError) await fail(label, e.message);
+        throw e;
+      }
+    }
+    await rest(startedAt, T * frac);
+    if (cfg.failClusterCreate && label.startsWith("Starting control-plane")) {
       const cp = nodes[0].name;
-      throw new CliExit(
-        `ERROR: failed to create cluster: failed to init node with kubeadm: command "docker exec --privileged ${cp} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\n` +
+      await fail(
+        label,
+        `failed to init node with kubeadm: command "docker exec --privileged ${cp} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\n` +
           `Command Output: I1121 10:00:00.000000     216 initconfiguration.go:261] loading configuration from "/kind/kubeadm.conf"\n` +
           `[init] Using Kubernetes version: v1.31.0\n[wait-control-plane] Waiting for the kubelet to boot up the control plane as static Pods from directory "/etc/kubernetes/manifests"\n` +
           `[kubelet-check] The kubelet is not healthy after 4m0.000533702s\n\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\n` +
           `This error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n` +
           `error execution phase wait-control-plane: could not initialize a Kubernetes cluster\nTo see the stack trace of this error execute with --v=5 or higher`,
-        1,
       );
     }
     if (label.startsWith("Starting control-plane")) {
@@ -103,8 +138,11 @@ export async function deleteCluster(name, kubeconfigFlag) {
   err(`Deleting cluster "${name}" ...`);
   const c = readCluster(name);
   await removeKindEntries(kindKubeconfigPath(kubeconfigFlag), name);
+  const startedAt = Date.now();
+  // kind removes the node containers (SIGKILL); here that is every container, volume and network of the cluster.
+  await removeClusterObjects(name);
   if (c) {
-    await sleepSim(config().clusterDeleteSeconds ?? 1);
+    await rest(startedAt, config().clusterDeleteSeconds ?? 1);
     await removeCluster(name);
     err(`Deleted nodes: [${c.nodes.map((n) => `"${n.name}"`).join(" ")}]`);
   }

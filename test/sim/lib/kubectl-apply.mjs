@@ -4,8 +4,9 @@ import { CliExit, out, err } from "./env.mjs";
 import { updateCluster } from "./cluster-store.mjs";
 import { readManifests } from "./manifests.mjs";
 import { typeForObject, singularRef, pluralRef, objectKey, SYSTEM_NAMESPACES } from "./resources.mjs";
-import { buildSnapshot } from "./kubectl-world.mjs";
-import { reconcileReplicas } from "./replicas.mjs";
+import { buildSnapshot, isGone } from "./kubectl-world.mjs";
+import { readRuntime } from "./runtime-store.mjs";
+import { validateObject } from "./validation/validate.mjs";
 import { leafPaths, conflicts, conflictMessage, fieldPath, setAt, same } from "./field-owners.mjs";
 import { uid } from "./names.mjs";
 import { iso } from "./workloads.mjs";
@@ -87,7 +88,9 @@ export async function applyCommand(conn, flags, mode) {
   const errors = [];
   await updateCluster(conn.clusterName, async (cluster, objects) => {
     const now = Date.now();
-    const snap = buildSnapshot(cluster, objects, now);
+    const rt = readRuntime(conn.clusterName);
+    for (const [k, o] of Object.entries(objects)) if (isGone(o, objects, rt, now)) delete objects[k];
+    const snap = buildSnapshot(cluster, objects, now, rt);
     for (const { source, doc } of docs) {
       const missing = [];
       if (!doc.apiVersion) missing.push("apiVersion not set");
@@ -118,7 +121,7 @@ export async function applyCommand(conn, flags, mode) {
       }
       if (t.namespaced) {
         const nsObj = objects[`/Namespace//${ns}`];
-        const live = nsObj && !(nsObj._sim.goneAt && nsObj._sim.goneAt <= now);
+        const live = !!nsObj;
         const phase = live ? (nsObj._sim.deletedAt ? "Terminating" : "Active") : SYSTEM_NAMESPACES.includes(ns) ? "Active" : null;
         if (!phase) {
           errors.push(srcErr("creating", `Error from server (NotFound): namespaces "${ns}" not found`));
@@ -130,10 +133,14 @@ export async function applyCommand(conn, flags, mode) {
         }
       }
       const key = objectKey(t, ns, name);
-      let existing = objects[key];
-      if (existing?._sim.goneAt && existing._sim.goneAt <= now) existing = undefined;
+      const existing = objects[key];
       const ref = `${singularRef(t)}/${name}`;
       const suffixDry = dry ? ` (${dry} dry run)` : "";
+      const rejected = await validateObject(doc, t, { ssa, mode, source, namespace: ns, objects });
+      if (rejected) {
+        errors.push(rejected);
+        continue;
+      }
       const invalid = validateService(doc, objects, key);
       if (invalid) {
         errors.push(`The ${doc.kind} "${name}" is invalid: ${invalid}`);
@@ -163,7 +170,6 @@ export async function applyCommand(conn, flags, mode) {
         if (o.kind === "Namespace") o.metadata.labels = { ...(o.metadata.labels ?? {}), "kubernetes.io/metadata.name": name };
         for (const p of leafPaths(doc).keys()) o._sim.owners[p] = manager;
         allocateService(o, objects);
-        reconcileReplicas(o, now);
         objects[key] = o;
         out(`${ref} ${ssa ? "serverside-applied" : "created"}`);
         continue;
@@ -198,7 +204,6 @@ export async function applyCommand(conn, flags, mode) {
       if (changed && !SPECLESS.has(next.kind)) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
       if (changed) next.metadata.resourceVersion = String(now % 1e7);
       if (!dry) {
-        reconcileReplicas(next, now);
         objects[key] = next;
       }
       out(`${ref} ${ssa ? "serverside-applied" : changed ? "configured" : "unchanged"}${suffixDry}`);

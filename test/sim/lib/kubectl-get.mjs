@@ -105,7 +105,12 @@ function table(items, now, flags) {
     }
   });
   const k = items[0]?.kind;
-  const head = { Pod: ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], Deployment: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], StatefulSet: ["NAME", "READY", "AGE"], Job: ["NAME", "STATUS", "COMPLETIONS", "AGE"], Node: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"], Namespace: ["NAME", "STATUS", "AGE"] }[k] ?? ["NAME", "AGE"];
+  let head = { Pod: ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], Deployment: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], StatefulSet: ["NAME", "READY", "AGE"], Job: ["NAME", "STATUS", "COMPLETIONS", "AGE"], Node: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"], Namespace: ["NAME", "STATUS", "AGE"] }[k] ?? ["NAME", "AGE"];
+  // -A on namespaced kinds: kubectl's first column is the namespace.
+  if (flags["all-namespaces"] && items[0]?.metadata.namespace !== undefined) {
+    head = ["NAMESPACE", ...head];
+    items.forEach((o, i) => rows[i].unshift(o.metadata.namespace));
+  }
   const all = flags["no-headers"] ? rows : [head, ...rows];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join("")).join("\n");

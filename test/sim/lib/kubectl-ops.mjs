@@ -1,14 +1,14 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// `kubectl logs`, `scale`, `delete`, `version`.
+// `kubectl logs` (the containers' real output), `scale`, `delete`, `version`.
 import { fieldPath } from "./field-owners.mjs";
-import { CliExit, out, err, config, atSim, sleepMs } from "./env.mjs";
-import { snapshot } from "./kubectl-world.mjs";
+import { CliExit, out, err, atSim, sleepMs } from "./env.mjs";
+import { docker } from "./docker-api.mjs";
+import { readRuntime } from "./runtime-store.mjs";
+import { snapshot, isGone } from "./kubectl-world.mjs";
 import { resolveTargets, collect } from "./kubectl-get.mjs";
 import { updateCluster } from "./cluster-store.mjs";
 import { readManifests } from "./manifests.mjs";
 import { typeForObject, typeForToken, singularRef, pluralRef, objectKey } from "./resources.mjs";
-import { reconcileReplicas, replacePod } from "./replicas.mjs";
-import { writeCoverageOnStop } from "./coverage-writer.mjs";
 import YAML from "yaml";
 
 export const LOGS_FLAGS = {
@@ -38,28 +38,21 @@ export const DELETE_FLAGS = {
 };
 export const VERSION_FLAGS = { client: { type: "bool" }, output: { type: "string", short: "o" } };
 
-/** Plausible log lines of a container (pure function of pod state). */
-export function containerLogLines(pod, cs) {
-  const img = cs.image;
-  const owner = pod.metadata.labels?.["job-name"];
-  const lines = [
-    `${pod.status.startTime} INFO  starting ${cs.name} (image ${img})`,
-    `${pod.status.startTime} INFO  loaded configuration from environment`,
-  ];
-  if (cs.state.terminated?.exitCode) {
-    lines.push(`${pod.status.startTime} INFO  running ${owner ?? cs.name}`);
-    lines.push(`${cs.state.terminated.finishedAt} ERROR ${owner ?? cs.name} failed: simulated failure (listed in sim.json failJobs)`);
-    lines.push(`Error: exit status 1`);
-  } else if (cs.state.terminated) {
-    lines.push(`${pod.status.startTime} INFO  running ${owner ?? cs.name}`);
-    lines.push(`${cs.state.terminated.finishedAt} INFO  ${owner ?? cs.name} completed successfully`);
-  } else if (cs.lastState?.terminated) {
-    lines.push(`${pod.status.startTime} FATAL ${cs.name} crashed: simulated crash (listed in sim.json crashLoop)`);
-  } else {
-    lines.push(`${pod.status.startTime} INFO  listening on :8080`);
-    if (cs.ready) lines.push(`${pod.status.startTime} INFO  ready`);
+/** The container's output from the real engine (the previous instance's with --previous). */
+export async function containerLogText(snap, pod, containerName, { previous = false, tail, timestamps = false } = {}) {
+  const rec = snap.rt?.pods?.[`${pod.metadata.namespace}/${pod.metadata.name}`];
+  const ids = rec?.docker?.containers?.[containerName];
+  const id = previous ? ids?.previous : ids?.current;
+  if (!id) return null;
+  try {
+    return await docker.logs(id, { tail, timestamps });
+  } catch {
+    return "";
   }
-  return lines;
+}
+
+function podsOfWorkload(snap, podT, t, name, ns) {
+  return snap.list(podT, ns).filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name || r.name.startsWith(`${name}-`)) && (t.kind !== "Job" || p.metadata.labels["job-name"] === name));
 }
 
 export async function logsCommand(conn, flags, positional) {
@@ -76,7 +69,7 @@ export async function logsCommand(conn, flags, positional) {
     if (!o) throw new CliExit(`Error from server (NotFound): ${pluralRef(t)} "${name}" not found`, 1);
     if (t.kind === "Pod") pods = [o];
     else {
-      const all = snap.list(podT, conn.namespace).filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name || r.name.startsWith(`${name}-`)) && (t.kind !== "Job" || p.metadata.labels["job-name"] === name));
+      const all = podsOfWorkload(snap, podT, t, name, conn.namespace);
       if (!all.length) throw new CliExit(`error: timed out waiting for the condition`, 1);
       if (all.length > 1) err(`Found ${all.length} pods, using pod/${all[0].metadata.name}`);
       pods = [all[0]];
@@ -84,25 +77,33 @@ export async function logsCommand(conn, flags, positional) {
   }
   let code = 0;
   for (const pod of pods) {
-    const css = pod.status.containerStatuses ?? [];
-    let chosen = css;
+    const css = [...(pod.status.initContainerStatuses ?? []), ...(pod.status.containerStatuses ?? [])];
+    const main = pod.status.containerStatuses ?? [];
+    let chosen = main;
     if (flags.container) {
       chosen = css.filter((c) => c.name === flags.container);
       if (!chosen.length) throw new CliExit(`error: container ${flags.container} is not valid for pod ${pod.metadata.name}`, 1);
-    } else if (!flags["all-containers"] && css.length > 1) {
-      err(`Defaulted container "${css[0].name}" out of: ${css.map((c) => c.name).join(", ")}`);
-      chosen = [css[0]];
+    } else if (flags["all-containers"]) chosen = css;
+    else if (main.length > 1) {
+      err(`Defaulted container "${main[0].name}" out of: ${main.map((c) => c.name).join(", ")}`);
+      chosen = [main[0]];
     }
     for (const cs of chosen) {
+      if (flags.previous && !cs.lastState?.terminated) {
+        err(`Error from server (BadRequest): previous terminated container "${cs.name}" in pod "${pod.metadata.name}" not found`);
+        code = 1;
+        continue;
+      }
       const w = cs.state.waiting;
-      if (w && !cs.lastState) {
-        const why = w.reason === "ContainerCreating" ? "ContainerCreating" : "trying and failing to pull image";
+      const text = await containerLogText(snap, pod, cs.name, { previous: flags.previous, tail: flags.tail, timestamps: flags.timestamps });
+      if (text === null || (w && !cs.lastState && !flags.previous)) {
+        const why = !w || w.reason === "ContainerCreating" || w.reason === "PodInitializing" ? "ContainerCreating" : /Pull|Image/.test(w.reason) ? "trying and failing to pull image" : w.reason;
         err(`Error from server (BadRequest): container "${cs.name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
         code = 1;
         continue;
       }
-      let lines = containerLogLines(pod, cs);
-      if (flags.tail >= 0) lines = lines.slice(Math.max(0, lines.length - flags.tail));
+      let lines = text.split("\n");
+      if (lines.at(-1) === "") lines.pop();
       if (flags.prefix) lines = lines.map((l) => `[pod/${pod.metadata.name}/${cs.name}] ${l}`);
       if (lines.length) out(lines.join("\n"));
     }
@@ -115,8 +116,7 @@ export async function scaleCommand(conn, flags, positional) {
   const snap = snapshot(conn.clusterName);
   const targets = resolveTargets(snap, positional, "scale");
   let code = 0;
-  await updateCluster(conn.clusterName, async (cluster, objects) => {
-    const now = Date.now();
+  await updateCluster(conn.clusterName, async (_cluster, objects) => {
     for (const { t, name } of targets) {
       if (!["Deployment", "StatefulSet", "ReplicaSet"].includes(t.kind)) {
         err(`error: cannot scale ${t.kind}`);
@@ -129,20 +129,24 @@ export async function scaleCommand(conn, flags, positional) {
         code = 1;
         continue;
       }
+      // The controllers (runtime/) remove the extra pods: SIGTERM, then SIGKILL after the grace period.
       o.spec.replicas = flags.replicas;
       o.metadata.generation = (o.metadata.generation ?? 1) + 1;
       o._sim.owners[fieldPath(".spec.replicas")] = "kubectl-scale";
-      reconcileReplicas(o, now);
-      // Pods the scale-down stops get SIGTERM: their runtimes write coverage (coverage-writer.mjs).
-      const podT = typeForToken(snap.types, "pods");
-      for (const r of o._sim.pods ?? []) {
-        const view = r.deletedAt === now ? snap.get(podT, conn.namespace, r.name) : null;
-        if (view) writeCoverageOnStop(cluster, view, { kind: t.kind, namespace: conn.namespace, name });
-      }
       out(`${singularRef(t)}/${name} scaled`);
     }
   });
   return code;
+}
+
+/** Waits until none of the pods (ns/name@uid) is reported any more; a cap keeps a stuck agent from hanging forever. */
+async function waitPodsGone(clusterName, podIds, capMs) {
+  const deadline = Date.now() + capMs;
+  while (podIds.length && Date.now() < deadline) {
+    const rt = readRuntime(clusterName);
+    if (podIds.every(({ key, uid }) => rt?.pods?.[key]?.uid !== uid)) return;
+    await sleepMs(25);
+  }
 }
 
 export async function deleteCommand(conn, flags, positional) {
@@ -168,50 +172,47 @@ export async function deleteCommand(conn, flags, positional) {
     err(`No resources found`);
     return 0;
   }
-  const term = config().podTerminateSeconds ?? 1;
+  const grace = flags.now ? 1 : flags["grace-period"] >= 0 ? flags["grace-period"] : undefined;
   let code = 0;
-  let waitUntil = 0;
+  const waitPods = [];
+  let waitNamespaces = [];
   await updateCluster(conn.clusterName, async (cluster, objects) => {
     const now = Date.now();
     for (const { t, name, ns: nsOverride } of expanded) {
       const ns = t.namespaced ? nsOverride ?? conn.namespace : "";
       const key = objectKey(t, ns, name);
       const o = objects[key];
-      const gone = !o || (o._sim.goneAt && o._sim.goneAt <= now);
-      if (gone && t.kind === "Pod") {
-        // a pod owned by a workload
-        const owner = Object.values(objects).find((w) => w.metadata.namespace === ns && (w._sim.pods ?? []).some((r) => r.name === name && !r.deletedAt));
-        const view = owner ? snap.get(t, ns, name) : null;
-        if (view) writeCoverageOnStop(cluster, view, { kind: owner.kind, namespace: ns, name: owner.metadata.name });
-        if (owner && replacePod(owner, name, now)) {
-          out(`pod "${name}" deleted`);
-          waitUntil = Math.max(waitUntil, atSim(now, term));
+      if (t.kind === "Pod") {
+        const pod = snap.get(t, ns, name);
+        if (!pod) {
+          if (!flags["ignore-not-found"]) {
+            err(`Error from server (NotFound): pods "${name}" not found`);
+            code = 1;
+          }
           continue;
         }
+        // The agent stops it (and a controller replaces an owned pod); a bare Pod object goes with it.
+        cluster.podDeletions = Object.fromEntries(Object.entries(cluster.podDeletions ?? {}).filter(([, r]) => now - r.at < 600_000));
+        cluster.podDeletions[`${ns}/${name}`] = { at: now, uid: pod.metadata.uid, ...(grace !== undefined ? { grace } : {}) };
+        if (o && !o._sim.deletedAt) o._sim.deletedAt = now;
+        waitPods.push({ key: `${ns}/${name}`, uid: pod.metadata.uid });
+        out(`pod "${name}" deleted`);
+        continue;
       }
-      if (gone) {
+      if (!o || isGone(o, objects, snap.rt, now)) {
         if (!flags["ignore-not-found"]) {
           err(`Error from server (NotFound): ${pluralRef(t)} "${name}" not found`);
           code = 1;
         }
         continue;
       }
-      if (o._sim.deletedAt) {
-        out(`${t.kind.toLowerCase()}${t.group ? "." + t.group : ""} "${name}" deleted`);
-        waitUntil = Math.max(waitUntil, o._sim.goneAt);
-        continue;
-      }
       if (t.kind === "Namespace") {
-        const until = atSim(now, 2 + term);
-        o._sim.deletedAt = now;
-        o._sim.goneAt = until;
-        for (const x of Object.values(objects)) if (x.metadata.namespace === name) Object.assign(x._sim, { deletedAt: now, goneAt: until });
-        waitUntil = Math.max(waitUntil, until);
-      } else if (t.kind === "Pod") {
-        const view = snap.get(t, ns, name);
-        if (view) writeCoverageOnStop(cluster, view, { kind: "Pod", namespace: ns, name });
-        Object.assign(o._sim, { deletedAt: now, goneAt: atSim(now, term) });
-        waitUntil = Math.max(waitUntil, o._sim.goneAt);
+        if (!o._sim.deletedAt) {
+          o._sim.deletedAt = now;
+          o._sim.goneAt = atSim(now, 2);
+          for (const x of Object.values(objects)) if (x.metadata.namespace === name) x._sim.deletedAt = now;
+        }
+        waitNamespaces.push(name);
       } else {
         if (t.kind === "CustomResourceDefinition")
           for (const [k, x] of Object.entries(objects)) if (x.kind === o.spec?.names?.kind && x.apiVersion.startsWith(o.spec?.group + "/")) delete objects[k];
@@ -220,7 +221,14 @@ export async function deleteCommand(conn, flags, positional) {
       out(`${singularRef(t)} "${name}" deleted`);
     }
   });
-  if (flags.wait && waitUntil > Date.now()) await sleepMs(waitUntil - Date.now());
+  if (!flags.wait) return code;
+  await waitPodsGone(conn.clusterName, waitPods, 120_000);
+  const deadline = Date.now() + 120_000;
+  while (waitNamespaces.length && Date.now() < deadline) {
+    const s = snapshot(conn.clusterName);
+    waitNamespaces = waitNamespaces.filter((n) => s.namespaceActive(n));
+    if (waitNamespaces.length) await sleepMs(25);
+  }
   return code;
 }
 

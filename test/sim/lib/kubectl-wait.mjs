@@ -1,6 +1,7 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// `kubectl wait` and `kubectl rollout status`: poll the simulated cluster in (scaled) time.
-import { CliExit, out, realMs, sleepMs } from "./env.mjs";
+// `kubectl wait` and `kubectl rollout status`: poll the simulated cluster. --timeout is real time: what
+// they wait for (pods, probes) is real.
+import { CliExit, out, sleepMs } from "./env.mjs";
 import { snapshot } from "./kubectl-world.mjs";
 import { resolveTargets, collect } from "./kubectl-get.mjs";
 import { singularRef, pluralRef } from "./resources.mjs";
@@ -55,7 +56,7 @@ export async function waitCommand(conn, flags, positional) {
     if (cond.kind === "delete") return 0;
     throw new CliExit("error: no matching resources found", 1);
   }
-  const deadline = Date.now() + realMs(flags.timeout);
+  const deadline = Date.now() + flags.timeout * 1000;
   const pending = items.map((o) => ({ t: targets.find((x) => x.t.kind === o.kind).t, ns: o.metadata.namespace, name: o.metadata.name, obj: o }));
   for (;;) {
     const snap = snapshot(conn.clusterName);
@@ -80,6 +81,7 @@ function statusMessage(o) {
   const s = o.status ?? {};
   const want = o.spec?.replicas ?? 1;
   if (o.kind === "Deployment") {
+    if (!(s.observedGeneration >= (o.metadata.generation ?? 1))) return ["Waiting for deployment spec update to be observed...", false];
     const prog = (s.conditions ?? []).find((c) => c.type === "Progressing");
     if (prog?.reason === "ProgressDeadlineExceeded") throw new CliExit(`error: deployment "${name}" exceeded its progress deadline`, 1);
     if ((s.updatedReplicas ?? 0) < want) return [`Waiting for deployment "${name}" rollout to finish: ${s.updatedReplicas ?? 0} out of ${want} new replicas have been updated...`, false];
@@ -88,6 +90,7 @@ function statusMessage(o) {
     return [`deployment "${name}" successfully rolled out`, true];
   }
   if (o.kind === "StatefulSet") {
+    if (!s.observedGeneration || s.observedGeneration < (o.metadata.generation ?? 1)) return ["Waiting for statefulset spec update to be observed...", false];
     if ((s.readyReplicas ?? 0) < want) return [`Waiting for ${want - (s.readyReplicas ?? 0)} pods to be ready...`, false];
     const part = o.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
     if ((s.updatedReplicas ?? 0) < want - part) return [`Waiting for partitioned roll out to finish: ${s.updatedReplicas ?? 0} out of ${want - part} new pods have been updated...`, false];
@@ -104,7 +107,7 @@ export async function rolloutCommand(conn, flags, positional) {
   if (targets.length !== 1 || targets[0].name === undefined) throw new CliExit("error: rollout status is only supported on individual resources and resource collections", 1);
   const { t, name } = targets[0];
   if (!["Deployment", "StatefulSet", "DaemonSet"].includes(t.kind)) throw new CliExit(`error: no status viewer has been implemented for ${t.kind}.${t.group}`, 1);
-  const deadline = flags.timeout > 0 ? Date.now() + realMs(flags.timeout) : Number.POSITIVE_INFINITY;
+  const deadline = flags.timeout > 0 ? Date.now() + flags.timeout * 1000 : Number.POSITIVE_INFINITY;
   let last = "";
   for (;;) {
     const o = snapshot(conn.clusterName).get(t, conn.namespace, name);

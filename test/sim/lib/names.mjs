@@ -1,7 +1,6 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // Deterministic name suffixes/hashes and the sim.json matching rules for workloads and images.
 import crypto from "node:crypto";
-import { config } from "./env.mjs";
 
 const ALNUM = "bcdfghjklmnpqrstvwxz2456789"; // Kubernetes' rand.String alphabet
 
@@ -70,7 +69,7 @@ export function imageMatches(entry, ref) {
 }
 
 /**
- * Workload matching rule for sim.json lists/keys (failJobs, imagePullBackOff, readySeconds):
+ * Workload matching rule for sim.json lists (imagePullBackOff):
  * an entry matches a workload if it is "name", "kind/name" or "namespace/kind/name",
  * where kind is the lowercase singular kind (deployment, statefulset, job, pod,
  * daemonset). Names are exact (no globs).
@@ -78,16 +77,6 @@ export function imageMatches(entry, ref) {
 export function workloadMatches(entry, kind, namespace, name) {
   const k = kind.toLowerCase();
   return entry === name || entry === `${k}/${name}` || entry === `${namespace}/${k}/${name}`;
-}
-
-/** readySeconds lookup: "namespace/kind/name" > "kind/name" > "name" > "default". */
-export function readySecondsFor(kind, namespace, name) {
-  const rs = config().readySeconds ?? {};
-  const k = kind.toLowerCase();
-  for (const key of [`${namespace}/${k}/${name}`, `${k}/${name}`, name]) {
-    if (typeof rs[key] === "number") return rs[key];
-  }
-  return typeof rs.default === "number" ? rs.default : 2;
 }
 
 export function listMatchesWorkload(list, kind, namespace, name) {

@@ -11,7 +11,9 @@ import { STRATEGIES, type Durations, type Strategy } from "../plan/types.js";
 import { estimateDurations, readHistory } from "../profile/history.js";
 import { historyFile } from "../util/paddock-dir.js";
 import { resourceLimits } from "../scheduler/resources.js";
+import { estimateWorkspace, formatWorkspaceEstimate } from "../workspace/estimate.js";
 import { loadStackFor, oneOf, parsePositiveInt } from "./common.js";
+import { requireWorkspace } from "./workspace-test.js";
 
 interface PlanOptions {
   strategy: Strategy;
@@ -68,8 +70,15 @@ export function registerPlan(program: Command): void {
     .option("-f, --format <format>", "text, json or dot (Graphviz)", oneOf("--format", ["text", "json", "dot"] as const), "text")
     .option("--mode <mode>", "up (setup only) or test (with test and teardown)", oneOf("--mode", ["up", "test"] as const), "up")
     .option("--build-slots <n>", "parallel builds (default: from cores and memory, or resources.buildSlots)", parsePositiveInt("--build-slots"))
+    .option("--all", "the whole workspace (paddock.workspace.yaml) as one graph: predicted wall time, shared builds, each stack's finish")
     .addHelpText("after", "\nExample:\n  paddock plan --durations durations.json --format json\n  paddock plan --format dot | dot -Tsvg > plan.svg")
-    .action(async (options: PlanOptions, command: Command) => {
+    .action(async (options: PlanOptions & { all?: boolean }, command: Command) => {
+      if (options.all) {
+        const workspace = requireWorkspace(process.cwd());
+        const estimate = await estimateWorkspace(workspace, workspace.stacks);
+        process.stdout.write((options.format === "json" ? JSON.stringify(estimate, null, 2) : formatWorkspaceEstimate(workspace, estimate)) + "\n");
+        return;
+      }
       const stack = loadStackFor(command);
       const report = await makePlanReport(stack, options);
       const out = options.format === "json" ? JSON.stringify(planToJson(report), null, 2) : options.format === "dot" ? planToDot(report) : planToText(report);

@@ -1,3 +1,4 @@
+import { Leases } from "./leases.js";
 import { bottomLevels } from "./critical-path.js";
 import type { Durations, PlanTask, ResourceLimits } from "./types.js";
 
@@ -7,6 +8,8 @@ export interface SimulationOptions {
   sequential?: boolean;
   /** Earliest start per task id, e.g. the just-in-time start of env:create. */
   notBefore?: Record<string, number>;
+  /** Capacities of the leases tasks hold (a workspace's environment memory). */
+  leases?: Record<string, number>;
 }
 
 export interface Simulation {
@@ -30,6 +33,7 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
   const end = new Map<string, number>();
   const running: { id: string; end: number; resource: PlanTask["resource"] }[] = [];
   const inUse: Record<string, number> = {};
+  const leases = new Leases(options.leases ?? {});
   let now = 0;
 
   while (pending.length > 0 || running.length > 0) {
@@ -39,7 +43,8 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
       const slotFree = task.resource === undefined || (inUse[task.resource] ?? 0) < options.resources[task.resource];
       const timeOk = (options.notBefore?.[task.id] ?? 0) <= now;
       const exclusive = !options.sequential || running.length === 0;
-      if (depsDone && slotFree && timeOk && exclusive) {
+      if (depsDone && slotFree && timeOk && exclusive && leases.canAcquire(task)) {
+        leases.acquire(task);
         pending.splice(i, 1);
         const finish = now + (durations[task.id] ?? 0);
         start.set(task.id, now);
@@ -63,6 +68,7 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
       if (r.end <= now) {
         running.splice(i, 1);
         end.set(r.id, r.end);
+        leases.releaseFor(r.id, tasks);
         if (r.resource) inUse[r.resource] = (inUse[r.resource] ?? 1) - 1;
       }
     }

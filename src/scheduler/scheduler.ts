@@ -5,7 +5,7 @@ import type { TaskAction } from "../tasks/types.js";
 import { whenAborted } from "../util/abort.js";
 import { clockSleep, realClock, type Clock } from "./clock.js";
 import { neededNow as neededNowFor } from "./just-in-time.js";
-import { Leases } from "./leases.js";
+import { Leases } from "../plan/leases.js";
 import type { SchedulerEvent } from "./events.js";
 import type { TaskAttempt, TaskRecord, TaskState } from "./types.js";
 
@@ -168,8 +168,12 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     rootCause ??= { taskId: task.id, error };
     const group = groupOf(task);
     if (group !== undefined && !rootCauses.has(group)) rootCauses.set(group, { taskId: task.id, error });
-    if (!options.groupOf || options.failFast) stopping = true;
-    else if (group !== undefined) stoppedGroups.add(group);
+    if (!options.groupOf) stopping = true;
+    else if (options.failFast) {
+      // Fail fast: what runs elsewhere stops now too (finalizers still run).
+      stopping = true;
+      runAbort.abort(new CancelledError(`cancelled: ${task.id} failed (fail fast)`));
+    } else if (group !== undefined) stoppedGroups.add(group);
   };
 
   const execute = async (entry: Entry): Promise<void> => {

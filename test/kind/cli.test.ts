@@ -244,7 +244,7 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     const dir = copyExample(sim);
     const { code, output } = await cli(sim, dir, ["test"]);
     expect(code, output).toBe(1);
-    expect(output).toMatch(/error: deployment "signalprocessing": ImagePullBackOff: Back-off pulling image "paddock\/kind-signalprocessing-signalprocessing:/);
+    expect(output).toMatch(/error: deployment "signalprocessing": ImagePullBackOff: Back-off pulling image "paddock\/image:[0-9a-f]{32}/);
     expect(output).toContain("Failed to pull image");
     const runs = path.join(dir, ".paddock", "runs");
     const run = readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!;

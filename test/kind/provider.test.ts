@@ -236,7 +236,7 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
     await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
-    expect(error.message).toContain(`Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`);
+    expect(describeError(error)).toContain(`Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`);
     expect(error.transient).toBe(false);
     expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
     await endsClean(sim, p, ctx);

@@ -13,9 +13,10 @@ import { registerStatus } from "./status.js";
 import { registerTest } from "./test.js";
 import { survivePipeErrors } from "./interrupts.js";
 import { registerUp } from "./up.js";
+import { registerWatch } from "./watch.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema, registerInit];
+const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerWatch, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema, registerInit];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")
@@ -31,6 +32,8 @@ Typical use:
   paddock plan                 what would run, in what order, and how long it should take
   paddock up                   build, create the environment, deploy; prints endpoints
   paddock test -- npm test     up, run your tests against it, tear down; exits with their code
+  paddock up                   again after an edit: only what changed is rebuilt and replaced
+  paddock watch                update in place and rerun the tests on every change
   paddock down                 remove what \`up\` started
 
 Every run writes .paddock/runs/<id>/ beside the stack file (profile.json, logs).`,

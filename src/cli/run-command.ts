@@ -12,6 +12,7 @@ import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
 import { runStack, type RunStackOutcome } from "../run/run-stack.js";
 import { listEnvironments, recordStatus } from "../run/environment-state.js";
+import { downEnvironment } from "../run/teardown.js";
 import { oneOf, parsePositiveInt } from "./common.js";
 import { cancelOnSignals } from "./interrupts.js";
 
@@ -23,6 +24,10 @@ export interface RunCommandOptions {
   progress?: ProgressMode;
   cacheRegistry?: string;
   junit?: string;
+  /** `up --fresh`: remove the stack's running environment and start a new one (default: update it in place). */
+  fresh?: boolean;
+  /** `test --reuse`: test against the running environment (made or updated in place) and leave it up. */
+  reuse?: boolean;
 }
 
 /** Options shared by `up` and `test`. */
@@ -37,13 +42,12 @@ export function addRunOptions(command: Command): Command {
     .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
 }
 
-/** `up` twice starts a second environment beside the first: say so, and how to remove the first. */
-function warnIfAlreadyUp(stack: Stack, mode: "up" | "test"): void {
-  if (mode !== "up") return;
-  const up = listEnvironments(stack.dir).environments.filter((e) => recordStatus(e) === "up");
-  if (up.length === 0) return;
-  const ids = up.map((e) => e.runId).join(", ");
-  process.stderr.write(`note: stack "${stack.name}" already has an environment up (${ids}); this \`up\` starts another one beside it. \`paddock down --run ID\` removes one, \`paddock down --all\` every one.\n`);
+/** `up --fresh`: the stack's environments left up are removed first, so the new one is the only one. */
+async function removeRunning(stack: Stack, signal: AbortSignal): Promise<void> {
+  for (const state of listEnvironments(stack.dir).environments.filter((e) => recordStatus(e) === "up")) {
+    process.stderr.write(`--fresh: removing the running environment ${state.runId}…\n`);
+    await downEnvironment(stack, state, signal);
+  }
 }
 
 /**
@@ -59,8 +63,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
   const progress = createProgress({ mode: progressMode, stream: process.stderr, color });
   const controller = new AbortController();
   const stopListening = cancelOnSignals(controller, (text) => void process.stderr.write(text));
-  warnIfAlreadyUp(stack, mode);
   try {
+    if (options.fresh) await removeRunning(stack, controller.signal);
     const outcome = await runStack({
       stack,
       mode,
@@ -70,6 +74,8 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       testCommand,
       preflight,
       cacheRegistry: options.cacheRegistry,
+      inPlace: mode === "up" ? !options.fresh : options.reuse === true,
+      reuse: mode === "test" && options.reuse === true,
       signal: controller.signal,
       onEvent: (event) => progress.onEvent(event),
     });

@@ -34,11 +34,12 @@ export function registerTest(program: Command): void {
       .command("test [args...]")
       .description("up, run the test command against the environment (PADDOCK_<SERVICE>_URL etc. set), then down; exits with the command's code")
       .option("--all", "every stack of the workspace (paddock.workspace.yaml) as one graph: shared builds, an environment each")
+      .option("--reuse", "test against the stack's running environment (made if there is none, updated in place if it drifted) and leave it up; no coverage is collected")
       .option("--fail-fast", "in a workspace run: stop every stack at the first failure (default: a failing stack fails alone)"),
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  paddock test                 runs test.command from the stack file\n  paddock test -- npm test     runs `npm test` instead\n  paddock test --keep -- go test ./e2e/...   keeps the environment for a look afterwards\n  paddock test --all           every stack of the workspace, each with its own tests\n  paddock test gateway processor   two stacks of the workspace (names or paths)",
+      "\nExamples:\n  paddock test                 runs test.command from the stack file\n  paddock test -- npm test     runs `npm test` instead\n  paddock test --keep -- go test ./e2e/...   keeps the environment for a look afterwards\n  paddock test --reuse         again and again: one environment, only what changed is redeployed\n  paddock test --all           every stack of the workspace, each with its own tests\n  paddock test gateway processor   two stacks of the workspace (names or paths)",
     )
     .action(async (words: string[], options: WorkspaceTestOptions, cmd: Command) => {
       const { stacks, command } = splitArguments(words);
@@ -49,7 +50,7 @@ export function registerTest(program: Command): void {
       }
       const stack = loadStackFor(cmd);
       const outcome = await runWithProgress(stack, "test", options, command.length > 0 ? command : undefined);
-      if (options.keep && outcome.endpoints.length > 0) printEnvironment(outcome, stack.dir);
+      if ((options.keep || options.reuse) && outcome.endpoints.length > 0) printEnvironment(outcome, stack.dir);
       process.exitCode =
         outcome.testExitCode !== undefined && outcome.testExitCode !== 0
           ? outcome.testExitCode

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { checkHostPortsFree } from "../config/host-ports.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, PaddockError } from "../errors.js";
 import { liveProgressByDefault, colorEnabled } from "../profile/color.js";
 import { findWorkspaceFile, loadWorkspace, selectStacks } from "../workspace/load.js";
 import { createWorkspaceProgress } from "../workspace/progress.js";
@@ -28,6 +28,9 @@ export function requireWorkspace(cwd: string) {
 
 /** `paddock test --all` / `paddock test STACK...`: the workspace's stacks as one graph, with a live line per stack and one summary. */
 export async function runWorkspaceTests(names: string[], options: WorkspaceTestOptions, testCommand: string[] | undefined): Promise<{ outcome: WorkspaceOutcome; exitCode: number }> {
+  if (options.reuse) {
+    throw new PaddockError("--reuse works on one stack at a time for now", { hint: "run `paddock test --reuse` in the stack's directory (or with --file); a workspace run makes an environment per stack and removes it" });
+  }
   const workspace = requireWorkspace(process.cwd());
   const stacks = selectStacks(workspace, options.all ? [] : names, process.cwd());
   const preflight = Promise.all(stacks.flatMap((stack) => [lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack)]));

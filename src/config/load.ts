@@ -100,5 +100,5 @@ export function loadStack(file: string, options: { sharedIncludes?: readonly str
 
   const parsed = stackFileSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigErrors(describeIssues(parsed.error.issues, merged, locate));
-  return normalizeStack(parsed.data, absolute, locate);
+  return { ...normalizeStack(parsed.data, absolute, locate), sourceFiles: [...new Set(sources.map((s) => s.file))] };
 }

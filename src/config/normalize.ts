@@ -138,6 +138,10 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     const service = kind === "service" ? (spec as ServiceFile) : undefined;
     const ports = (service?.ports ?? []).map((p, i) => parsePort(p, [...at, "ports", i]));
     const ready = service?.ready ? normalizeReady(service.ready, [...at, "ready"], ports) : undefined;
+    const restartOnChange = service?.restartOnChange ?? [];
+    restartOnChange.forEach((dep, i) => {
+      if (!dependsOn.includes(dep)) fail([...at, "restartOnChange", i], `"${dep}" is not in this service's dependsOn`, `add "${dep}" to dependsOn, or use one of: ${dependsOn.join(", ") || "(no dependencies)"}`);
+    });
     return {
       name: workloadName,
       kind,
@@ -148,6 +152,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       secretEnv: spec.secretEnv ?? [],
       volumes: volumes.filter((v): v is VolumeSpec => v !== undefined),
       dependsOn,
+      restartOnChange,
       timeoutSeconds: seconds(spec.timeout, [...at, "timeout"], DEFAULT_TIMEOUT[kind]),
       manifests,
       images: [...usedImages],

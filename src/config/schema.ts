@@ -80,6 +80,7 @@ export const serviceSchema = z.strictObject({
   ports: z.array(z.union([port, z.string()])).optional().describe('container ports: 8080, or "18080:8080" to fix the host port'),
   ready: readySchema.optional(),
   url: z.string().optional().describe('endpoint template for tests, default "http://{host}:{port}"'),
+  restartOnChange: z.array(z.string()).optional().describe("dependencies (in dependsOn) whose replacement in an update in place restarts this service"),
 });
 
 export const jobSchema = z.strictObject({ ...workloadFields });

@@ -60,6 +60,8 @@ export interface WorkloadSpec {
   secretEnv: string[];
   volumes: VolumeSpec[];
   dependsOn: string[];
+  /** Dependencies whose replacement in an update in place restarts this service (services only). */
+  restartOnChange: string[];
   timeoutSeconds: number;
   manifests: string[];
   /** Stack images this workload runs. */
@@ -93,6 +95,8 @@ export interface Stack {
   /** Absolute path of the stack file, and its directory (relative paths start there). */
   file: string;
   dir: string;
+  /** Every file it was read from: its includes, then the stack file (what `paddock watch` watches). */
+  sourceFiles?: string[];
   environment: EnvironmentSpec;
   build: { builder: "auto" | "docker" | "podman"; noCache: boolean; noCacheLine: number | undefined; network: string | undefined; timeoutSeconds: number };
   resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined; memoryBytes: number | undefined };

@@ -19,6 +19,8 @@ export interface PlanOptions {
   /** Leave the environment running, even after a failure (no env:delete). */
   keep?: boolean;
   capabilities: PlanCapabilities;
+  /** Collect coverage after `test` (default): it stops the services, so not when the environment stays up (`test --reuse`). */
+  collectCoverage?: boolean;
   /** Images the cache registry has: pulled, so they wait for no base image. */
   pulledImages?: ReadonlySet<string>;
 }
@@ -76,7 +78,7 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   const workloadTasks = tasks.filter((t) => t.kind === "deploy" || t.kind === "job").map((t) => t.id);
   if (options.mode === "test") {
     add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady);
-    const collects = options.capabilities.collectsCoverage && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
+    const collects = options.collectCoverage !== false && options.capabilities.collectsCoverage && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
     // After the tests (also failed ones) and once every workload has settled, so nothing still starts.
     if (collects) add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], { finalizer: { requires: "env:create" } });
   }

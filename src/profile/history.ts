@@ -105,7 +105,7 @@ export async function readHistory(historyPath: string): Promise<ReadHistoryResul
 export function historyRunOf(profile: Profile): HistoryRun {
   const tasks: Record<string, HistoryTask> = {};
   for (const task of profile.tasks) {
-    tasks[task.id] = { seconds: Math.round(taskSeconds(task) * 1000) / 1000, cached: task.cached !== false, state: task.state };
+    tasks[task.id] = { seconds: Math.round(taskSeconds(task) * 1000) / 1000, cached: task.cached !== false || task.change === "unchanged", state: task.state };
   }
   return { runId: profile.runId, stack: profile.stack, startedAt: profile.startedAt, strategy: profile.strategy, tasks };
 }

@@ -36,7 +36,8 @@ interface TaskView {
   id: string;
   kind: string;
   state: ProgressTaskState;
-  cached: boolean | "registry";
+  /** Nothing was done: cached, pulled from the cache registry, or a workload an update in place left alone. */
+  cached: boolean | "registry" | "unchanged";
   attempt: number;
   error?: string;
   /** When the current attempt started running. */
@@ -71,6 +72,7 @@ class TaskBook {
     view.kind = event.kind;
     view.state = event.state;
     if (event.cached !== undefined) view.cached = event.cached;
+    if (event.change === "unchanged") view.cached = "unchanged";
     if (event.attempt !== undefined) view.attempt = event.attempt;
     if (event.error !== undefined) view.error = event.error;
     if (event.state === "running") {
@@ -88,6 +90,7 @@ function stateText(event: Extract<ProgressEvent, { type: "task" }>): string {
   const notes: string[] = [];
   if (event.cached === true) notes.push("cached");
   if (event.cached === "registry") notes.push("from the cache registry");
+  if (event.change === "unchanged" && event.state === "succeeded") notes.push("unchanged");
   if (event.attempt !== undefined && event.attempt > 1) notes.push(`attempt ${event.attempt}`);
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
   const error = event.error !== undefined && (event.state === "failed" || event.state === "retrying") ? `: ${event.error}` : "";
@@ -207,7 +210,7 @@ function createTtyProgress(options: ProgressOptions): Progress {
       case "skipped":
         return `${paint("dim", `· ${view.id}  skipped`)}`;
       default:
-        return view.cached ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", view.cached === "registry" ? "from the cache registry" : "cached")}` : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
+        return view.cached ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", view.cached === "registry" ? "from the cache registry" : view.cached === true ? "cached" : view.cached)}` : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
     }
   };
 

@@ -1,4 +1,5 @@
 import { cacheStats, formatCacheStats } from "./cache-stats.js";
+import { formatChanges } from "./changes.js";
 import { criticalPath, parallelEfficiency, totalBusySeconds } from "./critical-path.js";
 import { formatEstimateLine, type StrategyEstimates } from "./estimates.js";
 import { formatSeconds, renderTextTable } from "./format.js";
@@ -54,6 +55,8 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
     `Parallel efficiency: ${parallelEfficiency(profile).toFixed(2)}× (${formatSeconds(totalBusySeconds(profile))} of task time in ${formatSeconds(profile.wallSeconds)} wall; 1.00× = sequential)`,
     `Cache: ${formatCacheStats(cacheStats(profile))}`,
   );
+  const changes = formatChanges(profile);
+  if (changes) out.push(paint("bold", changes));
   const pushes = profile.pushes ?? [];
   if (pushes.length > 0) {
     const failed = pushes.filter((p) => !p.ok).length;

@@ -7,4 +7,6 @@ export const LABELS = {
   host: "dev.paddock.host",
   /** Set on the marker of an environment left running on purpose (`up`, --keep). */
   kept: "dev.paddock.kept",
+  /** The hash of a workload's resolved spec (providers/spec-hash.ts): an update in place replaces only what changed. */
+  spec: "dev.paddock.spec",
 } as const;

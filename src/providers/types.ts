@@ -43,14 +43,19 @@ export interface LoadResult {
   references: ImageReferences;
 }
 
+/** What a deploy did to a workload: made it, replaced it (its spec changed), or left it alone. */
+export type WorkloadChange = "created" | "updated" | "unchanged";
+
 /**
  * A run's environment before it exists: `create` makes it and returns the started handle;
+ * `attach` takes one a previous `up` left running (to update it in place);
  * `delete` removes whatever the run made, whatever state it reached (also after a failed
  * `create`, and from another process for `paddock down`). After a failure a provider may first
  * save diagnostics (e.g. `kind export logs`) into the run directory.
  */
 export interface Environment {
   create(ctx: ProviderContext): Promise<StartedEnvironment>;
+  attach(ctx: ProviderContext): Promise<StartedEnvironment>;
   delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void>;
 }
 
@@ -60,10 +65,16 @@ export interface StartedEnvironment {
   bootstrap(ctx: ProviderContext): Promise<void>;
   /** Makes images visible to the environment. */
   load(images: readonly BuiltImage[], ctx: ProviderContext): Promise<LoadResult>;
-  /** Starts a service and waits until it is ready. */
-  deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void>;
-  /** Runs a job to completion; a failure carries its output. */
-  runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void>;
+  /**
+   * Starts a service and waits until it is ready. In an environment that runs it already (an
+   * update in place), a service whose spec hash is the same is left alone — unless `restart`
+   * (a dependency it restarts with was replaced) — and one whose hash changed is replaced.
+   */
+  deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options?: { restart?: boolean }): Promise<WorkloadChange>;
+  /** Runs a job to completion (again only when its spec hash changed); a failure carries its output. */
+  runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<WorkloadChange>;
+  /** Removes workloads the stack no longer declares (an update in place); returns their names. */
+  removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]>;
   endpoints(): Endpoint[];
   /** Extra environment for the test command (e.g. KUBECONFIG). */
   testEnv(): Record<string, string>;

@@ -12,6 +12,9 @@ export interface EnvironmentState {
   stack: string;
   provider: string;
   createdAt: string;
+  /** The last run that updated it in place (`up` again, `test --reuse`). */
+  updatedAt?: string;
+  /** The newest run's directory (its kubeconfig, logs). */
   runDir: string;
   /** `starting` from before anything starts until the run ends; `up` once left running. */
   status?: "starting" | "up";

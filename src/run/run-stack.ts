@@ -4,7 +4,7 @@ import { readyBuilder } from "../build/select-builder.js";
 import type { Stack } from "../config/stack.js";
 import { resolveDurations } from "../plan/durations.js";
 import { estimatePlan } from "../plan/estimate.js";
-import type { Strategy } from "../plan/types.js";
+import type { Plan, Strategy } from "../plan/types.js";
 import { estimateDurations, readHistory } from "../profile/history.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
 import { resourceLimits } from "../scheduler/resources.js";
@@ -12,6 +12,7 @@ import { runPlan, type RunResult } from "../scheduler/scheduler.js";
 import { taskKind } from "../tasks/registry.js";
 import { historyFile } from "../util/paddock-dir.js";
 import type { Warn } from "./best-effort.js";
+import { findRunningEnvironment } from "./find-running.js";
 import { openRunCache } from "./open-cache.js";
 import { StackRun, type StackRunOutcome } from "./stack-run.js";
 
@@ -28,6 +29,8 @@ export interface RunStackOptions {
   testCommand?: string[];
   signal?: AbortSignal;
   onEvent?: (event: SchedulerEvent) => void;
+  /** Called with the run's plan before it starts (a status line counts its tasks). */
+  onPlan?: (plan: Plan) => void;
   /** Where the test command's output goes live. */
   testOutput?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
   /**
@@ -37,6 +40,13 @@ export interface RunStackOptions {
   preflight?: Promise<unknown>;
   /** Where warnings go (a run directory that cannot be written, a cache registry that fails): default stderr. */
   onWarning?: Warn;
+  /**
+   * Update the stack's running environment in place when there is one (`paddock up` again,
+   * `test --reuse`): only what changed is built, replaced or run again. Default: a new environment.
+   */
+  inPlace?: boolean;
+  /** `test --reuse`: the environment stays up after the tests (created if there was none); no coverage is collected. */
+  reuse?: boolean;
   /** A cache registry for this run (`--cache-registry`), over $PADDOCK_CACHE_REGISTRY and the stack's `cache.registry`. */
   cacheRegistry?: string;
 }
@@ -62,8 +72,15 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const { builder, keyed: [keyed] } = await startRun([stack], options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
   const cache = await openRunCache(stack, [...keyed!.values()], builder, { override: options.cacheRegistry, warn, signal: options.signal });
-  const run = await StackRun.prepare(stack, { builder, keyed: keyed!, cache, warn }, { mode, strategy, keep: options.keep, testCommand: options.testCommand, testOutput: options.testOutput });
+  const running = options.inPlace || options.reuse ? await findRunningEnvironment(stack, options.signal) : undefined;
+  for (const note of running?.notes ?? []) warn(`note: ${note}`);
+  const run = await StackRun.prepare(
+    stack,
+    { builder, keyed: keyed!, cache, warn },
+    { mode, strategy, keep: options.keep, reuse: options.reuse, attachTo: running?.running?.state, testCommand: options.testCommand, testOutput: options.testOutput },
+  );
   const { plan } = run;
+  options.onPlan?.(plan);
   const resources = resourceLimits(stack, { build: options.buildSlots });
   const fromHistory = estimateDurations((await readHistory(historyFile(stack.dir))).history, stack.name);
   const { durations } = resolveDurations(plan, stack.environment.provider, {}, fromHistory);

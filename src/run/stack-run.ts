@@ -35,12 +35,21 @@ export interface StackRunOptions {
   mode: "up" | "test";
   strategy: Strategy;
   keep?: boolean;
+  /**
+   * The stack's running environment (`paddock up` again, `test --reuse`): env:create attaches to
+   * it and the deploys compare with what runs. Nothing of it is ever torn down by this run.
+   */
+  attachTo?: EnvironmentState;
+  /** `test --reuse`: leave the environment up after the tests, and so collect no coverage (it stops the services). */
+  reuse?: boolean;
   testCommand?: string[] | string;
   testOutput?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 }
 
 export interface StackRunOutcome {
   runId: string;
+  /** The environment's run id: this run's, or that of the environment it updated in place. */
+  environmentId: string;
   runDir: string;
   profile: Profile;
   endpoints: Endpoint[];
@@ -97,12 +106,21 @@ export class StackRun {
   static async prepare(stack: Stack, shared: SharedRunParts, options: StackRunOptions): Promise<StackRun> {
     const runId = newRunId(stack.name);
     const runDir = createRunDir(stack.dir, runId);
+    const attachTo = options.attachTo;
     const writes = new BestEffortWrites(shared.warn);
     const redact = secretRedactor(stack);
     const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
     const provider = providerEntry(stack.environment.provider);
-    const environment = await provider.open({ stack, run: { runId, stack: stack.name }, runDir, builder: shared.builder });
-    const plan = buildPlan(stack, { strategy: options.strategy, mode: options.mode, keep: options.keep, capabilities: provider.capabilities, pulledImages: pulledImages(shared.keyed, shared.cache) });
+    const environment = await provider.open({ stack, run: { runId: attachTo?.runId ?? runId, stack: stack.name }, runDir, builder: shared.builder });
+    const leaveUp = options.keep === true || options.reuse === true || attachTo !== undefined;
+    const plan = buildPlan(stack, {
+      strategy: options.strategy,
+      mode: options.mode,
+      keep: leaveUp,
+      collectCoverage: options.reuse !== true,
+      capabilities: provider.capabilities,
+      pulledImages: pulledImages(shared.keyed, shared.cache),
+    });
     let run: StackRun | undefined = undefined;
     const context: RunContext = {
       stack,
@@ -116,6 +134,8 @@ export class StackRun {
       references: new Map<string, string>(),
       environment,
       started: undefined,
+      attach: attachTo !== undefined,
+      changes: new Map(),
       failed: () => run?.failedSoFar ?? false,
       test: {
         command: options.testCommand ?? stack.test?.command,
@@ -125,9 +145,12 @@ export class StackRun {
         redact,
       },
     };
-    const record: EnvironmentState = { runId, stack: stack.name, provider: provider.name, createdAt: new Date().toISOString(), runDir, status: "starting", pid: process.pid, host: os.hostname(), endpoints: [], env: {} };
+    const record: EnvironmentState = attachTo
+      ? { ...attachTo, createdAt: attachTo.createdAt || new Date().toISOString(), status: "up" }
+      : { runId, stack: stack.name, provider: provider.name, createdAt: new Date().toISOString(), runDir, status: "starting", pid: process.pid, host: os.hostname(), endpoints: [], env: {} };
     // Recorded before anything starts, so `paddock down` finds what this run makes even if it dies.
-    writes.attempt("the environment record", runDir, () => saveEnvironment(stack.dir, record));
+    // An environment being updated keeps its record (`up`) until the update ends: it is never a crashed run's.
+    if (!attachTo) writes.attempt("the environment record", runDir, () => saveEnvironment(stack.dir, record));
     run = new StackRun(stack, plan, context, options, writes, logs, record, redact);
     return run;
   }
@@ -170,16 +193,19 @@ export class StackRun {
     // Left running on purpose: after a successful `up`, or with --keep whatever happened (to look at it).
     const environmentMade = result.tasks.some((t) => t.id === "env:create" && t.state === "succeeded");
     const deleted = result.tasks.some((t) => t.id === "env:delete" && t.state === "succeeded");
-    const kept = context.started !== undefined && environmentMade && !deleted && ((this.options.mode === "up" && result.state === "succeeded") || this.options.keep === true);
+    const leftUp = this.options.keep === true || this.options.reuse === true || this.options.attachTo !== undefined;
+    const kept = context.started !== undefined && environmentMade && !deleted && ((this.options.mode === "up" && result.state === "succeeded") || leftUp);
     if (kept && context.started) {
       await context.started.markKept({ signal: AbortSignal.timeout(30_000), log: () => undefined });
-      this.writes.attempt("the environment record", this.runDir, () => saveEnvironment(stack.dir, { ...this.record, status: "up", endpoints, env }));
+      // The record names the newest run's directory: its kubeconfig and logs are the current ones.
+      const state: EnvironmentState = { ...this.record, status: "up", runDir: this.runDir, endpoints, env, updatedAt: new Date().toISOString() };
+      this.writes.attempt("the environment record", this.runDir, () => saveEnvironment(stack.dir, state));
       const envFile = path.join(paddockDir(stack.dir), "env");
       this.writes.attempt("the shell variables file", envFile, () => writeFileSync(envFile, shellEnvFile(env), { mode: 0o600 }));
-    } else if (deleted || !environmentMade) {
+    } else if ((deleted || !environmentMade) && !this.options.attachTo) {
       forgetEnvironment(stack.dir, this.runId);
     }
     this.writes.finish();
-    return { runId: this.runId, runDir: this.runDir, profile, endpoints, env, testExitCode: context.test.exitCode, estimates, redact };
+    return { runId: this.runId, environmentId: this.record.runId, runDir: this.runDir, profile, endpoints, env, testExitCode: context.test.exitCode, estimates, redact };
   }
 }

@@ -8,6 +8,7 @@ export type SchedulerEvent =
       kind: string;
       state: TaskEventState;
       cached?: boolean | "registry";
+      change?: "created" | "updated" | "unchanged";
       attempt?: number;
       /** The error's first line (live views), and all of it: messages, command, output tail, hint (task logs). */
       error?: string;

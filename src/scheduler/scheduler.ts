@@ -67,6 +67,7 @@ interface Entry {
   start: number | undefined;
   end: number | undefined;
   cached: boolean | "registry";
+  change: "created" | "updated" | "unchanged" | undefined;
   attempts: TaskAttempt[];
   error: unknown;
 }
@@ -84,7 +85,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   const priority = bottomLevels(plan.tasks, options.durations ?? {});
   const entries = new Map<string, Entry>();
   for (const task of plan.tasks) {
-    entries.set(task.id, { task, state: "waiting", start: undefined, end: undefined, cached: false, attempts: [], error: undefined });
+    entries.set(task.id, { task, state: "waiting", start: undefined, end: undefined, cached: false, change: undefined, attempts: [], error: undefined });
   }
   const dependents = new Map<string, string[]>();
   for (const task of plan.tasks) for (const dep of task.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), task.id]);
@@ -119,7 +120,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     const errors = error === undefined ? {} : { error: oneLine(error), errorDetail: describeError(error) };
     if (state !== "succeeded") leases.release(entry.task.id);
     leases.releaseFor(entry.task.id, plan.tasks);
-    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, ...errors, at: entry.end });
+    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, change: entry.change, ...errors, at: entry.end });
   };
   const isSettled = (id: string): boolean => {
     const s = entries.get(id)?.state;
@@ -136,7 +137,9 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       const required = entries.get(task.finalizer.requires);
       const group = groupOf(task);
       const runWentWrong = causeOf(task) !== undefined || runAbort.signal.aborted || [...entries.values()].some((e) => e.state === "failed" && (group === undefined || groupOf(e.task) === group));
-      if (!required || required.state === "cancelled" || required.state === "skipped" || (task.finalizer.onlyOnFailure && !runWentWrong)) {
+      // What `requires` started may have half-made something (a network created as Ctrl-C came): only one that never started has nothing to finalize.
+      const neverStarted = !required || required.attempts.length === 0 && required.state !== "running";
+      if (neverStarted || required.state === "skipped" || (task.finalizer.onlyOnFailure && !runWentWrong)) {
         settle(entry, "skipped");
         return false;
       }
@@ -204,6 +207,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
           throw own instanceof Error && own !== controller.signal.reason && !(own instanceof CancelledError) && !(own instanceof TaskTimeoutError) ? own : error;
         });
         entry.cached = (result && result.cached) || false;
+        entry.change = result ? result.change : undefined;
         entry.attempts.push({ start: attemptStart, end: now(), outcome: "ok" });
         settle(entry, "succeeded");
         return;
@@ -291,6 +295,7 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       end: round(e.end ?? wallSeconds),
       state: e.state === "waiting" || e.state === "running" ? "cancelled" : e.state,
       cached: e.cached,
+      ...(e.change ? { change: e.change } : {}),
       attempts: e.attempts.length,
       attemptLog: e.attempts.map((a) => ({ ...a, start: round(a.start), end: round(a.end) })),
       ...(e.error !== undefined && e.state === "failed" ? { error: describeError(e.error) } : {}),

@@ -22,6 +22,8 @@ export interface TaskRecord {
   state: TaskState;
   /** Nothing was done: it was there already (`true`), or it came from the cache registry. */
   cached: boolean | "registry";
+  /** What a deploy, job or env:create did in an environment that may have run before. */
+  change?: "created" | "updated" | "unchanged";
   attempts: number;
   /** Every attempt, retries included, in order. */
   attemptLog: TaskAttempt[];

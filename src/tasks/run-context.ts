@@ -4,7 +4,7 @@ import type { KeyedImage } from "../build/image-tags.js";
 import type { RemoteCache } from "../cache/remote-cache.js";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
-import type { Environment, StartedEnvironment } from "../providers/types.js";
+import type { Environment, StartedEnvironment, WorkloadChange } from "../providers/types.js";
 
 /** Where task logs go: `logs/<task id>.log` in the run directory. */
 export interface TaskLogFiles {
@@ -42,6 +42,10 @@ export interface RunContext extends BuildContext {
   environment: Environment;
   /** Set by env:create. */
   started: StartedEnvironment | undefined;
+  /** The environment ran before this run (`up` again, `test --reuse`): env:create attaches to it, deploys compare. */
+  attach: boolean;
+  /** What each deploy and job did, for `restartOnChange` and the summary. */
+  changes: Map<string, WorkloadChange>;
   /** Whether something in the run failed so far (teardown saves diagnostics then). */
   failed(): boolean;
   test: {

@@ -29,8 +29,11 @@ export interface TaskContext {
   attempt: number;
   log: (line: string) => void;
 }
-/** `cached`: nothing was done because it was there already (`true`), or it came from the cache registry. */
-export type TaskResult = { cached?: boolean | "registry" } | void;
+/**
+ * `cached`: nothing was done because it was there already (`true`), or it came from the cache
+ * registry. `change`: what a deploy did to its workload in an environment that ran before.
+ */
+export type TaskResult = { cached?: boolean | "registry"; change?: "created" | "updated" | "unchanged" } | void;
 export type TaskAction = (ctx: TaskContext) => Promise<TaskResult>;
 
 /**

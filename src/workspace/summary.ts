@@ -39,7 +39,8 @@ export function formatWorkspaceSummary(outcome: WorkspaceOutcome, options: { col
   for (const { stack, outcome: o, rootCause } of stacks) {
     if (o.profile.state === "succeeded") continue;
     const text = rootCause ? o.redact(formatError(rootCause.error)) : o.profile.state === "cancelled" ? "cancelled" : "failed";
-    out.push("", paint("red", `${stack.name}: ${rootCause ? `${rootCause.taskId} failed` : o.profile.state}`), text);
+    const task = rootCause?.taskId.startsWith(`${stack.name}/`) ? rootCause.taskId.slice(stack.name.length + 1) : rootCause?.taskId;
+    out.push("", paint("red", `${stack.name}: ${task ? `${task} failed` : o.profile.state}`), text);
   }
   out.push("", `run directories: ${stacks.map((s) => s.outcome.runDir).join(", ")}`, `the whole run: ${outcome.runDir}/ (profile.json, trace.json, report.html)`);
   return out.join("\n") + "\n";

@@ -53,12 +53,12 @@ export class KindRunDriver {
     return { cached };
   }
 
-  deploy(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: Ctx): Promise<void> {
-    return this.cluster.deploy(workload, references(images), ctx);
+  async deploy(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: Ctx): Promise<void> {
+    await this.cluster.deploy(workload, references(images), ctx);
   }
 
-  runJob(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: Ctx): Promise<void> {
-    return this.cluster.runJob(workload, references(images), ctx);
+  async runJob(workload: WorkloadSpec, images: Map<string, BuiltImage>, ctx: Ctx): Promise<void> {
+    await this.cluster.runJob(workload, references(images), ctx);
   }
 
   endpoints(): Endpoint[] {

@@ -25,6 +25,7 @@ function workload(overrides: Partial<WorkloadSpec>): WorkloadSpec {
     secretEnv: [],
     volumes: [],
     dependsOn: [],
+    restartOnChange: [],
     timeoutSeconds: 60,
     manifests: [],
     images: ["redis"],

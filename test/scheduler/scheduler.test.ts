@@ -205,6 +205,19 @@ describe("scheduler", () => {
     expect(byId["env:delete"]!.start).toBeGreaterThanOrEqual(byId["build:slow"]!.end);
   });
 
+  it("tears down after an environment whose creation was interrupted midway (it may have made something)", async () => {
+    const clock = new VirtualClock();
+    const controller = new AbortController();
+    clock.setTimeout(() => controller.abort(), 50);
+    const { action } = recorder({ "env:create": 1000, "env:delete": 10 }, clock);
+    const result = await onVirtualTime(clock)(
+      plan([task("env:create"), task("deploy:x", ["env:create"]), task("env:delete", ["env:create", "deploy:x"], { finalizer: { requires: "env:create" } })]),
+      action,
+      { resources: RESOURCES, signal: controller.signal },
+    );
+    expect(Object.fromEntries(result.tasks.map((t) => [t.id, t.state]))).toEqual({ "env:create": "cancelled", "deploy:x": "cancelled", "env:delete": "succeeded" });
+  });
+
   it("skips teardown when the environment was never created", async () => {
     const result = await runPlan(
       plan([task("build:x"), task("env:create", ["build:x"]), task("env:delete", ["build:x", "env:create"], { finalizer: { requires: "env:create" } })]),

@@ -13,7 +13,7 @@ export function containerRunArgs(
   workload: WorkloadSpec,
   image: string,
   extraEnv: Record<string, string> = {},
-  options: { create?: boolean } = {},
+  options: { create?: boolean; specHash?: string } = {},
 ): { args: string[]; env: Record<string, string> } {
   const env = { ...workload.env, ...extraEnv };
   const args = [
@@ -24,7 +24,7 @@ export function containerRunArgs(
     networkName(run.runId),
     "--network-alias",
     workload.name,
-    ...labelArgs(run, { [LABELS.service]: workload.name }),
+    ...labelArgs(run, { [LABELS.service]: workload.name, ...(options.specHash ? { [LABELS.spec]: options.specHash } : {}) }),
   ];
   for (const port of workload.ports) args.push("--publish", `127.0.0.1:${port.host ?? ""}:${port.container}`);
   for (const key of Object.keys(env)) args.push("--env", key);

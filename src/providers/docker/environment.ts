@@ -1,5 +1,5 @@
 import type { Stack } from "../../config/stack.js";
-import { wrap } from "../../errors.js";
+import { PaddockError, wrap } from "../../errors.js";
 import { ENGINE_DOWN, type DockerCli } from "../../exec/docker-cli.js";
 import type { Environment, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
 import { ToolError } from "../../exec/tool-error.js";
@@ -28,6 +28,17 @@ export class DockerEnvironment implements Environment {
     for (const volume of volumes) await this.docker(["volume", "create", ...labelArgs(this.run), volumeName(this.run.runId, volume)], ctx);
     ctx.log(`network ${network}${volumes.size ? `, volumes ${[...volumes].join(", ")}` : ""}`);
     return new DockerStartedEnvironment(this.cli, this.stack, this.run);
+  }
+
+  /** The network a previous `up` left: its containers are compared with the stack, not started blindly. */
+  async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
+    const network = networkName(this.run.runId);
+    const found = await this.docker(["network", "inspect", "--format", "{{.Name}}", network], ctx, { allowFailure: true });
+    if (found.exitCode !== 0) {
+      throw new PaddockError(`the environment ${this.run.runId} is gone (its network ${network} does not exist)`, { hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one" });
+    }
+    ctx.log(`attached to the running environment ${this.run.runId} (network ${network}): updating it in place`);
+    return new DockerStartedEnvironment(this.cli, this.stack, this.run, true);
   }
 
   /** Removes every container, volume and network labelled with the run (containers' logs stay readable until then). */

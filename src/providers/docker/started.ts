@@ -1,28 +1,34 @@
 import type { Stack, WorkloadSpec } from "../../config/stack.js";
 import { coverageEnv, coverageKindOf } from "../../coverage/runtime.js";
 import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js";
-import { outputBlock, PaddockError } from "../../errors.js";
+import { outputBlock, PaddockError, wrap } from "../../errors.js";
 import type { DockerCli } from "../../exec/docker-cli.js";
-import { lastLines } from "../../exec/tool-error.js";
 import { ReadinessError, waitUntilReady } from "../../readiness/wait.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { LABELS } from "../run-labels.js";
-import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
+import { workloadSpecHash } from "../spec-hash.js";
+import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentity, StartedEnvironment, WorkloadChange } from "../types.js";
 import { dockerCall, type DockerCall } from "./call.js";
 import { containerRunArgs } from "./container-args.js";
 import { collectDockerCoverage, dockerCoverageDir, needsPreparedCoverageDir, prepareCoverageDir } from "./coverage.js";
+import { exitCodeOf, hostPortsOf, inspectContainer, lastLogsOf, workloadsOfRun } from "./inspect.js";
 import { containerName, keptMarkerName, labelArgs, networkName } from "./labels.js";
 import { containerProbe } from "./probes.js";
 
-/** A run's Docker network, created: workloads are containers on it, ports published on 127.0.0.1. */
+/**
+ * A run's Docker network, created (or attached to, for an update in place): workloads are
+ * containers on it, ports published on 127.0.0.1, each labelled with its spec hash.
+ */
 export class DockerStartedEnvironment implements StartedEnvironment {
-  private readonly published: Endpoint[] = [];
+  private published: Endpoint[] = [];
   private readonly docker: DockerCall;
 
   constructor(
-    private readonly cli: DockerCli,
+    cli: DockerCli,
     private readonly stack: Stack,
     private readonly run: RunIdentity,
+    /** The environment ran before this run: its containers are compared, not assumed absent. */
+    private readonly attached = false,
   ) {
     this.docker = dockerCall(cli);
   }
@@ -45,18 +51,18 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     return reference;
   }
 
-  private async start(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<string> {
+  /** Starts the workload's container, labelled with its spec hash. */
+  private async start(workload: WorkloadSpec, image: string, specHash: string, ctx: ProviderContext): Promise<string> {
     const name = containerName(this.run.runId, workload.name);
     const coverage = workload.kind === "service" ? coverageKindOf(this.stack, workload.name) : undefined;
-    const image = this.imageFor(workload, images);
     if (!coverage) {
-      const { args, env } = containerRunArgs(this.run, workload, image);
+      const { args, env } = containerRunArgs(this.run, workload, image, {}, { specHash });
       await this.docker(args, ctx, { env });
       return name;
     }
     const dir = dockerCoverageDir(coverage);
     const prepare = needsPreparedCoverageDir(coverage);
-    const { args, env } = containerRunArgs(this.run, workload, image, coverageEnv(coverage, dir), { create: prepare });
+    const { args, env } = containerRunArgs(this.run, workload, image, coverageEnv(coverage, dir), { create: prepare, specHash });
     await this.docker(args, ctx, { env });
     if (prepare) {
       // GOCOVERDIR must exist and be writable for the service's user: make it, then start.
@@ -67,15 +73,62 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     return name;
   }
 
-  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void> {
-    const name = await this.start(workload, images, ctx);
-    const ports = await this.hostPorts(name, ctx);
+  private specOf(workload: WorkloadSpec, image: string): string {
+    return workloadSpecHash(workload, image, { coverage: workload.kind === "service" ? (coverageKindOf(this.stack, workload.name) ?? null) : null });
+  }
+
+  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options: { restart?: boolean } = {}): Promise<WorkloadChange> {
+    const image = this.imageFor(workload, images);
+    const spec = this.specOf(workload, image);
+    const name = containerName(this.run.runId, workload.name);
+    const existing = this.attached ? await inspectContainer(this.docker, name, ctx) : undefined;
+    if (existing && existing.spec === spec && existing.status === "running") {
+      if (!options.restart) {
+        await this.publish(workload, name, ctx);
+        ctx.log(`${name} unchanged (spec ${spec.slice(0, 8)}): left running`);
+        return "unchanged";
+      }
+      ctx.log(`restarting ${name}: a dependency it restarts with (restartOnChange) was replaced`);
+      await this.docker(["restart", name], ctx);
+      await this.readyAfterReplace(workload, name, ctx);
+      return "updated";
+    }
+    if (existing) {
+      ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}${existing.status !== "running" ? ` (it was ${existing.status})` : ""}: replacing it`);
+      await this.docker(["rm", "--force", name], ctx);
+    }
+    await this.start(workload, image, spec, ctx);
+    if (existing) await this.readyAfterReplace(workload, name, ctx);
+    else await this.publishAndWait(workload, name, ctx);
+    return existing ? "updated" : "created";
+  }
+
+  /** A replaced service that does not get ready says what state the environment is in, and how to get back. */
+  private async readyAfterReplace(workload: WorkloadSpec, name: string, ctx: ProviderContext): Promise<void> {
+    try {
+      await this.publishAndWait(workload, name, ctx);
+    } catch (error) {
+      throw wrap(error, `service "${workload.name}" was replaced (its spec changed) and the new container did not become ready`, {
+        hint: `the environment stays up, its other workloads as they were, "${workload.name}" not working: fix it and run \`paddock up\` again, \`paddock up --fresh\` for a new environment, or \`paddock down\``,
+      });
+    }
+  }
+
+  /** Records the container's endpoints (its published ports). */
+  private async publish(workload: WorkloadSpec, name: string, ctx: ProviderContext): Promise<Map<number, number>> {
+    const ports = await hostPortsOf(this.docker, name, ctx);
+    this.published = this.published.filter((e) => e.service !== workload.name);
     for (const port of workload.ports) {
       const hostPort = ports.get(port.container);
       if (hostPort === undefined) throw await this.notPublished(workload, name, port.container, ctx);
       const endpoint = { service: workload.name, containerPort: port.container, host: "127.0.0.1", port: hostPort };
       this.published.push({ ...endpoint, url: endpointUrl(workload.url, endpoint) });
     }
+    return ports;
+  }
+
+  private async publishAndWait(workload: WorkloadSpec, name: string, ctx: ProviderContext): Promise<void> {
+    const ports = await this.publish(workload, name, ctx);
     ctx.log(`container ${name}${ports.size ? `, ports ${[...ports].map(([c, h]) => `${c}→127.0.0.1:${h}`).join(", ")}` : ""}`);
     if (!workload.ready) return;
     const probe = await containerProbe(this.docker, workload.ready, name, networkName(this.run.runId), ports, ctx);
@@ -85,56 +138,53 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       signal: ctx.signal,
       log: ctx.log,
       died: async (signal) => {
-        const code = await this.exitCode(name, { signal });
+        const code = await exitCodeOf(this.docker, name, { signal });
         return code === undefined ? undefined : `exited with code ${code}`;
       },
-      lastLogs: () => this.lastLogs(name),
+      lastLogs: () => lastLogsOf(this.docker, name),
     });
   }
 
   /** A port that is not published: usually a container that exited at once (then its exit code and output say why). */
   private async notPublished(workload: WorkloadSpec, name: string, port: number, ctx: ProviderContext): Promise<PaddockError> {
-    const exit = await this.exitCode(name, ctx);
+    const exit = await exitCodeOf(this.docker, name, ctx);
     if (exit !== undefined) {
-      return new ReadinessError(`service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await this.lastLogs(name))}`, {
+      return new ReadinessError(`service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await lastLogsOf(this.docker, name))}`, {
         hint: "look at its output above; fix the command or configuration",
       });
     }
     return new PaddockError(`service "${workload.name}": port ${port} was not published`, { hint: `check \`docker port ${name}\`` });
   }
 
-  /** The container's exit code once it has exited, else undefined. */
-  private async exitCode(name: string, ctx: Pick<ProviderContext, "signal">): Promise<number | undefined> {
-    const state = (await this.docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], ctx)).stdout.trim();
-    const [status, code] = state.split(" ");
-    return status === "exited" || status === "dead" ? Number(code) : undefined;
-  }
-
-  private async hostPorts(name: string, ctx: ProviderContext): Promise<Map<number, number>> {
-    const json = (await this.docker(["inspect", "--format", "{{json .NetworkSettings.Ports}}", name], ctx)).stdout.trim();
-    const bindings = JSON.parse(json || "{}") as Record<string, { HostIp: string; HostPort: string }[] | null>;
-    const ports = new Map<number, number>();
-    for (const [key, list] of Object.entries(bindings)) {
-      const hostPort = list?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
-      if (hostPort) ports.set(Number(key.split("/")[0]), Number(hostPort));
+  async runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<WorkloadChange> {
+    const image = this.imageFor(workload, images);
+    const spec = this.specOf(workload, image);
+    const name = containerName(this.run.runId, workload.name);
+    const existing = this.attached ? await inspectContainer(this.docker, name, ctx) : undefined;
+    if (existing && existing.spec === spec && existing.status === "exited" && existing.exitCode === 0) {
+      ctx.log(`job ${workload.name} unchanged (spec ${spec.slice(0, 8)}): it completed before, not run again`);
+      return "unchanged";
     }
-    return ports;
-  }
-
-  private async lastLogs(name: string, lines = 20): Promise<string[]> {
-    const result = await this.cli.run(["logs", "--tail", String(lines), name], { signal: AbortSignal.timeout(5000), allowFailure: true });
-    return lastLines(result.all, lines);
-  }
-
-  async runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void> {
-    const name = await this.start(workload, images, ctx);
+    if (existing) {
+      ctx.log(`job ${workload.name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: running it again`);
+      await this.docker(["rm", "--force", name], ctx);
+    }
+    await this.start(workload, image, spec, ctx);
     const code = Number((await this.docker(["wait", name], ctx)).stdout.trim());
     if (code !== 0) {
-      throw new PaddockError(`job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await this.lastLogs(name, 30))}`, {
+      throw new PaddockError(`job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await lastLogsOf(this.docker, name, 30))}`, {
         hint: `its full output: docker logs ${name} (kept until teardown; use --keep to look after the run)`,
       });
     }
     ctx.log(`job ${workload.name} completed`);
+    return existing ? "updated" : "created";
+  }
+
+  async removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
+    const running = await workloadsOfRun(this.docker, this.run.runId, ctx);
+    const gone = [...running].filter(([service]) => !keep.includes(service));
+    if (gone.length > 0) await this.docker(["rm", "--force", "--volumes", ...gone.map(([, name]) => name)], ctx);
+    return gone.map(([service]) => service);
   }
 
   endpoints(): Endpoint[] {

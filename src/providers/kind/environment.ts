@@ -85,6 +85,17 @@ export class KindEnvironment implements Environment {
     return new KindCluster(this.options, plan, this.kubectl, this.kind, false);
   }
 
+  /** The cluster a previous `up` left (this environment's run id names it): updated in place. */
+  async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
+    await mkdir(this.options.runDir, { recursive: true });
+    const plan = await this.planConfig(ctx);
+    if (!(await this.kind.exists(ctx.signal))) {
+      throw new PaddockError(`the kind cluster ${this.clusterName} of this environment is gone`, { hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one" });
+    }
+    await this.reuseCluster(ctx);
+    return new KindCluster(this.options, plan, this.kubectl, this.kind, true, true);
+  }
+
   private async reuseCluster(ctx: ProviderContext): Promise<void> {
     await writeFile(this.kubeconfig, "", { mode: 0o600 });
     await this.kind.exportKubeconfig(ctx.signal);

@@ -6,7 +6,9 @@ import { applyBootstrap } from "../kubernetes/bootstrap.js";
 import { collectNodeFolderCoverage, type DeployedCoverage } from "../kubernetes/coverage-collect.js";
 import type { Kubectl } from "../kubernetes/kubectl.js";
 import { applyWorkload, type WorkloadPlace } from "../kubernetes/workloads.js";
-import type { Endpoint, EnvironmentOptions, ImageReferences, LoadResult, ProviderContext, StartedEnvironment } from "../types.js";
+import { labelValue } from "../kubernetes/kube-object.js";
+import { LABELS } from "../run-labels.js";
+import type { Endpoint, EnvironmentOptions, ImageReferences, LoadResult, ProviderContext, StartedEnvironment, WorkloadChange } from "../types.js";
 import { instrumentForNodeMount, removeCoverageRunDirs } from "./coverage-mount.js";
 import { loadImages } from "./image-load.js";
 import type { KindCli } from "./kind-cli.js";
@@ -41,6 +43,8 @@ export class KindCluster implements StartedEnvironment {
     private readonly kubectl: Kubectl,
     private readonly kind: KindCli,
     reused: boolean,
+    /** Attached to a cluster a previous `up` left: objects with the same spec hash are left alone. */
+    attached = false,
   ) {
     this.place = {
       kubectl,
@@ -48,6 +52,7 @@ export class KindCluster implements StartedEnvironment {
       bootstrapNamespaces: options.stack.environment.bootstrap.namespaces,
       clusterScopedKinds: () => this.clusterScopedKinds,
       replaceJobs: reused,
+      compareWithCluster: attached,
       nodePortsOf: (workload) => plan.nodePorts.get(workload.name) ?? new Map(),
       instrument: (workload, objects, references, namespace, ctx) => {
         const deployed = instrumentForNodeMount(options, plan.coverageHostPaths, workload, objects, references, namespace, ctx);
@@ -70,13 +75,24 @@ export class KindCluster implements StartedEnvironment {
     return { cached, references: new Map(images.map((i) => [i.name, i.tag])) };
   }
 
-  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void> {
-    const endpoints = await applyWorkload(workload, images, this.place, ctx);
+  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options: { restart?: boolean } = {}): Promise<WorkloadChange> {
+    const { endpoints, change } = await applyWorkload(workload, images, this.place, ctx, options);
     this.published = [...this.published.filter((e) => e.service !== workload.name), ...endpoints];
+    return change;
   }
 
-  runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<void> {
+  runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<WorkloadChange> {
     return this.deploy(workload, images, ctx);
+  }
+
+  /** Deletes the objects of workloads the stack no longer declares (found by their run and workload labels). */
+  async removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
+    const selector = `${LABELS.run}=${labelValue(this.options.run.runId)},${LABELS.service}${keep.length > 0 ? `,${LABELS.service} notin (${keep.map(labelValue).join(",")})` : ""}`;
+    const kinds = "deployments,statefulsets,daemonsets,jobs,pods,services,configmaps,secrets";
+    const found = await this.kubectl.run(["get", kinds, "-A", "-l", selector, "-o", `jsonpath={range .items[*]}{.metadata.labels.${LABELS.service.replaceAll(".", "\\.")}}{"\n"}{end}`], { signal: ctx.signal });
+    const gone = [...new Set(found.stdout.split("\n").filter(Boolean))];
+    if (gone.length > 0) await this.kubectl.run(["delete", kinds, "-A", "-l", selector, "--wait=true"], { signal: ctx.signal });
+    return gone;
   }
 
   endpoints(): Endpoint[] {

@@ -2,11 +2,13 @@ import type { WorkloadSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
 import { logProbe } from "../../readiness/log.js";
 import { waitUntilReady } from "../../readiness/wait.js";
-import type { Endpoint, ImageReferences, ProviderContext, RunIdentity } from "../types.js";
+import type { Endpoint, ImageReferences, ProviderContext, RunIdentity, WorkloadChange } from "../types.js";
 import type { KubeObject } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
 import { defaultNamespace, readManifests, rewriteImages } from "./manifests.js";
 import { renderWorkload } from "./render-workload.js";
+import { workloadSpecHash } from "../spec-hash.js";
+import { stampObjects, unchangedInCluster } from "./spec-stamp.js";
 import { waitForObjects } from "./workload-readiness.js";
 
 /** Namespaces every cluster has: never created, never given a Namespace object. */
@@ -22,6 +24,8 @@ export interface WorkloadPlace {
   clusterScopedKinds: () => ReadonlySet<string>;
   /** An earlier run's objects may be there (a reused cluster): Jobs are replaced, not kept. */
   replaceJobs: boolean;
+  /** An update in place: objects the cluster already runs with the same spec hash are left alone. */
+  compareWithCluster: boolean;
   /** containerPort → NodePort for a workload Paddock renders. */
   nodePortsOf: (workload: WorkloadSpec) => ReadonlyMap<number, number>;
   /** Makes coverage containers write where the provider can collect (e.g. kind's node mount). */
@@ -58,13 +62,39 @@ export async function workloadObjects(workload: WorkloadSpec, images: ImageRefer
   return objects;
 }
 
-/** Applies a workload's objects in one server-side apply, waits until they are ready, and returns their endpoints. */
-export async function applyWorkload(workload: WorkloadSpec, images: ImageReferences, place: WorkloadPlace, ctx: ProviderContext): Promise<Endpoint[]> {
+/**
+ * Applies a workload's objects in one server-side apply, waits until they are ready, and returns
+ * their endpoints and what changed. In an update in place, objects the cluster runs with the same
+ * spec hash are not applied again (`unchanged`); a changed Deployment rolls out, keeping its old
+ * pods until the new ones are ready.
+ */
+export async function applyWorkload(
+  workload: WorkloadSpec,
+  images: ImageReferences,
+  place: WorkloadPlace,
+  ctx: ProviderContext,
+  options: { restart?: boolean } = {},
+): Promise<{ endpoints: Endpoint[]; change: WorkloadChange }> {
   const namespace = workload.namespace ?? "default";
   const objects = await workloadObjects(workload, images, namespace, place, ctx);
   const endpoints = place.endpointsOf(objects, workload);
   const { kubectl } = place;
-  if (place.replaceJobs) {
+  // The objects as applied, and what they do not show: the content of the files a workload bind-mounts.
+  const hash = workloadSpecHash(workload, "", objects);
+  stampObjects(objects, workload, place.run, hash);
+  const existed = place.compareWithCluster && (await unchangedInCluster(kubectl, objects, hash, namespace, ctx.signal));
+  if (existed && !options.restart) {
+    ctx.log(`${workload.kind} ${workload.name} unchanged (spec ${hash.slice(0, 8)}): not applied again`);
+    return { endpoints, change: "unchanged" };
+  }
+  if (existed && options.restart) {
+    for (const o of objects.filter((x) => x.kind === "Deployment" || x.kind === "StatefulSet")) {
+      await kubectl.run(["rollout", "restart", `${o.kind.toLowerCase()}/${o.metadata.name}`, "-n", o.metadata.namespace ?? namespace], { signal: ctx.signal });
+    }
+    await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+    return { endpoints, change: "updated" };
+  }
+  if (place.replaceJobs || place.compareWithCluster) {
     // A Job's template cannot change and a finished one would not run again: replace it.
     for (const job of objects.filter((o) => o.kind === "Job")) {
       await kubectl.run(["delete", "job", job.metadata.name, "-n", job.metadata.namespace ?? namespace, "--ignore-not-found", "--wait=true"], { signal: ctx.signal });
@@ -78,7 +108,7 @@ export async function applyWorkload(workload: WorkloadSpec, images: ImageReferen
   await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
   if (workload.manifests.length === 0 && workload.ready) await checkRenderedReady(workload, namespace, kubectl, ctx);
   for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
-  return endpoints;
+  return { endpoints, change: place.compareWithCluster ? "updated" : "created" };
 }
 
 /** The checks a Kubernetes readinessProbe cannot express for a rendered workload. */

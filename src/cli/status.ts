@@ -27,7 +27,7 @@ export function registerStatus(program: Command): void {
       }
       for (const env of environments) {
         const status = recordStatus(env);
-        process.stdout.write(`${env.runId}  (${env.provider}, ${STATUS_TEXT[status]} ${env.createdAt})${status === "crashed" ? `: \`paddock down --run ${env.runId}\` removes what it left` : ""}\n`);
+        process.stdout.write(`${env.runId}  (${env.provider}, ${STATUS_TEXT[status]} ${env.createdAt}${env.updatedAt ? `, updated in place ${env.updatedAt}` : ""})${status === "crashed" ? `: \`paddock down --run ${env.runId}\` removes what it left` : ""}\n`);
         for (const e of env.endpoints) process.stdout.write(`  ${e.service.padEnd(16)} ${e.url}\n`);
       }
     });

@@ -1,11 +1,11 @@
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { paddockBin, runCli } from "../helpers/cli.js";
 import { PHASE_LABELS, phaseTable } from "../../src/profile/phase-table.js";
 import type { Profile } from "../../src/profile/types.js";
-import { copyExample, engineAvailable, latestProfile, leftovers, NOTHING_LEFT } from "./docker-helpers.js";
+import { containerIds, copyExample, DOCKER, engineAvailable, latestProfile, leftovers, NOTHING_LEFT, type ProfileJson } from "./docker-helpers.js";
 
 const hasEngine = await engineAvailable();
 
@@ -53,6 +53,59 @@ describe.skipIf(!hasEngine)("the hybrid-stack example on a real Docker engine", 
     const third = latestProfile(stackDir);
     expect(third.tasks.filter((t) => t.kind === "build" && !t.cached).map((t) => t.id)).toEqual(["build:processor"]);
     expect(await leftovers(third.runId)).toEqual(NOTHING_LEFT);
+  });
+
+  it("`up` again updates in place: nothing changed touches nothing; an edit replaces one container; PostgreSQL keeps its rows; a new migration reruns only the job", { timeout: 900_000 }, async () => {
+    const up = async (): Promise<ProfileJson> => {
+      const result = await runCli(["up", "--progress", "plain"], { cwd: stackDir, timeoutMs: 600_000 });
+      expect(result.code, result.stderr.slice(-3000)).toBe(0);
+      return latestProfile(stackDir);
+    };
+    const changeOf = (profile: ProfileJson): Record<string, string | undefined> =>
+      Object.fromEntries(profile.tasks.filter((t) => t.kind === "deploy" || t.kind === "job").map((t) => [t.id, t.change]));
+    const first = await up();
+    const environment = first.runId;
+    const urls = Object.fromEntries([...readFileSync(path.join(stackDir, ".paddock", "env"), "utf8").matchAll(/export (PADDOCK_\w+_URL)='([^']+)'/g)].map((m) => [m[1], m[2]]));
+    const stored = await fetch(`${urls["PADDOCK_DATASTORAGE_URL"]}/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "kept-across-updates", payload: {}, severity: "low", processedAt: new Date().toISOString() }),
+    });
+    expect(stored.status).toBe(201);
+    const { id } = (await stored.json()) as { id: number };
+    const containersBefore = await containerIds(environment);
+    expect(Object.keys(containersBefore).sort()).toEqual(["datastorage", "gateway", "migrations", "notifier", "postgresql", "processor", "redis"]);
+
+    const again = await runCli(["up", "--progress", "plain"], { cwd: stackDir, timeoutMs: 300_000 });
+    expect(again.code, again.stderr.slice(-3000)).toBe(0);
+    expect(again.stderr).toContain("Nothing changed: the running environment was left as it was");
+    expect(again.stdout).toContain(`Environment ${environment} is up`);
+    expect(new Set(Object.values(changeOf(latestProfile(stackDir))))).toEqual(new Set(["unchanged"]));
+    expect(await containerIds(environment)).toEqual(containersBefore);
+
+    appendFileSync(path.join(stackDir, "services", "processor", "server.js"), `\n// an edit for the update in place: ${Date.now()}-${Math.random()}\n`);
+    const edited = await up();
+    expect(changeOf(edited)["deploy:processor"]).toBe("updated");
+    const afterEdit = await containerIds(environment);
+    for (const [workload, container] of Object.entries(containersBefore)) {
+      if (workload === "processor") expect(afterEdit[workload], workload).not.toBe(container);
+      else expect(afterEdit[workload], workload).toBe(container);
+    }
+    const row = await fetch(`${urls["PADDOCK_DATASTORAGE_URL"]}/events/${id}`);
+    expect(row.status).toBe(200);
+    expect(((await row.json()) as { type: string }).type).toBe("kept-across-updates");
+
+    writeFileSync(path.join(stackDir, "migrations", "002_audit.sql"), "CREATE TABLE IF NOT EXISTS audit (id bigserial PRIMARY KEY, note text);\n");
+    const migrated = await up();
+    const changes = changeOf(migrated);
+    expect(Object.entries(changes).filter(([, change]) => change !== "unchanged").map(([task]) => task)).toEqual(["job:migrations"]);
+    const afterMigration = await containerIds(environment);
+    for (const workload of ["postgresql", "redis", "datastorage", "notifier", "processor", "gateway"]) expect(afterMigration[workload], workload).toBe(afterEdit[workload]);
+    const table = await execa(DOCKER, ["exec", "-e", "PGPASSWORD=paddock", `paddock-${environment}-postgresql`, "psql", "-tA", "-U", "paddock", "-h", "127.0.0.1", "-d", "app", "-c", "SELECT count(*) FROM audit"], { reject: false });
+    expect(table.stdout.trim(), table.stderr).toBe("0");
+
+    expect((await runCli(["down"], { cwd: stackDir })).code).toBe(0);
+    expect(await leftovers(environment)).toEqual(NOTHING_LEFT);
   });
 
   it("`up` prints endpoints that answer and writes .paddock/env; `down` removes everything", { timeout: 600_000 }, async () => {

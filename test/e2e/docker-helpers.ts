@@ -36,6 +36,17 @@ export async function leftovers(runId: string): Promise<Leftovers> {
   return { containers, volumes, networks };
 }
 
+/** Workload (service label) → container id, for every container of a run's environment. */
+export async function containerIds(runId: string): Promise<Record<string, string>> {
+  const rows = (await execa(DOCKER, ["ps", "--all", "--no-trunc", "--filter", `label=dev.paddock.run=${runId}`, "--format", '{{.Label "dev.paddock.service"}} {{.ID}}'])).stdout;
+  return Object.fromEntries(
+    rows
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(" ") as [string, string]),
+  );
+}
+
 export const NOTHING_LEFT: Leftovers = { containers: [], volumes: [], networks: [] };
 
 /** A copy of examples/hybrid-stack (and the bootstrap script it uses), so tests can edit sources. */
@@ -50,7 +61,7 @@ export function copyExample(): string {
 export interface ProfileJson {
   runId: string;
   state: string;
-  tasks: { id: string; kind: string; state: string; cached: boolean | "registry"; error?: string }[];
+  tasks: { id: string; kind: string; state: string; cached: boolean | "registry"; change?: "created" | "updated" | "unchanged"; error?: string }[];
 }
 
 export function latestProfile(stackDir: string): ProfileJson {

@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import YAML from "yaml";
 import { describe, expect, it } from "vitest";
-import { leftovers } from "../sim/test-image.js";
+import { execFileSync } from "node:child_process";
+import { leftovers, simInstance } from "../sim/test-image.js";
 import { dockerAvailable, indexOf, repoRoot, useSim, type Sim, type SimCommand } from "./helpers.js";
 
 const docker = dockerAvailable();
@@ -51,6 +52,19 @@ interface CoverageSummary {
 function latestRun(dir: string): string {
   const runs = path.join(dir, ".paddock", "runs");
   return path.join(runs, readdirSync(runs).filter((r) => r !== "latest").sort().at(-1)!);
+}
+
+/** Workload → the engine's containers of its pods (the stand-in runs pods as containers), by pod name prefix. */
+function podContainers(sim: Sim): Record<string, string[]> {
+  const rows = execFileSync("docker", ["ps", "--all", "--no-trunc", "--filter", `label=dev.paddock.sim.instance=${simInstance(sim.stateDir)}`, "--filter", "label=dev.paddock.sim.role=container", "--format", '{{.Label "dev.paddock.sim.pod"}} {{.ID}}'], { encoding: "utf8" });
+  const byWorkload: Record<string, string[]> = {};
+  for (const [pod = "", id = ""] of rows.split("\n").filter(Boolean).map((line) => line.split(" "))) {
+    const name = pod.split("/")[1] ?? "";
+    const workload = ["signalprocessing", "datastorage", "postgresql", "redis", "migrations"].find((w) => name.startsWith(`${w}-`));
+    if (workload) (byWorkload[workload] ??= []).push(id);
+  }
+  for (const ids of Object.values(byWorkload)) ids.sort();
+  return byWorkload;
 }
 
 function clusterOf(commands: SimCommand[]): string {
@@ -237,6 +251,42 @@ describe.skipIf(!docker)("paddock test / up / down of the kind example (simulate
     expect(down.code, down.output).toBe(0);
     expect(sim.clusters()).toEqual([]);
     expect(leftovers(cluster!, sim.stateDir)).toEqual([]);
+  });
+
+  it("paddock up again updates in place: nothing changed applies nothing; an edit applies and rolls out only its workload", { timeout: 300_000 }, async () => {
+    const sim = useSim();
+    const dir = copyExample(sim);
+    const up = await cli(sim, dir, ["up"]);
+    expect(up.code, up.output).toBe(0);
+    const [cluster] = sim.clusters();
+    const before = podContainers(sim);
+    expect(Object.keys(before).sort()).toEqual(["datastorage", "migrations", "postgresql", "redis", "signalprocessing"]);
+    // The stand-in's stored objects: an apply that changes an object gives it a new resourceVersion.
+    const versions = (): Record<string, string> => {
+      const objects = JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster!, "objects.json"), "utf8")) as Record<string, { kind: string; metadata: { resourceVersion?: string } }>;
+      return Object.fromEntries(Object.entries(objects).filter(([, o]) => ["Deployment", "StatefulSet", "Job", "Service"].includes(o.kind)).map(([key, o]) => [key, o.metadata.resourceVersion ?? ""]));
+    };
+    const changedObjects = (from: Record<string, string>, to: Record<string, string>): string[] => Object.keys(to).filter((key) => from[key] !== to[key]);
+    const versionsBefore = versions();
+    const again = await cli(sim, dir, ["up"]);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain("Nothing changed: the running environment was left as it was (5 workloads unchanged)");
+    expect(sim.clusters()).toEqual([cluster]);
+    expect(podContainers(sim)).toEqual(before);
+    expect(changedObjects(versionsBefore, versions())).toEqual([]);
+
+    appendFileSync(path.join(dir, "..", "hybrid-stack", "services", "processor", "server.js"), `\n// an edit for the update in place: ${Date.now()}\n`);
+    const edited = await cli(sim, dir, ["up"]);
+    expect(edited.code, edited.output).toBe(0);
+    expect(edited.output).toMatch(/Updated in place: updated signalprocessing; 4 unchanged/);
+    expect(changedObjects(versionsBefore, versions())).toEqual(["apps/Deployment/kubernaut-system/signalprocessing"]);
+    const after = podContainers(sim);
+    for (const workload of ["postgresql", "redis", "datastorage", "migrations"]) expect(after[workload], workload).toEqual(before[workload]);
+    expect(after["signalprocessing"]).not.toEqual(before["signalprocessing"]);
+    expect(await (await fetch("http://127.0.0.1:30182/healthz")).status).toBe(200);
+
+    expect((await cli(sim, dir, ["down"])).code).toBe(0);
+    expect(sim.clusters()).toEqual([]);
   });
 
   it("paddock test with a simulated ImagePullBackOff: the root cause, the logs exported, no cluster left", { timeout: 180_000 }, async () => {

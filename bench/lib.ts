@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import type { Endpoint } from "../src/providers/types.js";
 import { detectDockerCli, requireEngine, type DockerCli } from "../src/exec/docker-cli.js";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -137,3 +138,28 @@ export async function coldReset(): Promise<string[]> {
   return kept;
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Compose
+
+/** The project's containers once every one is healthy (migrations: exited 0); their published ports. */
+export async function composeHealthy(project: string, timeoutSeconds: number): Promise<Endpoint[]> {
+  const deadline = performance.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).split("\n").filter(Boolean);
+    type State = { State: { Status: string; ExitCode: number; Health?: { Status: string } }; Config: { Labels: Record<string, string> }; NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> } };
+    const states = ids.length > 0 ? (JSON.parse(await docker(["inspect", ...ids])) as State[]) : [];
+    const pending = states.filter((c) => (c.Config.Labels["com.docker.compose.service"] === "migrations" ? c.State.Status !== "exited" : c.State.Health?.Status !== "healthy"));
+    if (states.length > 0 && pending.length === 0) {
+      return states.flatMap((c) =>
+        Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
+          const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
+          const service = c.Config.Labels["com.docker.compose.service"] ?? "";
+          return hostPort ? [{ service, containerPort: Number(key.split("/")[0]), host: "127.0.0.1", port: Number(hostPort), url: `http://127.0.0.1:${hostPort}` }] : [];
+        }),
+      );
+    }
+    if (performance.now() > deadline) throw new Error(`compose ${project}: not healthy within ${timeoutSeconds}s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -14,9 +14,8 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
-import type { Endpoint } from "../src/providers/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
-import { cli, coldReset, composePath, docker, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
+import { cli, coldReset, composeHealthy, composePath, docker, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
 
 const workspaceDir = path.join(root, "examples", "workspace");
 const composeFile = path.join(root, "bench", "compose", "workspace.yml");
@@ -69,28 +68,6 @@ function compose(project: string, args: string[], logFile: string, env: NodeJS.P
   return timed("docker-compose", ["-f", composeFile, "-p", project, ...args], { cwd: path.dirname(composeFile), env, logFile });
 }
 
-/** The project's containers once every one is healthy (migrations: exited 0); their published ports. */
-async function waitHealthy(project: string, timeoutSeconds: number): Promise<Endpoint[]> {
-  const deadline = performance.now() + timeoutSeconds * 1000;
-  for (;;) {
-    const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).split("\n").filter(Boolean);
-    type State = { State: { Status: string; ExitCode: number; Health?: { Status: string } }; Config: { Labels: Record<string, string> }; NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> } };
-    const states = ids.length > 0 ? (JSON.parse(await docker(["inspect", ...ids])) as State[]) : [];
-    const pending = states.filter((c) => (c.Config.Labels["com.docker.compose.service"] === "migrations" ? c.State.Status !== "exited" : c.State.Health?.Status !== "healthy"));
-    if (states.length > 0 && pending.length === 0) {
-      return states.flatMap((c) =>
-        Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
-          const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
-          const service = c.Config.Labels["com.docker.compose.service"] ?? "";
-          return hostPort ? [{ service, containerPort: Number(key.split("/")[0]), host: "127.0.0.1", port: Number(hostPort), url: `http://127.0.0.1:${hostPort}` }] : [];
-        }),
-      );
-    }
-    if (performance.now() > deadline) throw new Error(`compose ${project}: not healthy within ${timeoutSeconds}s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 async function composePeer(): Promise<{ seconds: number; builds: number }> {
   const env = { ...process.env, PATH: composePath(), ...cli.buildEnv, COMPOSE_DOCKER_CLI_BUILD: "1" };
   let seconds = 0;
@@ -108,7 +85,7 @@ async function composePeer(): Promise<{ seconds: number; builds: number }> {
       await step("build", ["build", "--parallel", "postgresql", "redis", "node-runtime"]);
       await step("build", ["build", "--parallel", ...suite.images]);
       await step("up", ["up", "-d", ...suite.services]);
-      const endpoints = await waitHealthy(project, 180);
+      const endpoints = await composeHealthy(project, 180);
       const testEnv = { ...process.env, ...endpointEnv(endpoints) };
       const exit = await timed("node", ["--test", "tests/"], { cwd: path.join(workspaceDir, "suites", suite.dir), env: testEnv, logFile });
       if (exit.code !== 0) throw new Error(`compose ${suite.dir}: the tests exited ${exit.code}:\n${tail(logFile)}`);

@@ -7,7 +7,8 @@ import { formatCoverageSummary, readCoverageSummary } from "../coverage/summary-
 import { describeError, errorHint, formatError, PaddockError } from "../errors.js";
 import { lintStackPreflight } from "./lint.js";
 import { colorEnabled, liveProgressByDefault } from "../profile/color.js";
-import { createProgress, type ProgressMode } from "../profile/progress.js";
+import { createProgress } from "../profile/progress.js";
+import type { ProgressMode } from "../profile/progress-types.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
 import { runStack, type RunStackOutcome } from "../run/run-stack.js";

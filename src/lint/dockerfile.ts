@@ -1,5 +1,6 @@
 import { DockerfileParser, type Instruction, type Dockerfile as AstDockerfile, type Comment, type From, type Run, type Arg } from "dockerfile-ast";
-import { parseExecForm, parseShell, type NormalizedCommand, type ShellWord } from "./shell.js";
+import { parseExecForm, parseShell, type NormalizedCommand } from "./shell.js";
+import type { ShellWord } from "./shell-tokenizer.js";
 
 /**
  * A Dockerfile as the rules see it: stages with their instructions, RUN bodies split into

@@ -1,63 +1,19 @@
+/** The scheduler: runs a plan's tasks as their inputs become ready, within resources and leases, with retries and cancellation. */
+
 import { CancelledError, describeError, TaskTimeoutError, isTransient, oneLine } from "../errors.js";
 import { bottomLevels } from "../plan/critical-path.js";
-import type { Durations, Plan, PlanTask, ResourceLimits } from "../plan/types.js";
+import type { Plan, PlanTask } from "../plan/types.js";
 import type { TaskAction } from "../tasks/types.js";
 import { whenAborted } from "../util/abort.js";
-import { clockSleep, realClock, type Clock } from "./clock.js";
+import { clockSleep, realClock } from "./clock.js";
 import { neededNow as neededNowFor } from "./just-in-time.js";
 import { Leases } from "../plan/leases.js";
 import type { SchedulerEvent } from "./events.js";
+import type { RunResult } from "./run-result.js";
+import { DEFAULT_RETRY, type SchedulerOptions } from "./scheduler-options.js";
 import type { TaskAttempt, TaskRecord, TaskState } from "./types.js";
 
 export type { TaskAction, TaskContext, TaskResult } from "../tasks/types.js";
-
-export interface RetryPolicy {
-  /** Total attempts for errors marked transient. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export interface SchedulerOptions {
-  resources: ResourceLimits;
-  /** One task at a time (the sequential strategy). */
-  sequential?: boolean;
-  /** Predicted seconds per task, to run the longest remaining chain first. */
-  durations?: Durations;
-  /**
-   * Earliest start (seconds from run start) per task: the just-in-time environment.
-   * Such a task still starts at once when a task that needs it could otherwise run.
-   */
-  notBefore?: Record<string, number>;
-  retry?: RetryPolicy;
-  /** Cancels the run (Ctrl-C). Finalizers still run, with their own timeouts. */
-  signal?: AbortSignal;
-  onEvent?: (event: SchedulerEvent) => void;
-  /** How long to wait for an aborted task to stop before giving up on it. */
-  abortGraceMs?: number;
-  /** Time itself; tests inject a virtual clock. */
-  clock?: Clock;
-  /**
-   * Failure domains (a workspace's stacks): a failure stops starting new tasks of its own group
-   * only; tasks of no group (shared builds) cancel just their dependents. Without it, or with
-   * `failFast`, a failure stops everything.
-   */
-  groupOf?: (task: PlanTask) => string | undefined;
-  failFast?: boolean;
-  /** Capacities of the leases tasks hold (`PlanTask.lease`), e.g. a workspace's environment memory. */
-  leases?: Record<string, number>;
-}
-
-export interface RunResult {
-  state: "succeeded" | "failed" | "cancelled";
-  startedAt: Date;
-  wallSeconds: number;
-  tasks: TaskRecord[];
-  /** The first failure: the root cause, not its echoes in dependents. */
-  rootCause: { taskId: string; error: unknown } | undefined;
-  /** The first failure of each group (with `groupOf`). */
-  rootCauses: Map<string, { taskId: string; error: unknown }>;
-}
 
 type LiveState = "waiting" | "running" | TaskState;
 
@@ -71,8 +27,6 @@ interface Entry {
   attempts: TaskAttempt[];
   error: unknown;
 }
-
-const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 15_000 };
 
 /** Runs a plan's tasks as their inputs become ready, within resource limits. */
 export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAction, options: SchedulerOptions): Promise<RunResult> {

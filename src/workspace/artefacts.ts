@@ -7,7 +7,7 @@ import { toGroupedTrace } from "../profile/trace.js";
 import type { Profile, ProfileTask } from "../profile/types.js";
 import { BestEffortWrites, type Warn } from "../run/best-effort.js";
 import { redactProfile } from "../run/finish-run.js";
-import type { RunResult } from "../scheduler/scheduler.js";
+import type { RunResult } from "../scheduler/run-result.js";
 import { paddockDir } from "../util/paddock-dir.js";
 import type { Workspace } from "./load.js";
 import { groupOfTask } from "./merge-plan.js";

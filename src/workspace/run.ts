@@ -1,7 +1,8 @@
 import type { Stack } from "../config/stack.js";
 import type { Strategy } from "../plan/types.js";
 import type { Profile } from "../profile/types.js";
-import { runPlan, type RunResult } from "../scheduler/scheduler.js";
+import type { RunResult } from "../scheduler/run-result.js";
+import { runPlan } from "../scheduler/scheduler.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
 import { buildStackImage } from "../tasks/build.js";
 import { taskKind } from "../tasks/registry.js";

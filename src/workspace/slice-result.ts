@@ -1,5 +1,5 @@
 import type { Profile, ProfileTask } from "../profile/types.js";
-import type { RunResult } from "../scheduler/scheduler.js";
+import type { RunResult } from "../scheduler/run-result.js";
 import type { StackPart, WorkspacePlan } from "./merge-plan.js";
 
 /** One stack's share of the workspace's result: its own tasks and the shared builds it used, under its own ids. */

@@ -23,8 +23,9 @@ describe("the code's layout", () => {
   });
 
   it("has no source file over 300 lines", () => {
+    // Lines as `wc -l` counts them: the final newline ends the last line, it does not start another.
     const long = sourceFiles(src)
-      .map((file) => ({ file: path.relative(repoRoot, file), lines: readFileSync(file, "utf8").split("\n").length }))
+      .map((file) => ({ file: path.relative(repoRoot, file), lines: readFileSync(file, "utf8").replace(/\n$/, "").split("\n").length }))
       .filter((f) => f.lines > 300);
     expect(long).toEqual([]);
   });

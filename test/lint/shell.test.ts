@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseShell, tokenizeShell } from "../../src/lint/shell.js";
+import { parseShell } from "../../src/lint/shell.js";
+import { tokenizeShell } from "../../src/lint/shell-tokenizer.js";
 import { matchesGlob } from "../../src/lint/glob.js";
 
 const names = (src: string, bare = false) => parseShell(src, { bareHeredocIsScript: bare }).map((c) => c.argv.map((w) => w.value).join(" "));

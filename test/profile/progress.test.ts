@@ -1,6 +1,8 @@
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createProgress, sanitizeLine, truncateVisible, type ProgressEvent } from "../../src/profile/progress.js";
+import { createProgress } from "../../src/profile/progress.js";
+import type { ProgressEvent } from "../../src/profile/progress-types.js";
+import { sanitizeLine, truncateVisible } from "../../src/profile/terminal-text.js";
 
 class Sink extends Writable {
   text = "";

@@ -4,7 +4,8 @@ import type { Plan, PlanTask } from "../../src/plan/types.js";
 import type { TaskKind } from "../../src/tasks/kinds.js";
 import { taskKind } from "../../src/tasks/registry.js";
 import type { SchedulerEvent } from "../../src/scheduler/events.js";
-import { runPlan, type SchedulerOptions, type TaskAction } from "../../src/scheduler/scheduler.js";
+import { runPlan, type TaskAction } from "../../src/scheduler/scheduler.js";
+import type { SchedulerOptions } from "../../src/scheduler/scheduler-options.js";
 import { sleep } from "../../src/util/abort.js";
 import { VirtualClock } from "./virtual-clock.js";
 

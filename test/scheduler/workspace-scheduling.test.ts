@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PaddockError } from "../../src/errors.js";
 import type { Plan, PlanTask } from "../../src/plan/types.js";
-import { runPlan, type SchedulerOptions, type TaskAction } from "../../src/scheduler/scheduler.js";
+import { runPlan, type TaskAction } from "../../src/scheduler/scheduler.js";
+import type { SchedulerOptions } from "../../src/scheduler/scheduler-options.js";
 import { taskKind } from "../../src/tasks/registry.js";
 import type { TaskKind } from "../../src/tasks/kinds.js";
 import { VirtualClock } from "./virtual-clock.js";

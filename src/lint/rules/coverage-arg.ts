@@ -2,7 +2,9 @@ import type { Env } from "dockerfile-ast";
 import type { RunInfo, Stage } from "../dockerfile.js";
 import { stageArgs } from "../dockerfile.js";
 import type { Rule } from "../rule.js";
-import { basename, subcommandIndex, type NormalizedCommand, type ShellWord } from "../shell.js";
+import { basename, subcommandIndex } from "../shell-argv.js";
+import type { NormalizedCommand } from "../shell.js";
+import type { ShellWord } from "../shell-tokenizer.js";
 import type { CoverageKind, RawFinding } from "../types.js";
 
 /** Variables the tool reads from the environment by itself: declaring the ARG is enough. */

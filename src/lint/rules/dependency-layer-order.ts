@@ -1,7 +1,9 @@
 import type { Copy } from "dockerfile-ast";
 import type { InstructionInfo, RunInfo } from "../dockerfile.js";
 import type { Rule } from "../rule.js";
-import { basename, subcommandIndex, type NormalizedCommand, type ShellWord } from "../shell.js";
+import { basename, subcommandIndex } from "../shell-argv.js";
+import type { NormalizedCommand } from "../shell.js";
+import type { ShellWord } from "../shell-tokenizer.js";
 import type { RawFinding } from "../types.js";
 
 const WHOLE_CONTEXT = new Set([".", "./", "*", "./*"]);

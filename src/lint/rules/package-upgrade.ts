@@ -1,6 +1,8 @@
 import type { Stage } from "../dockerfile.js";
 import type { Rule } from "../rule.js";
-import { basename, subcommandIndex, type NormalizedCommand, type ShellWord } from "../shell.js";
+import { basename, subcommandIndex } from "../shell-argv.js";
+import type { NormalizedCommand } from "../shell.js";
+import type { ShellWord } from "../shell-tokenizer.js";
 import type { RawFinding } from "../types.js";
 
 interface Family {

@@ -71,7 +71,7 @@ async function composeUpdate(label: string): Promise<number> {
 const processorSource = path.join(exampleDir, "services", "processor", "server.js");
 const migrations = path.join(exampleDir, "migrations");
 const edit = (n: number): void => appendFileSync(processorSource, `\n// bench edit ${n} ${Date.now()}\n`);
-const migrate = (name: string): void => writeFileSync(path.join(migrations, name), `CREATE TABLE IF NOT EXISTS ${name.replace(/\W/g, "_").replace(/_sql$/, "")} (id bigserial PRIMARY KEY);\n`);
+const migrate = (name: string): void => writeFileSync(path.join(migrations, name), "CREATE TABLE IF NOT EXISTS bench_audit (id bigserial PRIMARY KEY, note text);\n");
 
 async function main(): Promise<void> {
   const { composeVersion, engine } = await prerequisites(outDir);
@@ -80,13 +80,17 @@ async function main(): Promise<void> {
   const original = readFileSync(processorSource, "utf8");
   try {
     console.log("warming: paddock up (unmeasured)");
-    await paddock(["up"], "warm");
-    const noChange = await paddock(["up"], "a-no-change");
-    edit(1);
-    const oneEdit = await paddock(["up"], "b-one-edit");
-    migrate("002_bench.sql");
-    const newMigration = await paddock(["up"], "c-new-migration");
-    await paddock(["down"], "down").catch(() => undefined);
+    let noChange, oneEdit, newMigration;
+    try {
+      await paddock(["up"], "warm");
+      noChange = await paddock(["up"], "a-no-change");
+      edit(1);
+      oneEdit = await paddock(["up"], "b-one-edit");
+      migrate("002_bench.sql");
+      newMigration = await paddock(["up"], "c-new-migration");
+    } finally {
+      await paddock(["down"], "down").catch(() => undefined);
+    }
     const a = touched(noChange.profile);
     const b = touched(oneEdit.profile);
     const c = touched(newMigration.profile);

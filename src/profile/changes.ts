@@ -24,7 +24,8 @@ export function formatChanges(profile: Profile): string | undefined {
   const changes = workloadChanges(profile);
   if (!changes) return undefined;
   const { created, updated, unchanged } = changes;
-  if (created.length + updated.length === 0) {
+  const failed = profile.state !== "succeeded";
+  if (created.length + updated.length === 0 && !failed) {
     return `Nothing changed: the running environment was left as it was (${unchanged.length} workloads unchanged)`;
   }
   const parts = [
@@ -32,5 +33,6 @@ export function formatChanges(profile: Profile): string | undefined {
     created.length > 0 ? `created ${created.join(", ")}` : "",
     unchanged.length > 0 ? `${unchanged.length} unchanged (${unchanged.join(", ")})` : "",
   ].filter(Boolean);
+  if (failed) return `Before the update stopped: ${parts.join("; ") || "nothing was changed"}`;
   return `Updated in place: ${parts.join("; ")}`;
 }

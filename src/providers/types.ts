@@ -22,6 +22,8 @@ export interface Endpoint {
 export interface RunIdentity {
   runId: string;
   stack: string;
+  /** `stackOrigin(stack file)`: labelled on what the run makes, so an update in place finds its own stack's environment. */
+  origin?: string;
 }
 
 /** What a run's environment is opened with. */
@@ -113,6 +115,8 @@ export interface Leftover {
   run?: string;
   /** The stack it belongs to, when its labels say. */
   stack?: string;
+  /** The stack file that made it (`stackOrigin`), when its labels say. */
+  origin?: string;
   /** What it holds, e.g. "3 containers, 1 volumes, 1 networks". */
   contents?: string;
   alive: boolean;

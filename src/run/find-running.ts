@@ -1,5 +1,6 @@
 import type { Stack } from "../config/stack.js";
 import { providerEntry } from "../providers/registry.js";
+import { stackOrigin } from "../providers/run-labels.js";
 import { forgetEnvironment, listEnvironments, recordStatus, type EnvironmentState } from "./environment-state.js";
 
 /** The stack's environment left running by an earlier `up` (or `test --reuse`), as an update in place finds it. */
@@ -34,7 +35,8 @@ export async function findRunningEnvironment(stack: Stack, signal?: AbortSignal)
     if (others.length > 0) notes.push(`other environments of this stack are up too (${others.join(", ")}): \`paddock down --run ID\` removes one`);
     return { running: { state: newest, foundBy: "record" }, notes };
   }
-  const unrecorded = kept.at(-1);
+  // Only what this stack file made: another checkout's stack of the same name is not ours.
+  const unrecorded = kept.filter((l) => l.origin === stackOrigin(stack.file)).at(-1);
   if (!unrecorded) return { running: undefined, notes };
   const runId = unrecorded.run ?? unrecorded.id;
   const state: EnvironmentState = { runId, stack: stack.name, provider: entry.name, createdAt: "", runDir: "", status: "up", endpoints: [], env: {} };

@@ -11,6 +11,7 @@ import type { Durations, Plan, ResourceLimits, Strategy } from "../plan/types.js
 import { createRunDir, newRunId } from "../profile/recorder.js";
 import type { Profile, ProfileTask } from "../profile/types.js";
 import { providerEntry } from "../providers/registry.js";
+import { stackOrigin } from "../providers/run-labels.js";
 import type { Endpoint } from "../providers/types.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
 import { pulledImages, type RunCache, type RunContext } from "../tasks/run-context.js";
@@ -111,7 +112,7 @@ export class StackRun {
     const redact = secretRedactor(stack);
     const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
     const provider = providerEntry(stack.environment.provider);
-    const environment = await provider.open({ stack, run: { runId: attachTo?.runId ?? runId, stack: stack.name }, runDir, builder: shared.builder });
+    const environment = await provider.open({ stack, run: { runId: attachTo?.runId ?? runId, stack: stack.name, origin: stackOrigin(stack.file) }, runDir, builder: shared.builder });
     const leaveUp = options.keep === true || options.reuse === true || attachTo !== undefined;
     const plan = buildPlan(stack, {
       strategy: options.strategy,

@@ -7,6 +7,7 @@ import { removeRun } from "./teardown.js";
 interface RunLeftovers {
   runId: string;
   stack: string;
+  origin: string;
   alive: boolean;
   kept: boolean;
   /** Why it is considered alive or dead. */
@@ -21,7 +22,7 @@ interface RunLeftovers {
  * process that made it runs on this host, or when it was left up on purpose (its kept marker).
  */
 async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftovers[]> {
-  const format = `{{.Label "${LABELS.run}"}}|{{.Label "${LABELS.stack}"}}|{{.Label "${LABELS.pid}"}}|{{.Label "${LABELS.host}"}}|{{.Label "${LABELS.kept}"}}`;
+  const format = `{{.Label "${LABELS.run}"}}|{{.Label "${LABELS.stack}"}}|{{.Label "${LABELS.pid}"}}|{{.Label "${LABELS.host}"}}|{{.Label "${LABELS.kept}"}}|{{.Label "${LABELS.origin}"}}`;
   const list = async (args: string[]): Promise<string[][]> =>
     (await cli.run([...args, "--filter", `label=${LABELS.run}`, "--format", format], { signal })).stdout
       .split("\n")
@@ -31,10 +32,11 @@ async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftov
   type Tally = RunLeftovers & { pids: Set<string>; host?: string };
   const runs = new Map<string, Tally>();
   const add = (rows: string[][], kind: "containers" | "volumes" | "networks"): void => {
-    for (const [runId = "", stack = "", pid = "", host = "", kept = ""] of rows) {
-      const run: Tally = runs.get(runId) ?? { runId, stack, alive: false, kept: false, reason: "", containers: 0, volumes: 0, networks: 0, pids: new Set<string>() };
+    for (const [runId = "", stack = "", pid = "", host = "", kept = "", origin = ""] of rows) {
+      const run: Tally = runs.get(runId) ?? { runId, stack, origin, alive: false, kept: false, reason: "", containers: 0, volumes: 0, networks: 0, pids: new Set<string>() };
       run[kind]++;
       if (kept === "true") run.kept = true;
+      if (origin) run.origin = origin;
       if (host) run.host = host;
       if (pid) run.pids.add(pid);
       runs.set(runId, run);
@@ -52,6 +54,7 @@ function asLeftover(run: RunLeftovers): Leftover {
     id: run.runId,
     name: run.runId,
     stack: run.stack || undefined,
+    origin: run.origin || undefined,
     contents: `${run.containers} containers, ${run.volumes} volumes, ${run.networks} networks`,
     alive: run.alive,
     kept: run.kept,

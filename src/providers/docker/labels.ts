@@ -9,6 +9,7 @@ export function labelArgs(run: RunIdentity, extra: Record<string, string> = {}):
     [LABELS.stack]: run.stack,
     [LABELS.pid]: String(process.pid),
     [LABELS.host]: os.hostname(),
+    ...(run.origin ? { [LABELS.origin]: run.origin } : {}),
     ...extra,
   };
   return Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]);

@@ -11,9 +11,14 @@ import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentit
 import { dockerCall, type DockerCall } from "./call.js";
 import { containerRunArgs } from "./container-args.js";
 import { collectDockerCoverage, dockerCoverageDir, needsPreparedCoverageDir, prepareCoverageDir } from "./coverage.js";
-import { exitCodeOf, hostPortsOf, inspectContainer, lastLogsOf, workloadsOfRun } from "./inspect.js";
+import { exitCodeOf, hostPortsOf, inspectContainer, lastLogsOf, workloadsOfRun, type ExistingContainer } from "./inspect.js";
 import { containerName, keptMarkerName, labelArgs, networkName } from "./labels.js";
 import { containerProbe } from "./probes.js";
+
+/** Two containers of a workload can run at once unless they would share a fixed host port or a named volume (a database's data). */
+function canRunAlongside(workload: WorkloadSpec): boolean {
+  return workload.ports.every((p) => p.host === undefined) && workload.volumes.every((v) => v.type === "bind");
+}
 
 /**
  * A run's Docker network, created (or attached to, for an update in place): workloads are
@@ -93,14 +98,43 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       await this.readyAfterReplace(workload, name, ctx);
       return "updated";
     }
+    if (existing && canRunAlongside(workload)) return this.replaceAlongside(workload, image, spec, existing, ctx);
     if (existing) {
-      ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}${existing.status !== "running" ? ` (it was ${existing.status})` : ""}: replacing it`);
+      ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}${existing.status !== "running" ? ` (it was ${existing.status})` : ""}: replacing it (stopped first: ${workload.ports.some((p) => p.host !== undefined) ? "it has a fixed host port" : "it has a named volume"})`);
       await this.docker(["rm", "--force", name], ctx);
     }
     await this.start(workload, image, spec, ctx);
     if (existing) await this.readyAfterReplace(workload, name, ctx);
     else await this.publishAndWait(workload, name, ctx);
     return existing ? "updated" : "created";
+  }
+
+  /**
+   * The new container starts beside the previous one (renamed), which is removed once the new
+   * one is ready; if it never gets ready, the previous one takes its name back and keeps running.
+   * (Starting before stopping also gives the new container its own address: a reused one can
+   * make the port proxy wait seconds on a stale neighbour entry.)
+   */
+  private async replaceAlongside(workload: WorkloadSpec, image: string, spec: string, existing: ExistingContainer, ctx: ProviderContext): Promise<WorkloadChange> {
+    const name = containerName(this.run.runId, workload.name);
+    const previous = `${name}-previous`;
+    ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: starting the new container beside the previous one`);
+    await this.docker(["rm", "--force", previous], ctx, { allowFailure: true });
+    await this.docker(["rename", name, previous], ctx);
+    try {
+      await this.start(workload, image, spec, ctx);
+      await this.publishAndWait(workload, name, ctx);
+    } catch (error) {
+      const restore = { signal: AbortSignal.timeout(30_000), log: ctx.log };
+      await this.docker(["rm", "--force", name], restore, { allowFailure: true });
+      await this.docker(["rename", previous, name], restore);
+      if (existing.status === "running") await this.publish(workload, name, restore);
+      throw wrap(error, `service "${workload.name}" was not replaced: the new container (its spec changed) did not become ready`, {
+        hint: `the previous "${workload.name}" ${existing.status === "running" ? "still runs" : `is back, ${existing.status}`}, the rest of the environment as it was: fix it and run \`paddock up\` again, or \`paddock up --fresh\` for a new environment`,
+      });
+    }
+    await this.docker(["rm", "--force", "--volumes", previous], ctx);
+    return "updated";
   }
 
   /** A replaced service that does not get ready says what state the environment is in, and how to get back. */
@@ -173,7 +207,7 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const code = Number((await this.docker(["wait", name], ctx)).stdout.trim());
     if (code !== 0) {
       throw new PaddockError(`job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await lastLogsOf(this.docker, name, 30))}`, {
-        hint: `its full output: docker logs ${name} (kept until teardown; use --keep to look after the run)`,
+        hint: `its full output: docker logs ${name}${this.attached ? "" : " (kept until teardown; use --keep to look after the run)"}`,
       });
     }
     ctx.log(`job ${workload.name} completed`);

@@ -44,7 +44,7 @@ async function inspectCluster(cluster: string, signal?: AbortSignal): Promise<Le
     const labels = ((JSON.parse(marker.stdout) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}) as Record<string, string>;
     const kept = labels[LABELS.kept] === "true";
     const liveness = runLiveness({ kept, host: labels[LABELS.host], pids: labels[LABELS.pid] ? [labels[LABELS.pid]!] : [] });
-    return { provider: "kind", id: cluster, name, run: labels[LABELS.run], stack: labels[LABELS.stack], kept, ...liveness };
+    return { provider: "kind", id: cluster, name, run: labels[LABELS.run], stack: labels[LABELS.stack], origin: labels[LABELS.origin], kept, ...liveness };
   });
 }
 

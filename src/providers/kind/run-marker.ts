@@ -1,6 +1,7 @@
 import os from "node:os";
 import { LABELS } from "../run-labels.js";
 import { labelValue, type KubeObject } from "../kubernetes/kube-object.js";
+import type { RunIdentity } from "../types.js";
 
 export const MARKER_NAME = "paddock-run";
 export const MARKER_NAMESPACE = "kube-system";
@@ -11,12 +12,13 @@ export const MARKER_NAMESPACE = "kube-system";
  * `dev.paddock.kept=true` once the environment is kept on purpose). `paddock gc` reads it through
  * `kind get kubeconfig --name N` (which prints, never writes, a kubeconfig) — see docs/kind.md.
  */
-export function runMarker(run: { runId: string; stack: string }, clusterName: string, kept: boolean): KubeObject {
+export function runMarker(run: RunIdentity, clusterName: string, kept: boolean): KubeObject {
   const labels: Record<string, string> = {
     [LABELS.run]: labelValue(run.runId),
     [LABELS.stack]: labelValue(run.stack),
     [LABELS.pid]: String(process.pid),
     [LABELS.host]: labelValue(os.hostname()),
+    ...(run.origin ? { [LABELS.origin]: run.origin } : {}),
     ...(kept ? { [LABELS.kept]: "true" } : {}),
   };
   return {

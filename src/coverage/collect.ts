@@ -4,8 +4,7 @@ import { summarizeNode } from "./node-summary.js";
 import type { CoverageSummaryFile, ServiceCoverageSummary } from "./summary-file.js";
 import type { CollectedCoverage } from "./types.js";
 
-/** `<runDir>/coverage`: one folder per service (raw data, sources), summary.json, lcov.info, html/. */
-export const coverageDirOf = (runDir: string): string => path.join(runDir, "coverage");
+export { coverageDirOf } from "./summary-file.js";
 
 /** Turns what the provider copied into coverage/summary.json's content (and Node's lcov and HTML). */
 export async function summarizeCollected(collected: CollectedCoverage[], dir: string, runId: string, signal?: AbortSignal): Promise<CoverageSummaryFile> {

@@ -3,6 +3,9 @@ import path from "node:path";
 import type { CoverageKind } from "../config/stack.js";
 import { formatTotals, type CoverageTotals } from "./totals.js";
 
+/** `<runDir>/coverage`: one folder per service (raw data, sources), summary.json, lcov.info, html/. */
+export const coverageDirOf = (runDir: string): string => path.join(runDir, "coverage");
+
 /** One service's entry in coverage/summary.json. Totals are absent when they could not be computed (see `note`). */
 export interface ServiceCoverageSummary {
   kind: CoverageKind;

@@ -80,6 +80,8 @@ export interface StartedEnvironment {
   endpoints(): Endpoint[];
   /** Extra environment for the test command (e.g. KUBECONFIG). */
   testEnv(): Record<string, string>;
+  /** Waits for work the provider finishes in the background (removing containers an update replaced); called once the run's tasks are done. */
+  settle?(ctx: ProviderContext): Promise<void>;
   /** Marks the environment as left running on purpose (`up`, --keep), so `paddock gc` spares it. */
   markKept(ctx: ProviderContext): Promise<void>;
   /**

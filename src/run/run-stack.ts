@@ -70,10 +70,13 @@ export async function startRun(stacks: readonly Stack[], options: { preflight?: 
 export async function runStack(options: RunStackOptions): Promise<RunStackOutcome> {
   const { stack, mode } = options;
   const strategy = options.strategy ?? "graph";
+  // Looked for while the engine is checked and the keys computed (it asks the engine too).
+  const finding = options.inPlace || options.reuse ? findRunningEnvironment(stack, options.signal) : undefined;
+  finding?.catch(() => undefined);
   const { builder, keyed: [keyed] } = await startRun([stack], options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
   const cache = await openRunCache(stack, [...keyed!.values()], builder, { override: options.cacheRegistry, warn, signal: options.signal });
-  const running = options.inPlace || options.reuse ? await findRunningEnvironment(stack, options.signal) : undefined;
+  const running = await finding;
   for (const note of running?.notes ?? []) warn(`note: ${note}`);
   const run = await StackRun.prepare(
     stack,

@@ -189,6 +189,7 @@ export class StackRun {
     const estimates = strategyEstimates(stack, profile, extras.durations, extras.resources);
     await writeRunArtefacts(this.runDir, profile, estimates, historyFile(stack.dir), this.writes);
 
+    await context.started?.settle?.({ signal: AbortSignal.timeout(60_000), log: (line) => this.logs.append("env:create", line) });
     const env = testEnvironment(context.started);
     const endpoints = context.started?.endpoints() ?? [];
     // Left running on purpose: after a successful `up`, or with --keep whatever happened (to look at it).

@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { coverageDirOf, summarizeCollected } from "../coverage/collect.js";
 import { coverageTargets } from "../coverage/runtime.js";
-import { writeCoverageSummary } from "../coverage/summary-file.js";
+import { coverageDirOf, writeCoverageSummary } from "../coverage/summary-file.js";
 import { PaddockError } from "../errors.js";
 import { startedEnvironment } from "./run-context.js";
 import type { TaskKindDefinition } from "./types.js";
@@ -26,6 +25,8 @@ export const collectCoverageTask: TaskKindDefinition = {
     const dir = coverageDirOf(run.runDir);
     mkdirSync(dir, { recursive: true });
     const collected = await started.collectCoverage(coverageTargets(run.stack), dir, ctx);
+    // Loaded here: the istanbul and V8 conversion libraries cost every other command's start-up.
+    const { summarizeCollected } = await import("../coverage/collect.js");
     const summary = await summarizeCollected(collected, dir, run.runId, ctx.signal);
     writeCoverageSummary(dir, summary);
     for (const [name, s] of Object.entries(summary.services)) {

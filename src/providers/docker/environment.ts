@@ -3,6 +3,7 @@ import { PaddockError, wrap } from "../../errors.js";
 import { ENGINE_DOWN, type DockerCli } from "../../exec/docker-cli.js";
 import type { Environment, ProviderContext, RunIdentity, StartedEnvironment } from "../types.js";
 import { ToolError } from "../../exec/tool-error.js";
+import { inspectRunContainers } from "./inspect.js";
 import { dockerCall, type DockerCall } from "./call.js";
 import { labelArgs, networkName, volumeName } from "./labels.js";
 import { DockerStartedEnvironment } from "./started.js";
@@ -33,12 +34,12 @@ export class DockerEnvironment implements Environment {
   /** The network a previous `up` left: its containers are compared with the stack, not started blindly. */
   async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
     const network = networkName(this.run.runId);
-    const found = await this.docker(["network", "inspect", "--format", "{{.Name}}", network], ctx, { allowFailure: true });
+    const [found, containers] = await Promise.all([this.docker(["network", "inspect", "--format", "{{.Name}}", network], ctx, { allowFailure: true }), inspectRunContainers(this.docker, this.run.runId, ctx)]);
     if (found.exitCode !== 0) {
       throw new PaddockError(`the environment ${this.run.runId} is gone (its network ${network} does not exist)`, { hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one" });
     }
     ctx.log(`attached to the running environment ${this.run.runId} (network ${network}): updating it in place`);
-    return new DockerStartedEnvironment(this.cli, this.stack, this.run, true);
+    return new DockerStartedEnvironment(this.cli, this.stack, this.run, containers);
   }
 
   /** Removes every container, volume and network labelled with the run (containers' logs stay readable until then). */

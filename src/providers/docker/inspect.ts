@@ -11,15 +11,6 @@ export interface ExistingContainer {
   exitCode: number;
 }
 
-/** The container, or undefined when there is none of that name. */
-export async function inspectContainer(docker: DockerCall, name: string, ctx: Pick<ProviderContext, "signal">): Promise<ExistingContainer | undefined> {
-  const format = `{{index .Config.Labels "${LABELS.spec}"}}|{{.State.Status}}|{{.State.ExitCode}}`;
-  const result = await docker(["inspect", "--format", format, name], ctx, { allowFailure: true });
-  if (result.exitCode !== 0) return undefined;
-  const [spec = "", status = "", code = "0"] = result.stdout.trim().split("|");
-  return { spec: spec && spec !== "<no value>" ? spec : undefined, status, exitCode: Number(code) };
-}
-
 /** The container's exit code once it has exited, else undefined. */
 export async function exitCodeOf(docker: DockerCall, name: string, ctx: Pick<ProviderContext, "signal">): Promise<number | undefined> {
   const state = (await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], ctx)).stdout.trim();
@@ -27,12 +18,34 @@ export async function exitCodeOf(docker: DockerCall, name: string, ctx: Pick<Pro
   return status === "exited" || status === "dead" ? Number(code) : undefined;
 }
 
+type PortBindings = Record<string, { HostIp: string; HostPort: string }[] | null> | null;
+
+/** A run's container with its published ports: what an update in place reads once, for all of them. */
+export interface RunContainer extends ExistingContainer {
+  ports: Map<number, number>;
+}
+
+/** Every container of a run by name, in two engine calls (`ps`, then one `inspect` of them all). */
+export async function inspectRunContainers(docker: DockerCall, runId: string, ctx: Pick<ProviderContext, "signal">): Promise<Map<string, RunContainer>> {
+  const ids = (await docker(["ps", "--all", "--quiet", "--filter", `label=${LABELS.run}=${runId}`], ctx)).stdout.split("\n").filter(Boolean);
+  const found = new Map<string, RunContainer>();
+  if (ids.length === 0) return found;
+  type Inspected = { Name: string; Config: { Labels: Record<string, string> | null }; State: { Status: string; ExitCode: number }; NetworkSettings: { Ports: PortBindings } };
+  for (const c of JSON.parse((await docker(["inspect", ...ids], ctx)).stdout) as Inspected[]) {
+    found.set(c.Name.replace(/^\//, ""), { spec: c.Config.Labels?.[LABELS.spec] || undefined, status: c.State.Status, exitCode: c.State.ExitCode, ports: portsFrom(c.NetworkSettings.Ports) });
+  }
+  return found;
+}
+
 /** Container port → host port on 127.0.0.1. */
 export async function hostPortsOf(docker: DockerCall, name: string, ctx: Pick<ProviderContext, "signal">): Promise<Map<number, number>> {
   const json = (await docker(["inspect", "--format", "{{json .NetworkSettings.Ports}}", name], ctx)).stdout.trim();
-  const bindings = JSON.parse(json || "{}") as Record<string, { HostIp: string; HostPort: string }[] | null>;
+  return portsFrom(JSON.parse(json || "{}") as PortBindings);
+}
+
+function portsFrom(bindings: PortBindings): Map<number, number> {
   const ports = new Map<number, number>();
-  for (const [key, list] of Object.entries(bindings)) {
+  for (const [key, list] of Object.entries(bindings ?? {})) {
     const hostPort = list?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
     if (hostPort) ports.set(Number(key.split("/")[0]), Number(hostPort));
   }

@@ -11,7 +11,7 @@ import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentit
 import { dockerCall, type DockerCall } from "./call.js";
 import { containerRunArgs } from "./container-args.js";
 import { collectDockerCoverage, dockerCoverageDir, needsPreparedCoverageDir, prepareCoverageDir } from "./coverage.js";
-import { exitCodeOf, hostPortsOf, inspectContainer, lastLogsOf, workloadsOfRun, type ExistingContainer } from "./inspect.js";
+import { exitCodeOf, hostPortsOf, lastLogsOf, workloadsOfRun, type RunContainer } from "./inspect.js";
 import { containerName, keptMarkerName, labelArgs, networkName } from "./labels.js";
 import { containerProbe } from "./probes.js";
 
@@ -26,14 +26,16 @@ function canRunAlongside(workload: WorkloadSpec): boolean {
  */
 export class DockerStartedEnvironment implements StartedEnvironment {
   private published: Endpoint[] = [];
+  /** Previous containers being removed after their replacement got ready. */
+  private readonly removals: Promise<void>[] = [];
   private readonly docker: DockerCall;
 
   constructor(
     cli: DockerCli,
     private readonly stack: Stack,
     private readonly run: RunIdentity,
-    /** The environment ran before this run: its containers are compared, not assumed absent. */
-    private readonly attached = false,
+    /** The environment ran before this run: its containers (by name), compared with the stack, not assumed absent. */
+    private readonly existing?: ReadonlyMap<string, RunContainer>,
   ) {
     this.docker = dockerCall(cli);
   }
@@ -86,10 +88,10 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const image = this.imageFor(workload, images);
     const spec = this.specOf(workload, image);
     const name = containerName(this.run.runId, workload.name);
-    const existing = this.attached ? await inspectContainer(this.docker, name, ctx) : undefined;
+    const existing = this.existing?.get(name);
     if (existing && existing.spec === spec && existing.status === "running") {
       if (!options.restart) {
-        await this.publish(workload, name, ctx);
+        await this.publish(workload, name, ctx, existing.ports);
         ctx.log(`${name} unchanged (spec ${spec.slice(0, 8)}): left running`);
         return "unchanged";
       }
@@ -115,11 +117,12 @@ export class DockerStartedEnvironment implements StartedEnvironment {
    * (Starting before stopping also gives the new container its own address: a reused one can
    * make the port proxy wait seconds on a stale neighbour entry.)
    */
-  private async replaceAlongside(workload: WorkloadSpec, image: string, spec: string, existing: ExistingContainer, ctx: ProviderContext): Promise<WorkloadChange> {
+  private async replaceAlongside(workload: WorkloadSpec, image: string, spec: string, existing: RunContainer, ctx: ProviderContext): Promise<WorkloadChange> {
     const name = containerName(this.run.runId, workload.name);
     const previous = `${name}-previous`;
     ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: starting the new container beside the previous one`);
-    await this.docker(["rm", "--force", previous], ctx, { allowFailure: true });
+    // One an update that crashed half-way left behind.
+    if (this.existing?.has(previous)) await this.docker(["rm", "--force", previous], ctx);
     await this.docker(["rename", name, previous], ctx);
     try {
       await this.start(workload, image, spec, ctx);
@@ -128,12 +131,15 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       const restore = { signal: AbortSignal.timeout(30_000), log: ctx.log };
       await this.docker(["rm", "--force", name], restore, { allowFailure: true });
       await this.docker(["rename", previous, name], restore);
-      if (existing.status === "running") await this.publish(workload, name, restore);
+      if (existing.status === "running") await this.publish(workload, name, restore, existing.ports);
       throw wrap(error, `service "${workload.name}" was not replaced: the new container (its spec changed) did not become ready`, {
         hint: `the previous "${workload.name}" ${existing.status === "running" ? "still runs" : `is back, ${existing.status}`}, the rest of the environment as it was: fix it and run \`paddock up\` again, or \`paddock up --fresh\` for a new environment`,
       });
     }
-    await this.docker(["rm", "--force", "--volumes", previous], ctx);
+    // Removed while the dependents go on: nothing reaches it by its old name any more.
+    const removal = this.docker(["rm", "--force", "--volumes", previous], { signal: AbortSignal.timeout(60_000) }).then(() => undefined);
+    removal.catch(() => undefined);
+    this.removals.push(removal);
     return "updated";
   }
 
@@ -148,9 +154,9 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     }
   }
 
-  /** Records the container's endpoints (its published ports). */
-  private async publish(workload: WorkloadSpec, name: string, ctx: ProviderContext): Promise<Map<number, number>> {
-    const ports = await hostPortsOf(this.docker, name, ctx);
+  /** Records the container's endpoints (its published ports, read from the engine unless known). */
+  private async publish(workload: WorkloadSpec, name: string, ctx: ProviderContext, known?: Map<number, number>): Promise<Map<number, number>> {
+    const ports = known ?? (await hostPortsOf(this.docker, name, ctx));
     this.published = this.published.filter((e) => e.service !== workload.name);
     for (const port of workload.ports) {
       const hostPort = ports.get(port.container);
@@ -194,7 +200,7 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const image = this.imageFor(workload, images);
     const spec = this.specOf(workload, image);
     const name = containerName(this.run.runId, workload.name);
-    const existing = this.attached ? await inspectContainer(this.docker, name, ctx) : undefined;
+    const existing = this.existing?.get(name);
     if (existing && existing.spec === spec && existing.status === "exited" && existing.exitCode === 0) {
       ctx.log(`job ${workload.name} unchanged (spec ${spec.slice(0, 8)}): it completed before, not run again`);
       return "unchanged";
@@ -207,7 +213,7 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const code = Number((await this.docker(["wait", name], ctx)).stdout.trim());
     if (code !== 0) {
       throw new PaddockError(`job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await lastLogsOf(this.docker, name, 30))}`, {
-        hint: `its full output: docker logs ${name}${this.attached ? "" : " (kept until teardown; use --keep to look after the run)"}`,
+        hint: `its full output: docker logs ${name}${this.existing ? "" : " (kept until teardown; use --keep to look after the run)"}`,
       });
     }
     ctx.log(`job ${workload.name} completed`);
@@ -219,6 +225,13 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     const gone = [...running].filter(([service]) => !keep.includes(service));
     if (gone.length > 0) await this.docker(["rm", "--force", "--volumes", ...gone.map(([, name]) => name)], ctx);
     return gone.map(([service]) => service);
+  }
+
+  /** A removal that failed leaves a labelled container `paddock down` and `gc` still find: said, not thrown. */
+  async settle(ctx: ProviderContext): Promise<void> {
+    for (const result of await Promise.allSettled(this.removals.splice(0))) {
+      if (result.status === "rejected") ctx.log(`a replaced container was not removed: ${String(result.reason)}`);
+    }
   }
 
   endpoints(): Endpoint[] {

@@ -40,7 +40,8 @@ function latestProfile(): Profile {
 
 async function paddock(args: string[], label: string): Promise<{ seconds: number; profile: Profile }> {
   const logFile = path.join(outDir, `paddock-${label}.log`);
-  const exit = await timed(process.execPath, [paddockBin, ...args, "--progress", "plain"], { cwd: exampleDir, logFile });
+  const progress = args[0] === "up" ? ["--progress", "plain"] : [];
+  const exit = await timed(process.execPath, [paddockBin, ...args, ...progress], { cwd: exampleDir, logFile });
   if (exit.code !== 0) throw new Error(`paddock ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
   return { seconds: exit.seconds, profile: latestProfile() };
 }
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
       migrate("002_bench.sql");
       newMigration = await paddock(["up"], "c-new-migration");
     } finally {
-      await paddock(["down"], "down").catch(() => undefined);
+      // A failed removal is reported: what it left would skew every later benchmark.
+      await paddock(["down"], "down").catch((error: unknown) => console.error(`warning: ${error instanceof Error ? error.message : String(error)}`));
     }
     const a = touched(noChange.profile);
     const b = touched(oneEdit.profile);

@@ -41,7 +41,25 @@ export async function checkDocker(): Promise<CheckResult[]> {
   }
   const [version, driver] = info.stdout.trim().split(" ");
   results.push({ name: "docker engine", status: "ok", detail: `${version}, storage driver ${driver}` });
+  results.push(await checkImageStore(cli));
   return results;
+}
+
+/**
+ * The engine's image store: with Docker's containerd image store (the containerd-snapshotter
+ * feature) `kind load` exports archives the node's containerd refuses (kind#3795).
+ */
+async function checkImageStore(cli: Awaited<ReturnType<typeof detectDockerCli>>): Promise<CheckResult> {
+  const status = await cli.run(["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true, signal: AbortSignal.timeout(10_000) });
+  const containerd = /io\.containerd\.snapshotter/.test(status.stdout);
+  return containerd
+    ? {
+        name: "image store",
+        status: "warn",
+        detail: "containerd image store (containerd-snapshotter): `kind load` fails with it (kind#3795); the docker provider is unaffected",
+        fix: 'for provider: kind, set "features": {"containerd-snapshotter": false} in /etc/docker/daemon.json and restart dockerd',
+      }
+    : { name: "image store", status: "ok", detail: "the engine's classic image store: `kind load` can import its images" };
 }
 
 /** What runs that are no longer alive left behind, asked of every provider. */

@@ -1,8 +1,15 @@
 import { defaultRunner, type CommandRunner } from "../../exec/command-runner.js";
 import { DEFAULT_TRANSIENT, type RunToolOptions, type ToolResult } from "../../exec/run-tool.js";
 
-/** `kind load` failing inside a node's containerd import: usually a one-off (disk pressure, a busy node). */
-export const IMPORT_TRANSIENT = [...DEFAULT_TRANSIENT, /ctr(:| --namespace=k8s\.io) .*images? import/i, /ctr: failed to ingest/i, /failed to load image: command .*ctr/i];
+/**
+ * What makes a `kind load` worth retrying: the message, never the `ctr … images import` command
+ * line kind prints with every failure (deterministic ones too: Docker's containerd image store
+ * exports archives the node's containerd refuses, kind#3795).
+ */
+export const IMPORT_TRANSIENT = [...DEFAULT_TRANSIENT, /short read/i, /context deadline exceeded/i, /resource temporarily unavailable/i, /text file busy/i];
+
+/** Messages of import failures that come from the engine's image store and will not go away. */
+const IMAGE_STORE_FAILURE = /mismatched image rootfs|content digest .* not found|failed to get reader|unsupported media type|manifest unknown/i;
 
 /** The kind CLI for one cluster; the run's kubeconfig is the only one it may write. */
 export class KindCli {
@@ -80,6 +87,8 @@ function loadFailure(tags: string[]): (output: string) => { summary: string; hin
     summary: `kind load of ${tags.join(", ")} failed${/ctr/.test(output) ? " (containerd import in the node)" : ""}`,
     hint: /not present locally/.test(output)
       ? "the image is not in the builder's store; was it built by another engine?"
-      : "containerd import failures are usually transient and retried; if it persists, check the node's disk (`docker exec <node> df -h`)",
+      : IMAGE_STORE_FAILURE.test(output)
+        ? "the node's containerd refused the archive the engine exported: Docker's containerd image store (containerd-snapshotter) does this (kind#3795). `paddock doctor` shows the engine's image store; turn the feature off in /etc/docker/daemon.json (\"features\": {\"containerd-snapshotter\": false}) and restart dockerd"
+        : "if it persists, check the node's disk (`docker exec <node> df -h`) and the engine's image store (`paddock doctor`)",
   });
 }

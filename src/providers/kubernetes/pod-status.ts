@@ -1,7 +1,7 @@
 import { asArray, asString, isRecord, nested, type Json, type KubeObject } from "./kube-object.js";
 
 /** Waiting reasons that will not fix themselves while Paddock waits: fail fast instead of timing out. */
-export const FATAL_WAITING = new Set(["ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerError", "RunContainerError"]);
+export const FATAL_WAITING = new Set(["ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
 
 /** Objects Paddock waits for after applying a workload, and how. */
 export const WAITABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "Pod"]);

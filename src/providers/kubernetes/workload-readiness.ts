@@ -133,7 +133,9 @@ const HINTS: Record<string, string> = {
   ErrImageNeverPull: "imagePullPolicy is Never and the image is not on the node: list the stack image in the workload's images: so Paddock loads it",
   InvalidImageName: "correct the image reference in the manifest",
   CrashLoopBackOff: "the container exits soon after it starts: its last log lines are above; fix its command, configuration or dependencies",
-  CreateContainerError: "the container could not be created: the events above say why (a missing ConfigMap or Secret key, a bad mount)",
+  CreateContainerConfigError:
+    "a ConfigMap, Secret or key the pod's env or volumes name does not exist (the message says which): add it to environment.bootstrap.manifests or the workload's manifests, or mark the reference optional: true",
+  CreateContainerError: "the container runtime could not create the container (the message says why: a mount, a device, a security setting); fix that field of the pod spec",
   RunContainerError: "the container could not start: the events above say why (a bad command or mount)",
 };
 

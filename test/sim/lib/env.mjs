@@ -29,11 +29,13 @@ const DEFAULTS = {
   clusterCreateSeconds: 20,
   clusterDeleteSeconds: 1,
   failClusterCreate: false,
+  flakyClusterCreate: false,
   crdEstablishSeconds: 1,
   imageLoadSeconds: 2,
   imagePullBackOff: [],
   pullableImages: [],
   failImageImport: [],
+  flakyImageImport: [],
   nodes: 1,
 };
 

@@ -2,7 +2,7 @@
 // `kind create cluster` / `kind delete cluster(s)`: progress lines, timing, failure and cleanup.
 import fs from "node:fs";
 import path from "node:path";
-import { CliExit, err, config, sleepSim, sleepMs, realMs, atSim } from "./env.mjs";
+import { CliExit, err, config, simDir, sleepSim, sleepMs, realMs, atSim } from "./env.mjs";
 import { createClusterRecord, removeCluster, readCluster, updateCluster, listClusterNames } from "./cluster-store.mjs";
 import { loadKindConfig, assignNodeNames, DEFAULT_NODE_IMAGE } from "./kind-config.mjs";
 import { kindKubeconfigPath, mergeKindEntries, removeKindEntries } from "./kubeconfig.mjs";
@@ -10,6 +10,15 @@ import { formatDuration } from "./duration.mjs";
 import { hash } from "./names.mjs";
 import { createNodeContainers, NodeCreateError, removeClusterObjects, waitForAgent } from "./node-containers.mjs";
 import { readRuntime } from "./runtime-store.mjs";
+
+/** `flakyClusterCreate`: the first creation of each cluster name fails (transiently), once. */
+function flakyOnce(name) {
+  if (!config().flakyClusterCreate) return false;
+  const marker = path.join(simDir(), `flaky-create-${name}`);
+  if (fs.existsSync(marker)) return false;
+  fs.writeFileSync(marker, "");
+  return true;
+}
 
 /** The modelled duration of a step, less the real time its real work took. */
 async function rest(startedAt, simSeconds) {
@@ -93,6 +102,10 @@ export async function createCluster(flags, set) {
       }
     }
     await rest(startedAt, T * frac);
+    if (label.startsWith("Starting control-plane") && flakyOnce(name)) {
+      // A transient failure (the node image's download or the engine hiccupped): the next creation succeeds.
+      await fail(label, `failed to init node with kubeadm: command "docker exec --privileged ${nodes[0].name} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\nCommand Output: error: read tcp 127.0.0.1:41234->127.0.0.1:${port}: read: connection reset by peer`);
+    }
     if (cfg.failClusterCreate && label.startsWith("Starting control-plane")) {
       const cp = nodes[0].name;
       await fail(

@@ -1,7 +1,8 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // `kind load docker-image` (asks the REAL Docker engine for image IDs) and `kind load image-archive`.
 import fs from "node:fs";
-import { CliExit, err, config, sleepSim } from "./env.mjs";
+import path from "node:path";
+import { CliExit, err, config, simDir, sleepSim } from "./env.mjs";
 import { readCluster, updateCluster } from "./cluster-store.mjs";
 import { dockerImageId } from "./docker.mjs";
 import { imagesInArchive } from "./tar.mjs";
@@ -22,6 +23,19 @@ function importFailure(node, ref, id) {
   return new CliExit(
     `ERROR: failed to load image: command "docker exec --privileged -i ${node} ctr --namespace=k8s.io images import --all-platforms --digests --snapshotter=overlayfs -" failed with error: exit status 1\n` +
       `Command Output: ctr: failed to ingest "blobs/sha256/${id.replace(/^sha256:/, "")}": failed to copy: mismatched image rootfs and manifest layers (image ${ref})`,
+    1,
+  );
+}
+
+/** A transient failure (the node's containerd lost the stream): once per image per cluster, the next load succeeds. */
+function flakyFailure(cluster, node, ref) {
+  if (!(config().flakyImageImport ?? []).some((e) => imageMatches(e, ref))) return undefined;
+  const marker = path.join(simDir(), `flaky-import-${cluster}-${normalizeImage(ref).replace(/[^a-zA-Z0-9.-]/g, "_")}`);
+  if (fs.existsSync(marker)) return undefined;
+  fs.writeFileSync(marker, "");
+  return new CliExit(
+    `ERROR: failed to load image: command "docker exec --privileged -i ${node} ctr --namespace=k8s.io images import --all-platforms --digests --snapshotter=overlayfs -" failed with error: exit status 1\n` +
+      `Command Output: ctr: failed to ingest "blobs/sha256/0": unexpected EOF`,
     1,
   );
 }
@@ -59,6 +73,10 @@ export async function loadDockerImage(flags, images) {
   if (!toLoad.length) return 0;
   await sleepSim((config().imageLoadSeconds ?? 2) * toLoad.length);
   for (const l of toLoad) if ((config().failImageImport ?? []).some((e) => imageMatches(e, l.ref))) throw importFailure(l.nodes[0].name, l.ref, l.id);
+  for (const l of toLoad) {
+    const flaky = flakyFailure(flags.name, l.nodes[0].name, l.ref);
+    if (flaky) throw flaky;
+  }
   for (const l of toLoad) await record(flags.name, l.nodes, [l]);
   return 0;
 }

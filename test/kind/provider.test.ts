@@ -241,18 +241,6 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
     expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
     await endsClean(sim, p, ctx);
   });
-
-  it("marks a failed containerd import as transient, so the scheduler retries the load", async () => {
-    const sim = useSim({ failImageImport: [web.tag] });
-    const p = await provider(sim.dir);
-    const ctx = context(path.join(sim.dir, "run"));
-    await p.create(ctx);
-    const error = await failure(p.load([web], ctx));
-    console.log(error.message, "\n  try:", error.hint);
-    expect(error.transient).toBe(true);
-    expect(describeError(error)).toContain("ctr: failed to ingest");
-    await endsClean(sim, p, ctx);
-  });
 });
 
 describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings", { timeout: 120_000 }, () => {

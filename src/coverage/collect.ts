@@ -1,5 +1,6 @@
 import path from "node:path";
 import { summarizeGo } from "./go-summary.js";
+import type { GoToolchain } from "./go-toolchain.js";
 import { summarizeNode } from "./node-summary.js";
 import type { CoverageSummaryFile, ServiceCoverageSummary } from "./summary-file.js";
 import type { CollectedCoverage } from "./types.js";
@@ -7,7 +8,13 @@ import type { CollectedCoverage } from "./types.js";
 export { coverageDirOf } from "./summary-file.js";
 
 /** Turns what the provider copied into coverage/summary.json's content (and Node's lcov and HTML). */
-export async function summarizeCollected(collected: CollectedCoverage[], dir: string, runId: string, signal?: AbortSignal): Promise<CoverageSummaryFile> {
+export async function summarizeCollected(
+  collected: CollectedCoverage[],
+  dir: string,
+  runId: string,
+  options: { signal?: AbortSignal; goToolchain?: (service: string) => Promise<GoToolchain | undefined> } = {},
+): Promise<CoverageSummaryFile> {
+  const { signal } = options;
   const services: Record<string, ServiceCoverageSummary> = {};
   const base = (c: CollectedCoverage): ServiceCoverageSummary => ({
     kind: c.kind,
@@ -32,7 +39,7 @@ export async function summarizeCollected(collected: CollectedCoverage[], dir: st
         if (note) entry.note = note;
       }
     } else if (c.files > 0) {
-      const go = await summarizeGo(c.dataDir, { signal });
+      const go = await summarizeGo(c.dataDir, { signal, toolchain: await options.goToolchain?.(c.service) });
       if (go.summarized) Object.assign(entry, { lines: go.lines, statements: go.statements });
       else {
         entry.note = join(c.note, go.note);

@@ -1,6 +1,6 @@
 import { accessSync, constants, readFileSync } from "node:fs";
 import path from "node:path";
-import { runTool } from "../exec/run-tool.js";
+import type { GoToolchain } from "./go-toolchain.js";
 import { totals, type CoverageTotals } from "./totals.js";
 
 export interface GoTotals {
@@ -55,27 +55,29 @@ export function parseGoProfile(text: string): GoTotals {
 }
 
 /**
- * Summarises a GOCOVERDIR with the host's Go toolchain (`go tool covdata`). Without one the raw
- * data stays where it is and the summary says how to read it.
+ * Summarises a GOCOVERDIR with `go tool covdata`, run by `toolchain` (the host's Go, or the Go
+ * build stage of the service's image: go-toolchain.ts). Without one the raw data stays where it
+ * is and the summary says how to read it.
  */
-export async function summarizeGo(dataDir: string, options: { go?: string; signal?: AbortSignal } = {}): Promise<GoSummary> {
-  const go = options.go ?? findOnPath("go");
+export async function summarizeGo(dataDir: string, options: { toolchain?: GoToolchain; signal?: AbortSignal } = {}): Promise<GoSummary> {
+  const go = options.toolchain;
   if (!go) {
     return {
       summarized: false,
-      note: "no Go toolchain on this host (go is not on PATH): the raw coverage data is kept",
+      note: "no Go toolchain on this host (go is not on PATH) and no Go build stage in the image's Dockerfile: the raw coverage data is kept",
       read: goPercentCommand(dataDir),
     };
   }
   try {
-    const percent = await runTool(go, ["tool", "covdata", "percent", "-i", dataDir], { signal: options.signal });
-    const profile = path.join(path.dirname(dataDir), "go-profile.txt");
-    await runTool(go, ["tool", "covdata", "textfmt", "-i", dataDir, "-o", profile], { signal: options.signal });
+    const folder = path.dirname(dataDir);
+    const percent = await go.run(["tool", "covdata", "percent", "-i", dataDir], [folder], options.signal);
+    const profile = path.join(folder, "go-profile.txt");
+    await go.run(["tool", "covdata", "textfmt", "-i", dataDir, "-o", profile], [folder], options.signal);
     return { summarized: true, percentOutput: percent.stdout.trim(), ...parseGoProfile(readFileSync(profile, "utf8")) };
   } catch (error) {
     return {
       summarized: false,
-      note: `go tool covdata failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)}): the raw coverage data is kept`,
+      note: `go tool covdata (${go.description}) failed (${error instanceof Error ? error.message.split("\n")[0] : String(error)}): the raw coverage data is kept`,
       read: goPercentCommand(dataDir),
     };
   }

@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { coverageTargets } from "../coverage/runtime.js";
 import { coverageDirOf, writeCoverageSummary } from "../coverage/summary-file.js";
 import { PaddockError } from "../errors.js";
@@ -27,7 +28,19 @@ export const collectCoverageTask: TaskKindDefinition = {
     const collected = await started.collectCoverage(coverageTargets(run.stack), dir, ctx);
     // Loaded here: the istanbul and V8 conversion libraries cost every other command's start-up.
     const { summarizeCollected } = await import("../coverage/collect.js");
-    const summary = await summarizeCollected(collected, dir, run.runId, ctx.signal);
+    const { hostGo, imageGo } = await import("../coverage/go-toolchain.js");
+    // The host's Go, else the Go build stage of the service's own image.
+    const goToolchain = async (service: string) => {
+      const host = hostGo();
+      if (host) return host;
+      const image = run.stack.services[service]?.image;
+      const keyed = image && "stackImage" in image ? run.keyed.get(image.stackImage) : undefined;
+      if (!keyed) return undefined;
+      const toolchain = await imageGo(keyed, run.builder, { logFile: path.join(run.logs.dir, `go-stage-${keyed.spec.name}.log`), signal: ctx.signal });
+      if (toolchain) ctx.log(`${service}: go tool covdata runs in ${toolchain.description} (no Go on this host)`);
+      return toolchain;
+    };
+    const summary = await summarizeCollected(collected, dir, run.runId, { signal: ctx.signal, goToolchain });
     writeCoverageSummary(dir, summary);
     for (const [name, s] of Object.entries(summary.services)) {
       ctx.log(`${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CoverageSummaryFile } from "../../src/coverage/summary-file.js";
 import { runCli } from "../helpers/cli.js";
 import { copyExample, engineAvailable, latestProfile, leftovers, NOTHING_LEFT } from "../e2e/docker-helpers.js";
-import { filesIn, latestCoverage, pathWithContainerGo, pathWithoutGo } from "./helpers.js";
+import { filesIn, latestCoverage, pathWithoutGo } from "./helpers.js";
 
 const hasEngine = await engineAvailable();
 const NODE_SERVICES = ["datastorage", "gateway", "processor"];
@@ -18,15 +18,14 @@ const HEALTHZ_ONLY = [
 
 describe.skipIf(!hasEngine)("coverage by default: the hybrid-stack example on a real Docker engine", () => {
   let stackDir: string;
-  let withGo: string;
-  beforeAll(async () => {
+  beforeAll(() => {
     stackDir = copyExample();
-    withGo = await pathWithContainerGo(stackDir);
   });
 
   let full: CoverageSummaryFile;
-  it("collects Go and Node coverage after `paddock test`, with lines covered for every service", { timeout: 900_000 }, async () => {
-    const run = await runCli(["test", "--progress", "plain"], { cwd: stackDir, env: { PATH: withGo }, timeoutMs: 900_000 });
+  it("collects Go and Node coverage after `paddock test`, with lines covered for every service, also with no Go on the host", { timeout: 900_000 }, async () => {
+    // No `go` on PATH: `go tool covdata` runs in the notifier's own Go build stage.
+    const run = await runCli(["test", "--progress", "plain"], { cwd: stackDir, env: { PATH: pathWithoutGo() }, timeoutMs: 900_000 });
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     const { dir, summary } = latestCoverage(stackDir);
     full = summary;
@@ -54,7 +53,7 @@ describe.skipIf(!hasEngine)("coverage by default: the hybrid-stack example on a 
 
   it("reports less coverage when the tests exercise less", { timeout: 600_000 }, async () => {
     expect(full, "needs the first test's run").toBeDefined();
-    const run = await runCli(["test", "--progress", "quiet", "--", ...HEALTHZ_ONLY], { cwd: stackDir, env: { PATH: withGo }, timeoutMs: 600_000 });
+    const run = await runCli(["test", "--progress", "quiet", "--", ...HEALTHZ_ONLY], { cwd: stackDir, env: { PATH: pathWithoutGo() }, timeoutMs: 600_000 });
     expect(run.code, run.stderr.slice(-3000)).toBe(0);
     const { summary } = latestCoverage(stackDir);
     for (const name of [...NODE_SERVICES, "notifier"]) {
@@ -65,7 +64,7 @@ describe.skipIf(!hasEngine)("coverage by default: the hybrid-stack example on a 
     }
   });
 
-  it("collects when the tests fail, exits with their code, and without a Go toolchain says how to read the Go data", { timeout: 600_000 }, async () => {
+  it("collects when the tests fail, exits with their code, and keeps the raw Go data beside its summary", { timeout: 600_000 }, async () => {
     const run = await runCli(["test", "--progress", "plain", "--", "sh", "-c", "exit 3"], { cwd: stackDir, env: { PATH: pathWithoutGo() }, timeoutMs: 600_000 });
     expect(run.code, run.stderr.slice(-3000)).toBe(3);
     const profile = latestProfile(stackDir);
@@ -74,14 +73,12 @@ describe.skipIf(!hasEngine)("coverage by default: the hybrid-stack example on a 
     const { dir, summary } = latestCoverage(stackDir);
     for (const name of NODE_SERVICES) expect(summary.services[name]?.lines?.covered, name).toBeGreaterThan(0);
     const go = summary.services["notifier"]!;
-    expect(go.lines).toBeUndefined();
+    expect(go.lines?.covered, JSON.stringify(go)).toBeGreaterThan(0);
+    expect(go.note).toBeUndefined();
     const data = path.join(dir, "notifier", "data");
-    expect(go.read).toBe(`go tool covdata percent -i ${data}`);
-    expect(go.note).toMatch(/no Go toolchain/);
     const raw = filesIn(data);
     expect(raw.some((f) => f.startsWith("covmeta."))).toBe(true);
     expect(raw.some((f) => f.startsWith("covcounters."))).toBe(true);
-    expect(run.stderr).toContain(`read it with: go tool covdata percent -i ${data}`);
     expect(await leftovers(profile.runId)).toEqual(NOTHING_LEFT);
   });
 });

@@ -1,7 +1,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { goBuildStage } from "../../src/coverage/go-stage.js";
 import { findOnPath, goPercentCommand, parseGoProfile, summarizeGo } from "../../src/coverage/go-summary.js";
+import { hostGo } from "../../src/coverage/go-toolchain.js";
 import { tempProject } from "../helpers/cli.js";
 
 describe("Go coverage summary", () => {
@@ -19,9 +21,18 @@ describe("Go coverage summary", () => {
     const dir = tempProject({ "notifier/data/covmeta.x": "" });
     const data = path.join(dir, "notifier", "data");
     mkdirSync(data, { recursive: true });
-    const summary = await summarizeGo(data, { go: findOnPath("go", dir) });
+    const summary = await summarizeGo(data, { toolchain: hostGo(dir) });
     expect(summary).toEqual({ summarized: false, note: expect.stringContaining("no Go toolchain") as unknown as string, read: goPercentCommand(data) });
     expect(goPercentCommand(data)).toBe(`go tool covdata percent -i ${data}`);
+  });
+
+  it("finds the named Dockerfile stage that builds Go, where `go tool covdata` can run on a host without Go", () => {
+    const multi = ["ARG BASE=debian", "FROM ${BASE} AS deps", "RUN apt-get install -y golang-go", "FROM deps AS builder", "COPY . .", "RUN --mount=type=cache,target=/root/.cache go build -o /out/app .", "FROM ${BASE}", "COPY --from=builder /out/app /app"].join("\n");
+    expect(goBuildStage(multi)).toBe("builder");
+    expect(goBuildStage("FROM golang:1.23 AS build\nRUN CGO_ENABLED=0 go install ./cmd/...\nFROM scratch\n")).toBe("build");
+    // An unnamed stage cannot be a --target; a stage that only mentions go is not a Go build.
+    expect(goBuildStage("FROM golang:1.23\nRUN go build -o /app .\n")).toBeUndefined();
+    expect(goBuildStage("FROM debian AS tools\nRUN echo go builder\n")).toBeUndefined();
   });
 
   it("finds executables on a PATH", () => {

@@ -4,7 +4,7 @@
 # built as a graph, PostgreSQL, Redis, a migrations job, four services, the example's tests, coverage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm install --no-audit --no-fund; fi  # not `npm ci`: npm 11.19 here writes locks without optional platform packages, which `npm ci` then refuses
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi  # the committed lockfile, as users install
 bash scripts/engine-bootstrap.sh
 npm run -s build
 cd examples/hybrid-stack

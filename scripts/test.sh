@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*" >&2; }
 
 step "npm dependencies"
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm install --no-audit --no-fund; fi  # not `npm ci`: npm 11.19 here writes locks without optional platform packages, which `npm ci` then refuses
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi  # the committed lockfile, as users install
 
 step "Docker engine, base image and local registry"
 bash scripts/engine-bootstrap.sh

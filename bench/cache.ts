@@ -15,25 +15,17 @@
  * here), build in two steps, push (in (a), so the registry is warm), `up -d`, healthy, the tests,
  * `down -v`. Prints wall seconds and ratios; the last line is one JSON object.
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
-import { cli, coldReset, composeHealthy, composePath, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
+import { cli, copyHybridExample, coldReset, composeHealthy, composePath, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
 
 const REGISTRY_ADDR = process.env["PADDOCK_REGISTRY_ADDR"] ?? "127.0.0.1:5000";
 const stamp = new Date().toISOString().replace(/[:.TZ-]/g, "").slice(0, 14);
 const registry = `${REGISTRY_ADDR}/paddock-bench-${stamp}`;
-const copy = mkdtempSync(path.join(tmpdir(), "paddock-bench-cache-"));
-const skip = (src: string): boolean => !/[/\\](\.paddock|node_modules)([/\\]|$)/.test(src);
-cpSync(path.join(root, "examples", "hybrid-stack"), path.join(copy, "examples", "hybrid-stack"), { recursive: true, filter: skip });
-cpSync(path.join(root, "scripts", "engine-bootstrap.sh"), path.join(copy, "scripts", "engine-bootstrap.sh"));
-mkdirSync(path.join(copy, "bench", "compose"), { recursive: true });
-cpSync(path.join(root, "bench", "compose", "docker-compose.yml"), path.join(copy, "bench", "compose", "docker-compose.yml"));
-const exampleDir = path.join(copy, "examples", "hybrid-stack");
-const composeFile = path.join(copy, "bench", "compose", "docker-compose.yml");
+const { copy, exampleDir, composeFile } = copyHybridExample("paddock-bench-cache-");
 const overrideFile = path.join(copy, "bench", "compose", "cache.override.yml");
 const PROJECT = "paddockbenchcache";
 const outDir = path.join(root, "examples", "hybrid-stack", ".paddock", "bench", `cache-${stamp}`);

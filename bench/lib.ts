@@ -4,7 +4,7 @@
  * cache removed, the debootstrap base kept).
  */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -53,6 +53,21 @@ export let cli: DockerCli;
 export async function docker(args: string[], allowFailure = false): Promise<string> {
   const result = await cli.run(args, { allowFailure });
   return result.stdout;
+}
+
+/**
+ * A copy of examples/hybrid-stack with the bootstrap script it builds its base with and the
+ * compose peer's file, laid out as in the repository, so a benchmark can edit sources freely.
+ * Returns the copy's root and the example and compose file in it.
+ */
+export function copyHybridExample(prefix: string): { copy: string; exampleDir: string; composeFile: string } {
+  const copy = mkdtempSync(path.join(tmpdir(), prefix));
+  const skip = (src: string): boolean => !/[/\\](\.paddock|node_modules)([/\\]|$)/.test(src);
+  cpSync(path.join(root, "examples", "hybrid-stack"), path.join(copy, "examples", "hybrid-stack"), { recursive: true, filter: skip });
+  cpSync(path.join(root, "scripts", "engine-bootstrap.sh"), path.join(copy, "scripts", "engine-bootstrap.sh"));
+  mkdirSync(path.join(copy, "bench", "compose"), { recursive: true });
+  cpSync(path.join(root, "bench", "compose", "docker-compose.yml"), path.join(copy, "bench", "compose", "docker-compose.yml"));
+  return { copy, exampleDir: path.join(copy, "examples", "hybrid-stack"), composeFile: path.join(copy, "bench", "compose", "docker-compose.yml") };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,21 +13,13 @@
  * `docker-compose up -d --build` plus polling until every container is healthy. Prints wall seconds
  * per step, what each Paddock update touched, and the targets; the last line is one JSON object.
  */
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
-import { cli, composeHealthy, composePath, paddockBin, prerequisites, root, tail, timed, type Exit } from "./lib.js";
+import { cli, copyHybridExample, composeHealthy, composePath, paddockBin, prerequisites, tail, timed, type Exit } from "./lib.js";
 
-const copy = mkdtempSync(path.join(tmpdir(), "paddock-bench-reuse-"));
-const skip = (src: string): boolean => !/[/\\](\.paddock|node_modules)([/\\]|$)/.test(src);
-cpSync(path.join(root, "examples", "hybrid-stack"), path.join(copy, "examples", "hybrid-stack"), { recursive: true, filter: skip });
-cpSync(path.join(root, "scripts", "engine-bootstrap.sh"), path.join(copy, "scripts", "engine-bootstrap.sh"));
-mkdirSync(path.join(copy, "bench", "compose"), { recursive: true });
-cpSync(path.join(root, "bench", "compose", "docker-compose.yml"), path.join(copy, "bench", "compose", "docker-compose.yml"));
-const exampleDir = path.join(copy, "examples", "hybrid-stack");
-const composeFile = path.join(copy, "bench", "compose", "docker-compose.yml");
+const { copy, exampleDir, composeFile } = copyHybridExample("paddock-bench-reuse-");
 const PROJECT = "paddockbenchreuse";
 const outDir = path.join(copy, "logs");
 mkdirSync(outDir, { recursive: true });

@@ -15,7 +15,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
-import { cli, coldReset, composeHealthy, composePath, docker, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
+import { cli, coldReset, composeHealthy, composePath, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
 
 const workspaceDir = path.join(root, "examples", "workspace");
 const composeFile = path.join(root, "bench", "compose", "workspace.yml");

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { repoRoot } from "../helpers/cli.js";
+import { freeLocalPort as freePort } from "../helpers/ports.js";
 
 export const registryInstalled = existsSync("/usr/bin/docker-registry");
 
@@ -16,16 +16,6 @@ export interface PrivateRegistry {
   stop(): void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A registry of the test's own, started by the shared bootstrap script's `registry` step on a

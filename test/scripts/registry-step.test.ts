@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/cli.js";
+import { freeLocalPort as freePort } from "../helpers/ports.js";
 
 const script = path.join(repoRoot, "scripts", "engine-bootstrap.sh");
 const installed = existsSync("/usr/bin/docker-registry");
@@ -25,16 +26,6 @@ function runStep(env: Record<string, string>): Promise<StepResult> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function alive(pid: number): boolean {
   try {

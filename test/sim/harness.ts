@@ -4,7 +4,6 @@ import { it, expect, beforeAll } from "vitest";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { simTestImage } from "./test-image.js";
@@ -66,14 +65,7 @@ export async function until<T>(what: string, check: () => Promise<T | undefined>
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freeLocalPort as freePort } from "../helpers/ports.js";
 export async function httpGet(url: string): Promise<{ status: number; body: string } | { error: string }> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(5000) });

@@ -10,6 +10,7 @@ import { createProgress } from "../profile/progress.js";
 import type { ProgressMode } from "../profile/progress-types.js";
 import { formatRunSummary } from "../profile/summary.js";
 import { STRATEGIES, type Strategy } from "../plan/types.js";
+import { providerEntry } from "../providers/registry.js";
 import { runStack, type RunStackOutcome } from "../run/run-stack.js";
 import { listEnvironments, recordStatus } from "../run/environment-state.js";
 import { downEnvironment } from "../run/teardown.js";
@@ -20,6 +21,8 @@ export interface RunCommandOptions {
   strategy: Strategy;
   keep?: boolean;
   lint: boolean;
+  /** `--no-manifest-check` sets it false: skip the provider's preflight (kind: manifests against the Kubernetes schemas). */
+  manifestCheck?: boolean;
   buildSlots?: number;
   progress?: ProgressMode;
   cacheRegistry?: string;
@@ -36,10 +39,16 @@ export function addRunOptions(command: Command): Command {
     .option("-s, --strategy <strategy>", "graph (default), phased or sequential", oneOf("--strategy", STRATEGIES), "graph")
     .option("--keep", "leave the environment running, even after a failure (remove it with `paddock down`)")
     .option("--no-lint", "do not stop on Dockerfile lint errors")
+    .option("--no-manifest-check", "kind: do not check the Kubernetes manifests against the API's schemas before the run")
     .option("--build-slots <n>", "parallel builds (default: from cores and memory)", parsePositiveInt("--build-slots"))
     .option("--cache-registry <ref>", "a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache (overrides $PADDOCK_CACHE_REGISTRY and cache.registry)")
     .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const))
     .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
+}
+
+/** The provider's checks of the stack's files (kind: manifests against the Kubernetes schemas), unless --no-manifest-check. */
+export async function providerPreflight(stack: Stack, options: Pick<RunCommandOptions, "manifestCheck">): Promise<void> {
+  if (options.manifestCheck !== false) await providerEntry(stack.environment.provider).preflight?.(stack);
 }
 
 /** `up --fresh`: the stack's environments left up are removed first, so the new one is the only one. */
@@ -55,8 +64,8 @@ async function removeRunning(stack: Stack, signal: AbortSignal): Promise<void> {
  * second: exit at once) and the end-of-run summary on stderr.
  */
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
-  // Checks that need no engine, run while the engine is checked: lint, and fixed host ports already taken.
-  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack)]);
+  // Checks that need no engine, run while the engine is checked: lint, fixed host ports already taken, the provider's own (kind: manifests).
+  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack), providerPreflight(stack, options)]);
   preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
   const color = colorEnabled(process.stderr);

@@ -8,7 +8,7 @@ import { runWorkspace, type WorkspaceOutcome } from "../workspace/run.js";
 import { formatWorkspaceSummary } from "../workspace/summary.js";
 import { cancelOnSignals } from "./interrupts.js";
 import { lintStackPreflight } from "./lint.js";
-import type { RunCommandOptions } from "./run-command.js";
+import { providerPreflight, type RunCommandOptions } from "./run-command.js";
 
 export interface WorkspaceTestOptions extends RunCommandOptions {
   all?: boolean;
@@ -33,7 +33,7 @@ export async function runWorkspaceTests(names: string[], options: WorkspaceTestO
   }
   const workspace = requireWorkspace(process.cwd());
   const stacks = selectStacks(workspace, options.all ? [] : names, process.cwd());
-  const preflight = Promise.all(stacks.flatMap((stack) => [lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack)]));
+  const preflight = Promise.all(stacks.flatMap((stack) => [lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack), providerPreflight(stack, options)]));
   preflight.catch(() => undefined); // awaited (and reported) by the run
   const mode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
   const started = performance.now();

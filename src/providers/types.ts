@@ -142,4 +142,10 @@ export interface ProviderEntry {
   readonly capabilities: ProviderCapabilities;
   open(options: EnvironmentOptions): Promise<Environment>;
   readonly garbage: GarbageCollector;
+  /**
+   * Checks of the stack's own files that need no environment, run before anything starts (kind:
+   * the manifests against the Kubernetes API's schemas). Throws a PaddockError whose `errors`
+   * (ConfigError[]) name each problem's file, line, field and fix.
+   */
+  preflight?(stack: Stack): Promise<void>;
 }

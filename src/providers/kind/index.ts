@@ -1,3 +1,4 @@
+import { checkManifests } from "../kubernetes/validation/check-manifests.js";
 import type { ProviderEntry } from "../types.js";
 import { KindEnvironment } from "./environment.js";
 import { kindGarbage } from "./garbage.js";
@@ -10,4 +11,5 @@ export const kindProvider: ProviderEntry = {
     return new KindEnvironment(options);
   },
   garbage: kindGarbage,
+  preflight: checkManifests,
 };

@@ -65,7 +65,10 @@ async function removeRunning(stack: Stack, signal: AbortSignal): Promise<void> {
  */
 export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
   // Checks that need no engine, run while the engine is checked: lint, fixed host ports already taken, the provider's own (kind: manifests).
-  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), checkHostPortsFree(stack), providerPreflight(stack, options)]);
+  // Fixed host ports of an environment this run updates in place are held by that environment itself.
+  const mayAttach = (mode === "up" && !options.fresh) || options.reuse === true;
+  const attaching = mayAttach && listEnvironments(stack.dir).environments.some((e) => recordStatus(e) === "up");
+  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), attaching ? undefined : checkHostPortsFree(stack), providerPreflight(stack, options)]);
   preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
   const color = colorEnabled(process.stderr);

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { CancelledError } from "../errors.js";
 import { watchStack } from "../watch/watch-loop.js";
 import { loadStackFor } from "./common.js";
+import { lintStackPreflight } from "./lint.js";
+import { providerPreflight } from "./run-command.js";
 
 export function registerWatch(program: Command): void {
   program
@@ -35,6 +37,7 @@ export function registerWatch(program: Command): void {
       try {
         const result = await watchStack({
           loadStack: () => loadStackFor(command),
+          preflight: (stack) => Promise.all([lintStackPreflight(stack, { failOnError: true }), providerPreflight(stack, {})]),
           testCommand: words.length > 0 ? words : undefined,
           signal: controller.signal,
           stderr: process.stderr,

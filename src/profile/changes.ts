@@ -26,7 +26,7 @@ export function formatChanges(profile: Profile): string | undefined {
   const { created, updated, unchanged } = changes;
   const failed = profile.state !== "succeeded";
   if (created.length + updated.length === 0 && !failed) {
-    return `Nothing changed: the running environment was left as it was (${unchanged.length} workloads unchanged)`;
+    return `Nothing changed: the running environment was left as it was (${unchanged.length} workload${unchanged.length === 1 ? "" : "s"} unchanged)`;
   }
   const parts = [
     updated.length > 0 ? `updated ${updated.join(", ")}` : "",

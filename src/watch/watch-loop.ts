@@ -10,6 +10,8 @@ import { StackWatcher } from "./watcher.js";
 export interface WatchOptions {
   /** Reads the stack file again (it may have changed); throws its configuration errors. */
   loadStack: () => Stack;
+  /** Checks that must pass before each update (Dockerfile lint, manifests); their failure is reported and the loop waits for the next change. */
+  preflight?: (stack: Stack) => Promise<unknown>;
   /** `paddock watch -- CMD`, else the stack's test command. */
   testCommand?: string[];
   /** Stops the loop (Ctrl-C): a run in progress is cancelled, the environment stays up. */
@@ -79,6 +81,7 @@ export async function watchStack(options: WatchOptions): Promise<WatchResult> {
             inPlace: true,
             reuse: true,
             testCommand: options.testCommand,
+            preflight: options.preflight?.(stack),
             signal,
             onPlan: (plan) => status.start(plan.tasks.length),
             onEvent: (event) => status.onEvent(event),

@@ -11,22 +11,10 @@ import { Leases } from "../plan/leases.js";
 import type { SchedulerEvent } from "./events.js";
 import type { RunResult } from "./run-result.js";
 import { DEFAULT_RETRY, type SchedulerOptions } from "./scheduler-options.js";
-import type { TaskAttempt, TaskRecord, TaskState } from "./types.js";
+import { roundMs, taskRecords, type Entry } from "./entry.js";
+import type { TaskState } from "./types.js";
 
 export type { TaskAction, TaskContext, TaskResult } from "../tasks/types.js";
-
-type LiveState = "waiting" | "running" | TaskState;
-
-interface Entry {
-  task: PlanTask;
-  state: LiveState;
-  start: number | undefined;
-  end: number | undefined;
-  cached: boolean | "registry";
-  change: "created" | "updated" | "unchanged" | undefined;
-  attempts: TaskAttempt[];
-  error: unknown;
-}
 
 /** Runs a plan's tasks as their inputs become ready, within resource limits. */
 export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAction, options: SchedulerOptions): Promise<RunResult> {
@@ -238,29 +226,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   const wallSeconds = now();
   emit({ type: "run", state: "finished", at: wallSeconds });
 
-  const tasks: TaskRecord[] = plan.tasks.map((task) => {
-    const e = entries.get(task.id)!;
-    return {
-      id: task.id,
-      kind: task.kind,
-      phase: task.phase,
-      dependsOn: task.dependsOn,
-      start: round(e.start ?? wallSeconds),
-      end: round(e.end ?? wallSeconds),
-      state: e.state === "waiting" || e.state === "running" ? "cancelled" : e.state,
-      cached: e.cached,
-      ...(e.change ? { change: e.change } : {}),
-      attempts: e.attempts.length,
-      attemptLog: e.attempts.map((a) => ({ ...a, start: round(a.start), end: round(a.end) })),
-      ...(e.error !== undefined && e.state === "failed" ? { error: describeError(e.error) } : {}),
-    };
-  });
+  const tasks = taskRecords(plan, entries, wallSeconds);
   const anyFailed = tasks.some((t) => t.state === "failed");
   const state = options.signal?.aborted ? "cancelled" : anyFailed ? "failed" : "succeeded";
-  return { state, startedAt, wallSeconds: round(wallSeconds), tasks, rootCause, rootCauses };
-}
-
-/** Profiles keep milliseconds. */
-function round(seconds: number): number {
-  return Math.round(seconds * 1000) / 1000;
+  return { state, startedAt, wallSeconds: roundMs(wallSeconds), tasks, rootCause, rootCauses };
 }

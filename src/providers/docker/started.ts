@@ -1,19 +1,19 @@
 import type { Stack, WorkloadSpec } from "../../config/stack.js";
-import { coverageEnv, coverageKindOf } from "../../coverage/runtime.js";
+import { coverageKindOf } from "../../coverage/runtime.js";
 import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js";
 import { outputBlock, PaddockError, wrap } from "../../errors.js";
 import type { DockerCli } from "../../exec/docker-cli.js";
-import { ReadinessError, waitUntilReady } from "../../readiness/wait.js";
+import { waitUntilReady } from "../../readiness/wait.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { LABELS } from "../run-labels.js";
 import { workloadSpecHash } from "../spec-hash.js";
 import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentity, StartedEnvironment, WorkloadChange } from "../types.js";
 import { dockerCall, type DockerCall } from "./call.js";
-import { containerRunArgs } from "./container-args.js";
-import { collectDockerCoverage, dockerCoverageDir, needsPreparedCoverageDir, prepareCoverageDir } from "./coverage.js";
+import { collectDockerCoverage } from "./coverage.js";
 import { exitCodeOf, hostPortsOf, lastLogsOf, workloadsOfRun, type RunContainer } from "./inspect.js";
 import { containerName, keptMarkerName, labelArgs, networkName } from "./labels.js";
 import { containerProbe } from "./probes.js";
+import { notPublished, startWorkloadContainer } from "./workload-container.js";
 
 /** Two containers of a workload can run at once unless they would share a fixed host port or a named volume (a database's data). */
 function canRunAlongside(workload: WorkloadSpec): boolean {
@@ -58,26 +58,8 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     return reference;
   }
 
-  /** Starts the workload's container, labelled with its spec hash. */
-  private async start(workload: WorkloadSpec, image: string, specHash: string, ctx: ProviderContext): Promise<string> {
-    const name = containerName(this.run.runId, workload.name);
-    const coverage = workload.kind === "service" ? coverageKindOf(this.stack, workload.name) : undefined;
-    if (!coverage) {
-      const { args, env } = containerRunArgs(this.run, workload, image, {}, { specHash });
-      await this.docker(args, ctx, { env });
-      return name;
-    }
-    const dir = dockerCoverageDir(coverage);
-    const prepare = needsPreparedCoverageDir(coverage);
-    const { args, env } = containerRunArgs(this.run, workload, image, coverageEnv(coverage, dir), { create: prepare, specHash });
-    await this.docker(args, ctx, { env });
-    if (prepare) {
-      // GOCOVERDIR must exist and be writable for the service's user: make it, then start.
-      await prepareCoverageDir(this.docker, name, ctx);
-      await this.docker(["start", name], ctx);
-    }
-    ctx.log(`${coverage} coverage → ${dir} in the container`);
-    return name;
+  private start(workload: WorkloadSpec, image: string, specHash: string, ctx: ProviderContext): Promise<string> {
+    return startWorkloadContainer(this.docker, this.stack, this.run, { workload, image, specHash }, ctx);
   }
 
   private specOf(workload: WorkloadSpec, image: string): string {
@@ -160,7 +142,7 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     this.published = this.published.filter((e) => e.service !== workload.name);
     for (const port of workload.ports) {
       const hostPort = ports.get(port.container);
-      if (hostPort === undefined) throw await this.notPublished(workload, name, port.container, ctx);
+      if (hostPort === undefined) throw await notPublished(this.docker, workload, name, port.container, ctx);
       const endpoint = { service: workload.name, containerPort: port.container, host: "127.0.0.1", port: hostPort };
       this.published.push({ ...endpoint, url: endpointUrl(workload.url, endpoint) });
     }
@@ -183,17 +165,6 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       },
       lastLogs: () => lastLogsOf(this.docker, name),
     });
-  }
-
-  /** A port that is not published: usually a container that exited at once (then its exit code and output say why). */
-  private async notPublished(workload: WorkloadSpec, name: string, port: number, ctx: ProviderContext): Promise<PaddockError> {
-    const exit = await exitCodeOf(this.docker, name, ctx);
-    if (exit !== undefined) {
-      return new ReadinessError(`service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await lastLogsOf(this.docker, name))}`, {
-        hint: "look at its output above; fix the command or configuration",
-      });
-    }
-    return new PaddockError(`service "${workload.name}": port ${port} was not published`, { hint: `check \`docker port ${name}\`` });
   }
 
   async runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<WorkloadChange> {

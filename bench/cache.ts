@@ -20,10 +20,24 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
-import { cli, copyHybridExample, coldReset, composeHealthy, composePath, paddockBin, prerequisites, root, tail, timed } from "./lib.js";
+import {
+  cli,
+  copyHybridExample,
+  coldReset,
+  composeHealthy,
+  composePath,
+  paddockBin,
+  prerequisites,
+  root,
+  tail,
+  timed,
+} from "./lib.js";
 
 const REGISTRY_ADDR = process.env["PADDOCK_REGISTRY_ADDR"] ?? "127.0.0.1:5000";
-const stamp = new Date().toISOString().replace(/[:.TZ-]/g, "").slice(0, 14);
+const stamp = new Date()
+  .toISOString()
+  .replace(/[:.TZ-]/g, "")
+  .slice(0, 14);
 const registry = `${REGISTRY_ADDR}/paddock-bench-${stamp}`;
 const { copy, exampleDir, composeFile } = copyHybridExample("paddock-bench-cache-");
 const overrideFile = path.join(copy, "bench", "compose", "cache.override.yml");
@@ -70,7 +84,9 @@ function writeComposeOverride(): void {
 
 /** Removes every local tag naming this run's registry path too (coldReset knows only the local names): a cold machine has none. */
 async function removeRegistryTags(): Promise<void> {
-  const refs = (await cli.run(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n").filter((ref) => ref.startsWith(`${registry}/`));
+  const refs = (await cli.run(["images", "--format", "{{.Repository}}:{{.Tag}}"])).stdout
+    .split("\n")
+    .filter((ref) => ref.startsWith(`${registry}/`));
   for (const ref of refs) await cli.run(["rmi", ref], { allowFailure: true });
 }
 
@@ -81,9 +97,15 @@ async function coldMachine(): Promise<void> {
 
 async function paddockRun(label: string): Promise<{ seconds: number; profile: Profile }> {
   const logFile = path.join(outDir, `paddock-${label}.log`);
-  const exit = await timed(process.execPath, [paddockBin, "test", "--progress", "plain", "--cache-registry", registry], { cwd: exampleDir, logFile });
+  const exit = await timed(
+    process.execPath,
+    [paddockBin, "test", "--progress", "plain", "--cache-registry", registry],
+    { cwd: exampleDir, logFile },
+  );
   if (exit.code !== 0) throw new Error(`paddock test (${label}) exited ${exit.code}:\n${tail(logFile)}`);
-  const profile = JSON.parse(readFileSync(path.join(exampleDir, ".paddock", "runs", "latest", "profile.json"), "utf8")) as Profile;
+  const profile = JSON.parse(
+    readFileSync(path.join(exampleDir, ".paddock", "runs", "latest", "profile.json"), "utf8"),
+  ) as Profile;
   return { seconds: exit.seconds, profile };
 }
 
@@ -98,8 +120,13 @@ function describeBuilds(profile: Profile): string {
 let composeEnv: NodeJS.ProcessEnv;
 async function compose(args: string[], label: string): Promise<void> {
   const logFile = path.join(outDir, `compose-${label}.log`);
-  const exit = await timed("docker-compose", ["-f", composeFile, "-f", overrideFile, "-p", PROJECT, ...args], { cwd: path.dirname(composeFile), env: composeEnv, logFile });
-  if (exit.code !== 0) throw new Error(`docker-compose ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
+  const exit = await timed("docker-compose", ["-f", composeFile, "-f", overrideFile, "-p", PROJECT, ...args], {
+    cwd: path.dirname(composeFile),
+    env: composeEnv,
+    logFile,
+  });
+  if (exit.code !== 0)
+    throw new Error(`docker-compose ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
 }
 
 /** The compose user's whole run: build (two steps: node-runtime is the others' base), push when asked, up, healthy, tests, down. */
@@ -108,7 +135,21 @@ async function composeRun(label: string, push: boolean): Promise<number> {
   try {
     await compose(["build", "--parallel", "postgresql", "redis", "node-runtime", "notifier"], label);
     await compose(["build", "--parallel", "datastorage", "processor", "gateway"], label);
-    if (push) await compose(["push", "--ignore-push-failures", "node-runtime", "postgresql", "redis", "notifier", "datastorage", "processor", "gateway"], label);
+    if (push)
+      await compose(
+        [
+          "push",
+          "--ignore-push-failures",
+          "node-runtime",
+          "postgresql",
+          "redis",
+          "notifier",
+          "datastorage",
+          "processor",
+          "gateway",
+        ],
+        label,
+      );
     await compose(["up", "-d"], label);
     const endpoints = await composeHealthy(PROJECT, 180);
     const testEnv = { ...process.env, ...endpointEnv(endpoints), PADDOCK_DOCKER_NETWORK: `${PROJECT}_default` };
@@ -126,10 +167,21 @@ const processorSource = path.join(exampleDir, "services", "processor", "server.j
 async function main(): Promise<void> {
   const { composeVersion, engine } = await prerequisites(outDir);
   const v2 = await fetch(`http://${REGISTRY_ADDR}/v2/`).catch(() => undefined);
-  if (v2?.status !== 200) throw new Error(`no registry answers http://${REGISTRY_ADDR}/v2/: start it with \`sudo bash scripts/engine-bootstrap.sh registry\``);
-  composeEnv = { ...process.env, PATH: composePath(), ...cli.buildEnv, COMPOSE_DOCKER_CLI_BUILD: "1", DOCKER_BUILDKIT: "1" };
+  if (v2?.status !== 200)
+    throw new Error(
+      `no registry answers http://${REGISTRY_ADDR}/v2/: start it with \`sudo bash scripts/engine-bootstrap.sh registry\``,
+    );
+  composeEnv = {
+    ...process.env,
+    PATH: composePath(),
+    ...cli.buildEnv,
+    COMPOSE_DOCKER_CLI_BUILD: "1",
+    DOCKER_BUILDKIT: "1",
+  };
   writeComposeOverride();
-  console.log(`bench:cache · engine ${engine} · docker-compose ${composeVersion} · registry ${registry} (empty: new for this run) · logs ${outDir}`);
+  console.log(
+    `bench:cache · engine ${engine} · docker-compose ${composeVersion} · registry ${registry} (empty: new for this run) · logs ${outDir}`,
+  );
   const original = readFileSync(processorSource, "utf8");
   try {
     const paddock: Record<"cold" | "warmRegistry" | "oneEdit", number> = { cold: 0, warmRegistry: 0, oneEdit: 0 };
@@ -143,7 +195,9 @@ async function main(): Promise<void> {
       if (key === "oneEdit") appendFileSync(processorSource, `\n// bench:cache edit ${Date.now()}\n`);
       const run = await paddockRun(key);
       paddock[key] = run.seconds;
-      console.log(`paddock ${label.padEnd(34)} ${run.seconds.toFixed(1).padStart(6)} s  ${describeBuilds(run.profile)}`);
+      console.log(
+        `paddock ${label.padEnd(34)} ${run.seconds.toFixed(1).padStart(6)} s  ${describeBuilds(run.profile)}`,
+      );
     }
     writeFileSync(processorSource, original);
 
@@ -159,11 +213,18 @@ async function main(): Promise<void> {
     const targets = [
       [`(b) ≤ 0.3 × (a): ${r2(paddock.warmRegistry / paddock.cold)}×`, paddock.warmRegistry <= 0.3 * paddock.cold],
       [`(c) ≤ 0.5 × (a): ${r2(paddock.oneEdit / paddock.cold)}×`, paddock.oneEdit <= 0.5 * paddock.cold],
-      [`(b) ≤ 0.8 × compose: ${r2(paddock.warmRegistry / composeTimes.warmRegistry)}×`, paddock.warmRegistry <= 0.8 * composeTimes.warmRegistry],
-      [`(c) ≤ 0.8 × compose: ${r2(paddock.oneEdit / composeTimes.oneEdit)}×`, paddock.oneEdit <= 0.8 * composeTimes.oneEdit],
+      [
+        `(b) ≤ 0.8 × compose: ${r2(paddock.warmRegistry / composeTimes.warmRegistry)}×`,
+        paddock.warmRegistry <= 0.8 * composeTimes.warmRegistry,
+      ],
+      [
+        `(c) ≤ 0.8 × compose: ${r2(paddock.oneEdit / composeTimes.oneEdit)}×`,
+        paddock.oneEdit <= 0.8 * composeTimes.oneEdit,
+      ],
     ] as const;
     for (const [what, met] of targets) console.log(`target ${what}: ${met ? "met" : "NOT met"}`);
-    const rounded = (t: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, r2(v)]));
+    const rounded = (t: Record<string, number>): Record<string, number> =>
+      Object.fromEntries(Object.entries(t).map(([k, v]) => [k, r2(v)]));
     console.log(JSON.stringify({ paddock: rounded(paddock), compose: rounded(composeTimes) }));
   } finally {
     writeFileSync(processorSource, original);

@@ -19,7 +19,19 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:f
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadStack } from "../src/config/load.js";
-import { cli, coldReset, composePath, docker, paddockBin, prerequisites, root, shimDir, tail, timed, type Exit } from "./lib.js";
+import {
+  cli,
+  coldReset,
+  composePath,
+  docker,
+  paddockBin,
+  prerequisites,
+  root,
+  shimDir,
+  tail,
+  timed,
+  type Exit,
+} from "./lib.js";
 import { criticalPath } from "../src/profile/critical-path.js";
 import { unionLength } from "../src/profile/intervals.js";
 import type { Profile, ProfileTask } from "../src/profile/types.js";
@@ -55,7 +67,9 @@ function monitor(): { stop: (ours: (containerName: string) => boolean) => string
   const containers = new Set<string>();
   let stopped = false;
   const sample = async (): Promise<void> => {
-    const names = (await cli.run(["ps", "--format", "{{.Names}}"], { allowFailure: true })).stdout.split("\n").filter(Boolean);
+    const names = (await cli.run(["ps", "--format", "{{.Names}}"], { allowFailure: true })).stdout
+      .split("\n")
+      .filter(Boolean);
     for (const name of names) containers.add(name);
     const ps = await new Promise<string>((resolve) => {
       const child = spawn("ps", ["-eo", "pid=,ppid=,args="], { stdio: ["ignore", "pipe", "ignore"] });
@@ -65,17 +79,22 @@ function monitor(): { stop: (ours: (containerName: string) => boolean) => string
       child.on("exit", () => resolve(out));
     });
     const parent = new Map<number, number>();
-    const rows = ps.split("\n").map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line)).filter((m): m is RegExpExecArray => m !== null);
+    const rows = ps
+      .split("\n")
+      .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null);
     for (const m of rows) parent.set(Number(m[1]), Number(m[2]));
     const mine = (pid: number): boolean => {
-      for (let p = pid, hops = 0; p > 1 && hops < 50; p = parent.get(p) ?? 0, hops++) if (p === process.pid) return true;
+      for (let p = pid, hops = 0; p > 1 && hops < 50; p = parent.get(p) ?? 0, hops++)
+        if (p === process.pid) return true;
       return false;
     };
     for (const m of rows) {
       const args = m[3] ?? "";
       // Client-side processes only: RUN steps (apt-get, go build...) run under dockerd, ours as
       // well as theirs, so they tell nothing; someone else's build shows as their `docker build`.
-      if (/vitest|paddock\.js|docker(-compose)? build/.test(args) && !mine(Number(m[1]))) seen.add(`process ${args.slice(0, 60)}`);
+      if (/vitest|paddock\.js|docker(-compose)? build/.test(args) && !mine(Number(m[1])))
+        seen.add(`process ${args.slice(0, 60)}`);
     }
   };
   const loop = (async () => {
@@ -88,7 +107,9 @@ function monitor(): { stop: (ours: (containerName: string) => boolean) => string
   return {
     stop: (ours) => {
       stopped = true;
-      const foreign = [...containers].filter((name) => !ours(name)).map((name) => `container ${name.replace(/-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}-/, "-<run>-")}`);
+      const foreign = [...containers]
+        .filter((name) => !ours(name))
+        .map((name) => `container ${name.replace(/-[0-9]{8}-[0-9]{6}-[0-9a-f]{4}-/, "-<run>-")}`);
       return [...new Set(foreign), ...seen];
     },
   };
@@ -165,7 +186,10 @@ async function runPaddock(strategy: Strategy, label: string): Promise<PaddockRun
   const logFile = path.join(outDir, `${label}.log`);
   const watch = monitor();
   const spawnedAt = Date.now();
-  const exit = await timed(process.execPath, [paddockBin, "test", "--strategy", strategy, "--progress", "plain"], { cwd: exampleDir, logFile });
+  const exit = await timed(process.execPath, [paddockBin, "test", "--strategy", strategy, "--progress", "plain"], {
+    cwd: exampleDir,
+    logFile,
+  });
   const exitedAt = spawnedAt + exit.seconds * 1000;
   const runIdSeen = /Paddock run (\S+) /.exec(readFileSync(logFile, "utf8"))?.[1] ?? "-";
   const contention = watch.stop((name) => name.includes(runIdSeen));
@@ -215,12 +239,18 @@ const stack = loadStack(path.join(exampleDir, "paddock.yaml"));
 let composeEnv: NodeJS.ProcessEnv;
 
 function compose(args: string[], logFile: string): Promise<Exit> {
-  return timed("docker-compose", ["-f", composeFile, "-p", PROJECT, ...args], { cwd: path.dirname(composeFile), env: composeEnv, logFile });
+  return timed("docker-compose", ["-f", composeFile, "-p", PROJECT, ...args], {
+    cwd: path.dirname(composeFile),
+    env: composeEnv,
+    logFile,
+  });
 }
 
 /** Polls `docker inspect` until every service is healthy and the migrations job exited 0; returns the endpoints. */
 async function waitHealthy(timeoutSeconds: number): Promise<Endpoint[]> {
-  const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`])).split("\n").filter(Boolean);
+  const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`]))
+    .split("\n")
+    .filter(Boolean);
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
     const states = JSON.parse(await docker(["inspect", ...ids])) as ContainerState[];
@@ -228,7 +258,8 @@ async function waitHealthy(timeoutSeconds: number): Promise<Endpoint[]> {
     for (const c of states) {
       const service = c.Config.Labels["com.docker.compose.service"] ?? c.Name;
       if (service === "migrations") {
-        if (c.State.Status === "exited" && c.State.ExitCode !== 0) throw new Error(`compose: migrations exited ${c.State.ExitCode}`);
+        if (c.State.Status === "exited" && c.State.ExitCode !== 0)
+          throw new Error(`compose: migrations exited ${c.State.ExitCode}`);
         if (c.State.Status !== "exited") pending.push(service);
       } else if (c.State.Health?.Status === "unhealthy" || c.State.Status === "exited") {
         throw new Error(`compose: ${service} is ${c.State.Health?.Status ?? c.State.Status}`);
@@ -242,12 +273,18 @@ async function waitHealthy(timeoutSeconds: number): Promise<Endpoint[]> {
         return Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
           const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
           if (!hostPort) return [];
-          const endpoint = { service, containerPort: Number(key.split("/")[0]), host: "127.0.0.1", port: Number(hostPort) };
+          const endpoint = {
+            service,
+            containerPort: Number(key.split("/")[0]),
+            host: "127.0.0.1",
+            port: Number(hostPort),
+          };
           return [{ ...endpoint, url: endpointUrl(stack.services[service]?.url ?? "http://{host}:{port}", endpoint) }];
         });
       });
     }
-    if (performance.now() > deadline) throw new Error(`compose: not healthy within ${timeoutSeconds}s: ${pending.join(", ")}`);
+    if (performance.now() > deadline)
+      throw new Error(`compose: not healthy within ${timeoutSeconds}s: ${pending.join(", ")}`);
     await sleep(100);
   }
 }
@@ -263,8 +300,12 @@ async function runCompose(label: string): Promise<ComposeRun> {
   const watch = monitor();
   const started = performance.now();
   try {
-    await step("build base-derived", () => compose(["build", "--parallel", "postgresql", "redis", "node-runtime", "notifier"], logFile));
-    await step("build services", () => compose(["build", "--parallel", "datastorage", "processor", "gateway"], logFile));
+    await step("build base-derived", () =>
+      compose(["build", "--parallel", "postgresql", "redis", "node-runtime", "notifier"], logFile),
+    );
+    await step("build services", () =>
+      compose(["build", "--parallel", "datastorage", "processor", "gateway"], logFile),
+    );
     await step("up -d", () => compose(["up", "-d"], logFile));
     let endpoints: Endpoint[] = [];
     const waitStart = performance.now();
@@ -301,15 +342,25 @@ function describePaddock(run: PaddockRun): void {
   console.log(
     `  ${run.label.padEnd(17)} wall ${run.wall.toFixed(1).padStart(6)} s = startup ${run.startup.toFixed(2)} + scheduled ${p.wallSeconds.toFixed(2)} (idle ${idle.toFixed(2)}) + exit ${run.shutdown.toFixed(2)}; ` +
       `longest chain ${run.chain.seconds.toFixed(2)} s` +
-      (p.strategy === "sequential" ? ` (sequential: wall − chain is the strategy's waiting, not overhead)` : `, wall − chain ${(run.wall - run.chain.seconds).toFixed(2)} s`) +
+      (p.strategy === "sequential"
+        ? ` (sequential: wall − chain is the strategy's waiting, not overhead)`
+        : `, wall − chain ${(run.wall - run.chain.seconds).toFixed(2)} s`) +
       `; builds cached ${builds.filter((t) => t.cached).length}/${builds.length}, cached RUN steps ${run.cachedBuildSteps}`,
   );
   const coverage = p.tasks.find((t) => t.id === "collect:coverage");
-  if (coverage) console.log(`    includes coverage collection (collect:coverage ${taskSeconds(coverage).toFixed(2)} s; Go services started with docker create + cp + start, Node services with one docker run): compose collects none`);
+  if (coverage)
+    console.log(
+      `    includes coverage collection (collect:coverage ${taskSeconds(coverage).toFixed(2)} s; Go services started with docker create + cp + start, Node services with one docker run): compose collects none`,
+    );
   const byId = new Map(p.tasks.map((t) => [t.id, t]));
   console.log(`    chain: ${run.chain.ids.map((id) => `${id} ${taskSeconds(byId.get(id)!).toFixed(2)}`).join(" → ")}`);
-  console.log(`    (criticalPath(): ${run.reported.seconds.toFixed(2)} s of work + ${run.reported.waited.toFixed(2)} s waited)`);
-  if (run.contention.length > 0) console.log(`    SHARED: also running meanwhile: ${run.contention.slice(0, 6).join("; ")}${run.contention.length > 6 ? " …" : ""}`);
+  console.log(
+    `    (criticalPath(): ${run.reported.seconds.toFixed(2)} s of work + ${run.reported.waited.toFixed(2)} s waited)`,
+  );
+  if (run.contention.length > 0)
+    console.log(
+      `    SHARED: also running meanwhile: ${run.contention.slice(0, 6).join("; ")}${run.contention.length > 6 ? " …" : ""}`,
+    );
   const top = [...p.tasks].sort((a, b) => taskSeconds(b) - taskSeconds(a)).slice(0, 5);
   console.log(`    longest tasks: ${top.map((t) => `${t.id} ${taskSeconds(t).toFixed(1)}`).join(", ")}`);
 }
@@ -320,7 +371,10 @@ function describeCompose(run: ComposeRun): void {
       .map(([k, v]) => `${k} ${v.toFixed(2)}`)
       .join(" + ")}; cached RUN steps ${run.cachedBuildSteps}`,
   );
-  if (run.contention.length > 0) console.log(`    SHARED: also running meanwhile: ${run.contention.slice(0, 6).join("; ")}${run.contention.length > 6 ? " …" : ""}`);
+  if (run.contention.length > 0)
+    console.log(
+      `    SHARED: also running meanwhile: ${run.contention.slice(0, 6).join("; ")}${run.contention.length > 6 ? " …" : ""}`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -329,13 +383,17 @@ async function main(): Promise<void> {
   // Whatever an interrupted earlier benchmark left.
   await compose(["down", "-v", "--remove-orphans"], path.join(outDir, "preclean.log"));
 
-  console.log(`Docker benchmark: examples/hybrid-stack, engine ${engine}, client ${cli.bin} (${cli.buildMode}), docker-compose ${composeVersion}`);
+  console.log(
+    `Docker benchmark: examples/hybrid-stack, engine ${engine}, client ${cli.bin} (${cli.buildMode}), docker-compose ${composeVersion}`,
+  );
   console.log(`logs and outputs: ${outDir}`);
   const paddock: Record<string, PaddockRun[]> = {};
   const composeRuns: Record<string, ComposeRun[]> = {};
   const add = <T>(map: Record<string, T[]>, key: string, value: T): void => void (map[key] ??= []).push(value);
   const progress = (run: { label: string; wall: number; contention: string[] }): void =>
-    console.log(`[${new Date().toISOString().slice(11, 19)}] ${run.label.padEnd(17)} ${run.wall.toFixed(1)} s${run.contention.length > 0 ? "  (shared: someone else's work ran meanwhile)" : ""}`);
+    console.log(
+      `[${new Date().toISOString().slice(11, 19)}] ${run.label.padEnd(17)} ${run.wall.toFixed(1)} s${run.contention.length > 0 ? "  (shared: someone else's work ran meanwhile)" : ""}`,
+    );
 
   for (let round = 1; round <= REPEAT; round++) {
     const suffix = REPEAT > 1 ? `-${round}` : "";
@@ -370,39 +428,78 @@ async function main(): Promise<void> {
   for (const runs of Object.values(paddock)) for (const run of runs) describePaddock(run);
   for (const runs of Object.values(composeRuns)) for (const run of runs) describeCompose(run);
 
-  const wall = (runs: { wall: number }[] | undefined): number | null => (runs && runs.length > 0 ? r1(median(runs.map((x) => x.wall))) : null);
-  const overhead = (runs: PaddockRun[] | undefined): number | null => (runs && runs.length > 0 ? r2(median(runs.map((x) => x.wall - x.chain.seconds))) : null);
+  const wall = (runs: { wall: number }[] | undefined): number | null =>
+    runs && runs.length > 0 ? r1(median(runs.map((x) => x.wall))) : null;
+  const overhead = (runs: PaddockRun[] | undefined): number | null =>
+    runs && runs.length > 0 ? r2(median(runs.map((x) => x.wall - x.chain.seconds))) : null;
   const result = {
-    cold: { sequential: wall(paddock["cold-sequential"]), phased: wall(paddock["cold-phased"]), graph: wall(paddock["cold-graph"]), compose: wall(composeRuns["cold-compose"]) },
+    cold: {
+      sequential: wall(paddock["cold-sequential"]),
+      phased: wall(paddock["cold-phased"]),
+      graph: wall(paddock["cold-graph"]),
+      compose: wall(composeRuns["cold-compose"]),
+    },
     warm: { graph: wall(paddock["warm-graph"]), compose: wall(composeRuns["warm-compose"]) },
     overheadSeconds: overhead(paddock["warm-graph"]),
   };
   const coldOverhead = overhead(paddock["cold-graph"]);
 
   console.log(`\nWall seconds${REPEAT > 1 ? ` (median of ${REPEAT})` : ""}: process start to exit`);
-  const row = (name: string, value: number | null, note = ""): void => console.log(`  ${name.padEnd(18)} ${value === null ? "     -" : value.toFixed(1).padStart(6)} s${note}`);
-  const ratio = (a: number | null, b: number | null): string => (a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : "-");
+  const row = (name: string, value: number | null, note = ""): void =>
+    console.log(`  ${name.padEnd(18)} ${value === null ? "     -" : value.toFixed(1).padStart(6)} s${note}`);
+  const ratio = (a: number | null, b: number | null): string =>
+    a !== null && b !== null && b > 0 ? (a / b).toFixed(2) : "-";
   row("cold sequential", result.cold.sequential);
   row("cold phased", result.cold.phased, `   phased/sequential ${ratio(result.cold.phased, result.cold.sequential)}`);
-  row("cold graph", result.cold.graph, `   graph/phased ${ratio(result.cold.graph, result.cold.phased)}, graph/compose ${ratio(result.cold.graph, result.cold.compose)}`);
+  row(
+    "cold graph",
+    result.cold.graph,
+    `   graph/phased ${ratio(result.cold.graph, result.cold.phased)}, graph/compose ${ratio(result.cold.graph, result.cold.compose)}`,
+  );
   row("cold compose", result.cold.compose);
-  row("warm graph", result.warm.graph, `   warm/cold ${ratio(result.warm.graph, result.cold.graph)}, graph/compose ${ratio(result.warm.graph, result.warm.compose)}`);
+  row(
+    "warm graph",
+    result.warm.graph,
+    `   warm/cold ${ratio(result.warm.graph, result.cold.graph)}, graph/compose ${ratio(result.warm.graph, result.warm.compose)}`,
+  );
   row("warm compose", result.warm.compose, `   warm/cold ${ratio(result.warm.compose, result.cold.compose)}`);
-  console.log(`  Paddock overhead (wall − longest task chain): warm graph ${result.overheadSeconds?.toFixed(2) ?? "-"} s, cold graph ${coldOverhead?.toFixed(2) ?? "-"} s`);
+  console.log(
+    `  Paddock overhead (wall − longest task chain): warm graph ${result.overheadSeconds?.toFixed(2) ?? "-"} s, cold graph ${coldOverhead?.toFixed(2) ?? "-"} s`,
+  );
 
   const c = result.cold;
   const targets: [string, boolean | null][] = [
-    ["graph cold < phased cold < sequential cold", c.graph !== null && c.phased !== null && c.sequential !== null ? c.graph < c.phased && c.phased < c.sequential : null],
+    [
+      "graph cold < phased cold < sequential cold",
+      c.graph !== null && c.phased !== null && c.sequential !== null
+        ? c.graph < c.phased && c.phased < c.sequential
+        : null,
+    ],
     ["graph cold ≤ 0.9 × compose cold", c.graph !== null && c.compose !== null ? c.graph <= 0.9 * c.compose : null],
-    ["warm graph ≤ 0.2 × cold graph", c.graph !== null && result.warm.graph !== null ? result.warm.graph <= 0.2 * c.graph : null],
+    [
+      "warm graph ≤ 0.2 × cold graph",
+      c.graph !== null && result.warm.graph !== null ? result.warm.graph <= 0.2 * c.graph : null,
+    ],
     ["overhead ≤ 1 s (warm graph)", result.overheadSeconds !== null ? result.overheadSeconds <= 1 : null],
   ];
   console.log("\nTargets");
-  for (const [name, ok] of targets) console.log(`  ${ok === null ? "not measured" : ok ? "met    " : "NOT MET"}  ${name}`);
-  const coldCached = [...STRATEGIES.flatMap((s) => paddock[`cold-${s}`] ?? []), ...(composeRuns["cold-compose"] ?? [])].filter((x) => x.cachedBuildSteps > 0);
-  const shared = [...Object.values(paddock).flat(), ...Object.values(composeRuns).flat()].filter((x) => x.contention.length > 0);
-  if (shared.length > 0) console.log(`  warning: runs that shared the engine or the cores with someone else's work: ${shared.map((x) => x.label).join(", ")} (their times are not clean)`);
-  if (coldCached.length > 0) console.log(`  warning: cold runs with BuildKit cache hits: ${coldCached.map((x) => x.label).join(", ")} (the cold reset did not remove everything)`);
+  for (const [name, ok] of targets)
+    console.log(`  ${ok === null ? "not measured" : ok ? "met    " : "NOT MET"}  ${name}`);
+  const coldCached = [
+    ...STRATEGIES.flatMap((s) => paddock[`cold-${s}`] ?? []),
+    ...(composeRuns["cold-compose"] ?? []),
+  ].filter((x) => x.cachedBuildSteps > 0);
+  const shared = [...Object.values(paddock).flat(), ...Object.values(composeRuns).flat()].filter(
+    (x) => x.contention.length > 0,
+  );
+  if (shared.length > 0)
+    console.log(
+      `  warning: runs that shared the engine or the cores with someone else's work: ${shared.map((x) => x.label).join(", ")} (their times are not clean)`,
+    );
+  if (coldCached.length > 0)
+    console.log(
+      `  warning: cold runs with BuildKit cache hits: ${coldCached.map((x) => x.label).join(", ")} (the cold reset did not remove everything)`,
+    );
   console.log(JSON.stringify(result));
   rmSync(path.join(outDir, "preclean.log"), { force: true });
 }

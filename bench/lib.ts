@@ -28,11 +28,19 @@ export interface Exit {
 }
 
 /** Runs a command with its output appended to `logFile`; wall seconds from spawn to exit. */
-export function timed(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string }): Promise<Exit> {
+export function timed(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; logFile: string },
+): Promise<Exit> {
   const fd = openSync(options.logFile, "a");
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", fd, fd] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", fd, fd],
+    });
     child.on("error", (error) => {
       closeSync(fd);
       reject(error);
@@ -46,7 +54,12 @@ export function timed(command: string, args: string[], options: { cwd: string; e
 
 export function tail(file: string, lines = 25): string {
   const text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  return text.trimEnd().split("\n").slice(-lines).map((l) => `    | ${l}`).join("\n");
+  return text
+    .trimEnd()
+    .split("\n")
+    .slice(-lines)
+    .map((l) => `    | ${l}`)
+    .join("\n");
 }
 
 export let cli: DockerCli;
@@ -63,11 +76,21 @@ export async function docker(args: string[], allowFailure = false): Promise<stri
 export function copyHybridExample(prefix: string): { copy: string; exampleDir: string; composeFile: string } {
   const copy = mkdtempSync(path.join(tmpdir(), prefix));
   const skip = (src: string): boolean => !/[/\\](\.paddock|node_modules)([/\\]|$)/.test(src);
-  cpSync(path.join(root, "examples", "hybrid-stack"), path.join(copy, "examples", "hybrid-stack"), { recursive: true, filter: skip });
+  cpSync(path.join(root, "examples", "hybrid-stack"), path.join(copy, "examples", "hybrid-stack"), {
+    recursive: true,
+    filter: skip,
+  });
   cpSync(path.join(root, "scripts", "engine-bootstrap.sh"), path.join(copy, "scripts", "engine-bootstrap.sh"));
   mkdirSync(path.join(copy, "bench", "compose"), { recursive: true });
-  cpSync(path.join(root, "bench", "compose", "docker-compose.yml"), path.join(copy, "bench", "compose", "docker-compose.yml"));
-  return { copy, exampleDir: path.join(copy, "examples", "hybrid-stack"), composeFile: path.join(copy, "bench", "compose", "docker-compose.yml") };
+  cpSync(
+    path.join(root, "bench", "compose", "docker-compose.yml"),
+    path.join(copy, "bench", "compose", "docker-compose.yml"),
+  );
+  return {
+    copy,
+    exampleDir: path.join(copy, "examples", "hybrid-stack"),
+    composeFile: path.join(copy, "bench", "compose", "docker-compose.yml"),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -101,27 +124,40 @@ export async function ensureCompose(outDir: string): Promise<string> {
     console.log("docker-compose is missing: apt-get install -y docker-compose (Debian's 1.29)");
     const logFile = path.join(outDir, "apt.log");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    let exit = await timed("apt-get", ["install", "-y", "--no-install-recommends", "docker-compose"], { cwd: root, env, logFile });
+    let exit = await timed("apt-get", ["install", "-y", "--no-install-recommends", "docker-compose"], {
+      cwd: root,
+      env,
+      logFile,
+    });
     if (exit.code !== 0) {
       await timed("apt-get", ["update"], { cwd: root, env, logFile });
-      exit = await timed("apt-get", ["install", "-y", "--no-install-recommends", "docker-compose"], { cwd: root, env, logFile });
+      exit = await timed("apt-get", ["install", "-y", "--no-install-recommends", "docker-compose"], {
+        cwd: root,
+        env,
+        logFile,
+      });
     }
     if (exit.code !== 0) throw new Error(`apt-get install docker-compose failed:\n${tail(logFile)}`);
     version = await composeVersion();
   }
-  if (!version) throw new Error("docker-compose (1.29+) is needed: on Debian, `sudo apt-get install -y docker-compose`");
+  if (!version)
+    throw new Error("docker-compose (1.29+) is needed: on Debian, `sudo apt-get install -y docker-compose`");
   const [major, minor] = version.split(".").map(Number);
   if ((major ?? 0) < 1 || (major === 1 && (minor ?? 0) < 29)) {
-    throw new Error(`docker-compose ${version} is too old: service_completed_successfully needs 1.29 (Debian bookworm's docker-compose)`);
+    throw new Error(
+      `docker-compose ${version} is too old: service_completed_successfully needs 1.29 (Debian bookworm's docker-compose)`,
+    );
   }
   return version;
 }
 
 export async function prerequisites(outDir: string): Promise<{ composeVersion: string; engine: string }> {
-  if (!existsSync(path.join(root, "dist", "src", "cli", "main.js"))) throw new Error("Paddock is not built: run `npm run build` (npm run bench:docker does)");
+  if (!existsSync(path.join(root, "dist", "src", "cli", "main.js")))
+    throw new Error("Paddock is not built: run `npm run build` (npm run bench:docker does)");
   cli = await detectDockerCli();
   await requireEngine(cli);
-  if (cli.buildMode === "classic") console.log(`warning: ${cli.bin} has no BuildKit; both tools build with the classic builder`);
+  if (cli.buildMode === "classic")
+    console.log(`warning: ${cli.bin} has no BuildKit; both tools build with the classic builder`);
   if (!(await docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE], true)).trim()) {
     throw new Error(`the base image ${BASE_IMAGE} is missing: make it with \`sudo bash scripts/engine-bootstrap.sh\``);
   }
@@ -138,7 +174,12 @@ export async function coldReset(): Promise<string[]> {
   const refs = (await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"]))
     .split("\n")
     .map((l) => l.trim())
-    .filter((ref) => (ref.startsWith(PADDOCK_PREFIX) && !ref.startsWith("paddock/debian:")) || ref.startsWith(COMPOSE_PREFIX) || ref.startsWith(`docker.io/${COMPOSE_PREFIX}`));
+    .filter(
+      (ref) =>
+        (ref.startsWith(PADDOCK_PREFIX) && !ref.startsWith("paddock/debian:")) ||
+        ref.startsWith(COMPOSE_PREFIX) ||
+        ref.startsWith(`docker.io/${COMPOSE_PREFIX}`),
+    );
   // By reference, never by ID and never forced: the base image's tag shares its ID with
   // paddock/debian:bookworm (and other stacks' images), so this only untags what is still
   // used elsewhere, and an image a running container uses stays.
@@ -148,11 +189,12 @@ export async function coldReset(): Promise<string[]> {
     if (result.exitCode !== 0) kept.push(ref);
   }
   await docker(["builder", "prune", "-af"]);
-  if (!(await docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE], true)).trim()) throw new Error(`${BASE_IMAGE} disappeared during the cold reset`);
-  if (kept.length > 0) console.log(`  warning: could not remove ${kept.join(", ")} (in use by containers that are not ours)`);
+  if (!(await docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE], true)).trim())
+    throw new Error(`${BASE_IMAGE} disappeared during the cold reset`);
+  if (kept.length > 0)
+    console.log(`  warning: could not remove ${kept.join(", ")} (in use by containers that are not ours)`);
   return kept;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Compose
@@ -161,16 +203,36 @@ export async function coldReset(): Promise<string[]> {
 export async function composeHealthy(project: string, timeoutSeconds: number): Promise<Endpoint[]> {
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
-    const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).split("\n").filter(Boolean);
-    type State = { State: { Status: string; ExitCode: number; Health?: { Status: string } }; Config: { Labels: Record<string, string> }; NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> } };
+    const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`]))
+      .split("\n")
+      .filter(Boolean);
+    type State = {
+      State: { Status: string; ExitCode: number; Health?: { Status: string } };
+      Config: { Labels: Record<string, string> };
+      NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
+    };
     const states = ids.length > 0 ? (JSON.parse(await docker(["inspect", ...ids])) as State[]) : [];
-    const pending = states.filter((c) => (c.Config.Labels["com.docker.compose.service"] === "migrations" ? c.State.Status !== "exited" : c.State.Health?.Status !== "healthy"));
+    const pending = states.filter((c) =>
+      c.Config.Labels["com.docker.compose.service"] === "migrations"
+        ? c.State.Status !== "exited"
+        : c.State.Health?.Status !== "healthy",
+    );
     if (states.length > 0 && pending.length === 0) {
       return states.flatMap((c) =>
         Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
           const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
           const service = c.Config.Labels["com.docker.compose.service"] ?? "";
-          return hostPort ? [{ service, containerPort: Number(key.split("/")[0]), host: "127.0.0.1", port: Number(hostPort), url: `http://127.0.0.1:${hostPort}` }] : [];
+          return hostPort
+            ? [
+                {
+                  service,
+                  containerPort: Number(key.split("/")[0]),
+                  host: "127.0.0.1",
+                  port: Number(hostPort),
+                  url: `http://127.0.0.1:${hostPort}`,
+                },
+              ]
+            : [];
         }),
       );
     }

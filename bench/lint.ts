@@ -12,7 +12,15 @@ import { lintFiles } from "../src/lint/index.js";
 
 const FILES = 500;
 
-const bases = ["golang:1.22", "node:20.15-alpine", "python:3.12-slim", "ubuntu", "debian:latest", "registry.access.redhat.com/ubi9/ubi-minimal:9.4", "alpine@sha256:" + "a".repeat(64)];
+const bases = [
+  "golang:1.22",
+  "node:20.15-alpine",
+  "python:3.12-slim",
+  "ubuntu",
+  "debian:latest",
+  "registry.access.redhat.com/ubi9/ubi-minimal:9.4",
+  "alpine@sha256:" + "a".repeat(64),
+];
 const installs = [
   "dnf install -y --nodocs git make && dnf clean all",
   "microdnf update -y && microdnf install -y shadow-utils",
@@ -35,7 +43,12 @@ function dockerfile(i: number): string {
     lines.push("COPY . .", "RUN go mod download", "ARG GOFLAGS", "RUN go build -o /out/app ./cmd/app");
   } else {
     lines.push("COPY go.mod go.sum ./", "RUN go mod download", "COPY . .");
-    lines.push("RUN set -eux; \\", `    ${install} && \\`, "    # a comment line inside the continuation", "    go build -o /out/app ./cmd/app");
+    lines.push(
+      "RUN set -eux; \\",
+      `    ${install} && \\`,
+      "    # a comment line inside the continuation",
+      "    go build -o /out/app ./cmd/app",
+    );
   }
   if (i % 7 === 0) lines.push("RUN <<EOF", "set -e", install, "echo done", "EOF");
   if (i % 6 === 0) lines.push("# paddock-ignore: package-upgrade compliance needs patched packages", `RUN ${install}`);
@@ -66,7 +79,9 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - start) / 1000;
     const byRule = new Map<string, number>();
     for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-    console.log(`linted ${FILES} Dockerfiles in ${seconds.toFixed(3)} s (${Math.round(FILES / seconds)} files/s), ${findings.length} findings`);
+    console.log(
+      `linted ${FILES} Dockerfiles in ${seconds.toFixed(3)} s (${Math.round(FILES / seconds)} files/s), ${findings.length} findings`,
+    );
     for (const [rule, n] of [...byRule].sort()) console.log(`  ${rule}: ${n}`);
     console.log(JSON.stringify({ files: FILES, seconds: Number(seconds.toFixed(3)) }));
   } finally {

@@ -42,11 +42,18 @@ function main(): void {
   const samples = at >= 0 ? Number(process.argv[at + 1]) : 7;
   const runs: { cold: number; warm: number }[] = [];
   for (let i = 0; i < samples; i++) {
-    runs.push(JSON.parse(execFileSync(process.execPath, [here, "--sample"], { encoding: "utf8" })) as { cold: number; warm: number });
+    runs.push(
+      JSON.parse(execFileSync(process.execPath, [here, "--sample"], { encoding: "utf8" })) as {
+        cold: number;
+        warm: number;
+      },
+    );
   }
   const cold = stats(runs.map((r) => r.cold));
   const warm = stats(runs.map((r) => r.warm));
-  process.stdout.write(`manifest preflight of ${path.relative(root, stackFile)} over ${samples} fresh processes: cold ${cold.median} ms median (max ${cold.max}), warm ${warm.median} ms\n`);
+  process.stdout.write(
+    `manifest preflight of ${path.relative(root, stackFile)} over ${samples} fresh processes: cold ${cold.median} ms median (max ${cold.max}), warm ${warm.median} ms\n`,
+  );
   process.stdout.write(JSON.stringify({ coldMs: cold, warmMs: warm }) + "\n");
 }
 

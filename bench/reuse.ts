@@ -17,7 +17,17 @@ import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Profile } from "../src/profile/types.js";
-import { cli, copyHybridExample, composeHealthy, composePath, paddockBin, prerequisites, tail, timed, type Exit } from "./lib.js";
+import {
+  cli,
+  copyHybridExample,
+  composeHealthy,
+  composePath,
+  paddockBin,
+  prerequisites,
+  tail,
+  timed,
+  type Exit,
+} from "./lib.js";
 
 const { copy, exampleDir, composeFile } = copyHybridExample("paddock-bench-reuse-");
 const PROJECT = "paddockbenchreuse";
@@ -27,7 +37,9 @@ mkdirSync(outDir, { recursive: true });
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 
 function latestProfile(): Profile {
-  return JSON.parse(readFileSync(path.join(exampleDir, ".paddock", "runs", "latest", "profile.json"), "utf8")) as Profile;
+  return JSON.parse(
+    readFileSync(path.join(exampleDir, ".paddock", "runs", "latest", "profile.json"), "utf8"),
+  ) as Profile;
 }
 
 async function paddock(args: string[], label: string): Promise<{ seconds: number; profile: Profile }> {
@@ -42,14 +54,23 @@ async function paddock(args: string[], label: string): Promise<{ seconds: number
 function touched(profile: Profile): { workloads: string[]; built: string[]; buildSeconds: number } {
   const changed = profile.tasks.filter((t) => (t.kind === "deploy" || t.kind === "job") && t.change !== "unchanged");
   const built = profile.tasks.filter((t) => t.kind === "build" && !t.cached);
-  return { workloads: changed.map((t) => t.id), built: built.map((t) => t.id), buildSeconds: built.reduce((sum, t) => sum + (t.end - t.start), 0) };
+  return {
+    workloads: changed.map((t) => t.id),
+    built: built.map((t) => t.id),
+    buildSeconds: built.reduce((sum, t) => sum + (t.end - t.start), 0),
+  };
 }
 
 let composeEnv: NodeJS.ProcessEnv;
 async function compose(args: string[], label: string): Promise<Exit> {
   const logFile = path.join(outDir, `compose-${label}.log`);
-  const exit = await timed("docker-compose", ["-f", composeFile, "-p", PROJECT, ...args], { cwd: path.dirname(composeFile), env: composeEnv, logFile });
-  if (exit.code !== 0) throw new Error(`docker-compose ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
+  const exit = await timed("docker-compose", ["-f", composeFile, "-p", PROJECT, ...args], {
+    cwd: path.dirname(composeFile),
+    env: composeEnv,
+    logFile,
+  });
+  if (exit.code !== 0)
+    throw new Error(`docker-compose ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
   return exit;
 }
 
@@ -64,7 +85,11 @@ async function composeUpdate(label: string): Promise<number> {
 const processorSource = path.join(exampleDir, "services", "processor", "server.js");
 const migrations = path.join(exampleDir, "migrations");
 const edit = (n: number): void => appendFileSync(processorSource, `\n// bench edit ${n} ${Date.now()}\n`);
-const migrate = (name: string): void => writeFileSync(path.join(migrations, name), "CREATE TABLE IF NOT EXISTS bench_audit (id bigserial PRIMARY KEY, note text);\n");
+const migrate = (name: string): void =>
+  writeFileSync(
+    path.join(migrations, name),
+    "CREATE TABLE IF NOT EXISTS bench_audit (id bigserial PRIMARY KEY, note text);\n",
+  );
 
 async function main(): Promise<void> {
   const { composeVersion, engine } = await prerequisites(outDir);
@@ -83,14 +108,22 @@ async function main(): Promise<void> {
       newMigration = await paddock(["up"], "c-new-migration");
     } finally {
       // A failed removal is reported: what it left would skew every later benchmark.
-      await paddock(["down"], "down").catch((error: unknown) => console.error(`warning: ${error instanceof Error ? error.message : String(error)}`));
+      await paddock(["down"], "down").catch((error: unknown) =>
+        console.error(`warning: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
     const a = touched(noChange.profile);
     const b = touched(oneEdit.profile);
     const c = touched(newMigration.profile);
-    console.log(`paddock (a) nothing changed   ${noChange.seconds.toFixed(2).padStart(6)} s  touched: ${a.workloads.join(", ") || "nothing"}`);
-    console.log(`paddock (b) one service edit  ${oneEdit.seconds.toFixed(2).padStart(6)} s  built: ${b.built.join(", ")} (${b.buildSeconds.toFixed(2)} s); replaced: ${b.workloads.join(", ")}`);
-    console.log(`paddock (c) new migration     ${newMigration.seconds.toFixed(2).padStart(6)} s  ran again: ${c.workloads.join(", ")}`);
+    console.log(
+      `paddock (a) nothing changed   ${noChange.seconds.toFixed(2).padStart(6)} s  touched: ${a.workloads.join(", ") || "nothing"}`,
+    );
+    console.log(
+      `paddock (b) one service edit  ${oneEdit.seconds.toFixed(2).padStart(6)} s  built: ${b.built.join(", ")} (${b.buildSeconds.toFixed(2)} s); replaced: ${b.workloads.join(", ")}`,
+    );
+    console.log(
+      `paddock (c) new migration     ${newMigration.seconds.toFixed(2).padStart(6)} s  ran again: ${c.workloads.join(", ")}`,
+    );
 
     writeFileSync(processorSource, original);
     rmSync(path.join(migrations, "002_bench.sql"));
@@ -111,19 +144,33 @@ async function main(): Promise<void> {
     }
     console.log(`compose (a) nothing changed   ${composeTimes.noChange.toFixed(2).padStart(6)} s`);
     console.log(`compose (b) one service edit  ${composeTimes.oneEdit.toFixed(2).padStart(6)} s`);
-    console.log(`compose (c) new migration     ${composeTimes.newMigration.toFixed(2).padStart(6)} s  (compose does not run a completed job again when only its mounted files change)`);
+    console.log(
+      `compose (c) new migration     ${composeTimes.newMigration.toFixed(2).padStart(6)} s  (compose does not run a completed job again when only its mounted files change)`,
+    );
 
     const targets = [
       [`(a) ≤ 1 s`, noChange.seconds <= 1],
       [`(b) ≤ build ${b.buildSeconds.toFixed(2)} s + 1.5 s`, oneEdit.seconds <= b.buildSeconds + 1.5],
-      [`(b) ≤ 0.5 × compose (${r2(oneEdit.seconds / composeTimes.oneEdit)}×)`, oneEdit.seconds <= 0.5 * composeTimes.oneEdit],
+      [
+        `(b) ≤ 0.5 × compose (${r2(oneEdit.seconds / composeTimes.oneEdit)}×)`,
+        oneEdit.seconds <= 0.5 * composeTimes.oneEdit,
+      ],
       [`(c) only job:migrations ran again`, c.workloads.length === 1 && c.workloads[0] === "job:migrations"],
     ] as const;
     for (const [what, met] of targets) console.log(`target ${what}: ${met ? "met" : "NOT met"}`);
     console.log(
       JSON.stringify({
-        paddock: { noChange: r2(noChange.seconds), oneEdit: r2(oneEdit.seconds), oneEditImageBuild: r2(b.buildSeconds), newMigration: r2(newMigration.seconds) },
-        compose: { noChange: r2(composeTimes.noChange), oneEdit: r2(composeTimes.oneEdit), newMigration: r2(composeTimes.newMigration) },
+        paddock: {
+          noChange: r2(noChange.seconds),
+          oneEdit: r2(oneEdit.seconds),
+          oneEditImageBuild: r2(b.buildSeconds),
+          newMigration: r2(newMigration.seconds),
+        },
+        compose: {
+          noChange: r2(composeTimes.noChange),
+          oneEdit: r2(composeTimes.oneEdit),
+          newMigration: r2(composeTimes.newMigration),
+        },
       }),
     );
   } finally {

@@ -26,12 +26,18 @@ const measured = {} as Record<Strategy, number>;
 for (const strategy of STRATEGIES) {
   const plan = buildPlan(stack, { strategy, mode: "up", capabilities });
   const { envCreateStart } = estimatePlan(plan, durations, resources, stack.environment.maxIdleSeconds);
-  const result = await runPlan(plan, (task) => async ({ signal }) => sleep((durations[task.id] ?? 0) * 1000 * SCALE, signal), {
-    resources,
-    sequential: strategy === "sequential",
-    durations,
-    notBefore: envCreateStart > 0 ? { "env:create": envCreateStart * SCALE } : undefined,
-  });
+  const result = await runPlan(
+    plan,
+    (task) =>
+      async ({ signal }) =>
+        sleep((durations[task.id] ?? 0) * 1000 * SCALE, signal),
+    {
+      resources,
+      sequential: strategy === "sequential",
+      durations,
+      notBefore: envCreateStart > 0 ? { "env:create": envCreateStart * SCALE } : undefined,
+    },
+  );
   if (result.state !== "succeeded") throw new Error(`${strategy} run ${result.state}`);
   measured[strategy] = result.wallSeconds / SCALE;
 }
@@ -47,10 +53,16 @@ const summary = {
 };
 console.log(`seeds' SignalProcessing stack, 2 build slots, durations scaled ${SCALE} (printed unscaled)`);
 for (const strategy of STRATEGIES) {
-  console.log(`  ${strategy.padEnd(10)} measured ${summary[strategy].toFixed(1).padStart(6)} s   planned ${estimate.strategies[strategy].wallSeconds.toFixed(1).padStart(6)} s`);
+  console.log(
+    `  ${strategy.padEnd(10)} measured ${summary[strategy].toFixed(1).padStart(6)} s   planned ${estimate.strategies[strategy].wallSeconds.toFixed(1).padStart(6)} s`,
+  );
 }
-console.log(`  lower bound          ${summary.lowerBound.toFixed(1)} s (critical path ${estimate.criticalPath.join(" → ")})`);
-console.log(`  graph/phased = ${summary.graphOverPhased} (target ≤ 0.75); graph/lowerBound = ${summary.graphOverLowerBound} (target ≤ 1.05)`);
+console.log(
+  `  lower bound          ${summary.lowerBound.toFixed(1)} s (critical path ${estimate.criticalPath.join(" → ")})`,
+);
+console.log(
+  `  graph/phased = ${summary.graphOverPhased} (target ≤ 0.75); graph/lowerBound = ${summary.graphOverLowerBound} (target ≤ 1.05)`,
+);
 const phasedOk = Math.abs(summary.phased - 201.1) / 201.1 <= 0.03;
 console.log(`  phased vs the seeds' 201.1 s: ${phasedOk ? "within" : "OUTSIDE"} ±3%`);
 console.log(JSON.stringify(summary));

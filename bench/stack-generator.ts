@@ -53,7 +53,7 @@ export function generatedStack(targetBytes: number, shape: "services" | "wide" =
     "include: [shared.yaml]",
     "images:",
     "  api: { dockerfile: Dockerfile }",
-    "  worker: { dockerfile: Dockerfile, args: { BASE: \"${images.api}\" } }",
+    '  worker: { dockerfile: Dockerfile, args: { BASE: "${images.api}" } }',
     "services:",
     "",
   ].join("\n");
@@ -71,6 +71,10 @@ export function generatedStack(targetBytes: number, shape: "services" | "wide" =
     parts.push(text);
     bytes += text.length;
   }
-  const shared = ["services:", "  svc-0:", "    timeout: 30s", "    env: { FROM_FRAGMENT: \"yes\" }", ""].join("\n");
-  return { files: { "paddock.yaml": parts.join(""), "shared.yaml": shared, Dockerfile: "FROM paddock/debian:bookworm\n" }, bytes, services: count };
+  const shared = ["services:", "  svc-0:", "    timeout: 30s", '    env: { FROM_FRAGMENT: "yes" }', ""].join("\n");
+  return {
+    files: { "paddock.yaml": parts.join(""), "shared.yaml": shared, Dockerfile: "FROM paddock/debian:bookworm\n" },
+    bytes,
+    services: count,
+  };
 }

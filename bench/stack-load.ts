@@ -20,7 +20,10 @@ function argument(name: string): string | undefined {
 }
 
 function sizesFromArgs(): number[] {
-  return (argument("--mb") ?? "1,10").split(",").map(Number).filter((n) => Number.isFinite(n) && n > 0);
+  return (argument("--mb") ?? "1,10")
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isFinite(n) && n > 0);
 }
 
 function main(): void {
@@ -36,7 +39,9 @@ function main(): void {
       const seconds = (performance.now() - started) / 1000;
       const services = Object.keys(stack.services).length;
       results.push({ bytes: generated.bytes, services, seconds: Number(seconds.toFixed(3)) });
-      process.stdout.write(`${(generated.bytes / 1024 / 1024).toFixed(1)} MB, ${services} services: ${seconds.toFixed(2)} s\n`);
+      process.stdout.write(
+        `${(generated.bytes / 1024 / 1024).toFixed(1)} MB, ${services} services: ${seconds.toFixed(2)} s\n`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -32,8 +32,10 @@ const SUITES = [
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
-const latestProfile = (dir: string): Profile => JSON.parse(readFileSync(path.join(dir, ".paddock", "runs", "latest", "profile.json"), "utf8")) as Profile;
-const built = (profile: Profile): number => profile.tasks.filter((t) => t.kind === "build" && t.cached === false && t.state === "succeeded").length;
+const latestProfile = (dir: string): Profile =>
+  JSON.parse(readFileSync(path.join(dir, ".paddock", "runs", "latest", "profile.json"), "utf8")) as Profile;
+const built = (profile: Profile): number =>
+  profile.tasks.filter((t) => t.kind === "build" && t.cached === false && t.state === "succeeded").length;
 
 async function separate(): Promise<{ seconds: number; builds: number }> {
   let seconds = 0;
@@ -55,17 +57,28 @@ async function separate(): Promise<{ seconds: number; builds: number }> {
 async function together(): Promise<{ seconds: number; builds: number; distinct: number }> {
   await coldReset();
   const logFile = path.join(outDir, "workspace.log");
-  const exit = await timed(process.execPath, [paddockBin, "test", "--all", "--progress", "plain"], { cwd: workspaceDir, logFile });
+  const exit = await timed(process.execPath, [paddockBin, "test", "--all", "--progress", "plain"], {
+    cwd: workspaceDir,
+    logFile,
+  });
   if (exit.code !== 0) throw new Error(`paddock test --all exited ${exit.code}:\n${tail(logFile)}`);
   const runs = path.join(workspaceDir, ".paddock", "workspace-runs");
-  const profile = JSON.parse(readFileSync(path.join(runs, readdirSync(runs).sort().at(-1)!, "profile.json"), "utf8")) as Profile;
+  const profile = JSON.parse(
+    readFileSync(path.join(runs, readdirSync(runs).sort().at(-1)!, "profile.json"), "utf8"),
+  ) as Profile;
   const builds = profile.tasks.filter((t) => t.kind === "build");
-  console.log(`  (b) --all        ${r1(exit.seconds).toFixed(1).padStart(6)} s, ${built(profile)} builds of ${builds.length} distinct images`);
+  console.log(
+    `  (b) --all        ${r1(exit.seconds).toFixed(1).padStart(6)} s, ${built(profile)} builds of ${builds.length} distinct images`,
+  );
   return { seconds: exit.seconds, builds: built(profile), distinct: builds.length };
 }
 
 function compose(project: string, args: string[], logFile: string, env: NodeJS.ProcessEnv) {
-  return timed("docker-compose", ["-f", composeFile, "-p", project, ...args], { cwd: path.dirname(composeFile), env, logFile });
+  return timed("docker-compose", ["-f", composeFile, "-p", project, ...args], {
+    cwd: path.dirname(composeFile),
+    env,
+    logFile,
+  });
 }
 
 async function composePeer(): Promise<{ seconds: number; builds: number }> {
@@ -87,7 +100,11 @@ async function composePeer(): Promise<{ seconds: number; builds: number }> {
       await step("up", ["up", "-d", ...suite.services]);
       const endpoints = await composeHealthy(project, 180);
       const testEnv = { ...process.env, ...endpointEnv(endpoints) };
-      const exit = await timed("node", ["--test", "tests/"], { cwd: path.join(workspaceDir, "suites", suite.dir), env: testEnv, logFile });
+      const exit = await timed("node", ["--test", "tests/"], {
+        cwd: path.join(workspaceDir, "suites", suite.dir),
+        env: testEnv,
+        logFile,
+      });
       if (exit.code !== 0) throw new Error(`compose ${suite.dir}: the tests exited ${exit.code}:\n${tail(logFile)}`);
     } finally {
       await compose(project, ["down", "-v", "--remove-orphans"], logFile, env);
@@ -103,15 +120,29 @@ async function composePeer(): Promise<{ seconds: number; builds: number }> {
 
 async function main(): Promise<void> {
   const { composeVersion, engine } = await prerequisites(outDir);
-  console.log(`Workspace benchmark: examples/workspace (${SUITES.length} suites), cold each time; engine ${engine}, docker-compose ${composeVersion}; logs in ${outDir}`);
+  console.log(
+    `Workspace benchmark: examples/workspace (${SUITES.length} suites), cold each time; engine ${engine}, docker-compose ${composeVersion}; logs in ${outDir}`,
+  );
   const a = await separate();
   const b = await together();
   const c = await composePeer();
   console.log("");
-  console.log(`separate paddock runs ${r1(a.seconds)} s (${a.builds} builds); one workspace run ${r1(b.seconds)} s (${b.builds} builds, ${b.distinct} distinct images); compose ${r1(c.seconds)} s (${c.builds} builds)`);
+  console.log(
+    `separate paddock runs ${r1(a.seconds)} s (${a.builds} builds); one workspace run ${r1(b.seconds)} s (${b.builds} builds, ${b.distinct} distinct images); compose ${r1(c.seconds)} s (${c.builds} builds)`,
+  );
   const ratios = { workspaceOverSeparate: r2(b.seconds / a.seconds), workspaceOverCompose: r2(b.seconds / c.seconds) };
-  console.log(`targets: workspace ≤ 0.6 × separate: ${ratios.workspaceOverSeparate}; builds = distinct images: ${b.builds === b.distinct}; workspace ≤ 0.5 × compose: ${ratios.workspaceOverCompose}`);
-  console.log(JSON.stringify({ separate: r1(a.seconds), workspace: r1(b.seconds), compose: r1(c.seconds), builds: { workspace: b.builds, distinct: b.distinct }, ratios }));
+  console.log(
+    `targets: workspace ≤ 0.6 × separate: ${ratios.workspaceOverSeparate}; builds = distinct images: ${b.builds === b.distinct}; workspace ≤ 0.5 × compose: ${ratios.workspaceOverCompose}`,
+  );
+  console.log(
+    JSON.stringify({
+      separate: r1(a.seconds),
+      workspace: r1(b.seconds),
+      compose: r1(c.seconds),
+      builds: { workspace: b.builds, distinct: b.distinct },
+      ratios,
+    }),
+  );
 }
 
 await main();

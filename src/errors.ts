@@ -80,7 +80,11 @@ export class CancelledError extends PaddockError {
  * evidence is printed once, by the top level), and so are its transient flag and, unless a
  * better one is given, its hint: a wrapped daemon EOF is still retried.
  */
-export function wrap(cause: unknown, message: string, options: { hint?: string; transient?: boolean } = {}): PaddockError {
+export function wrap(
+  cause: unknown,
+  message: string,
+  options: { hint?: string; transient?: boolean } = {},
+): PaddockError {
   return new PaddockError(message, {
     cause,
     hint: options.hint ?? hintOf(cause),
@@ -99,13 +103,16 @@ function hintOf(error: unknown): string | undefined {
 /** The error and its causes, outermost first. */
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e: unknown = error; e !== undefined && !chain.includes(e); e = e instanceof Error ? e.cause : undefined) chain.push(e);
+  for (let e: unknown = error; e !== undefined && !chain.includes(e); e = e instanceof Error ? e.cause : undefined)
+    chain.push(e);
   return chain;
 }
 
 /** The innermost error of the chain that is of the given class. */
 export function innermost<T>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
-  return causeChain(error).reverse().find((e): e is T => e instanceof type);
+  return causeChain(error)
+    .reverse()
+    .find((e): e is T => e instanceof type);
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -134,7 +141,9 @@ export function describeError(error: unknown, options: { hintLabel?: string; wit
     if (message && !messages.some((m) => m.includes(message))) messages.push(message);
   }
   let text = messages.join("\n  caused by: ");
-  const evidence = chain.map((e) => (e instanceof PaddockError ? e.evidence : undefined)).find((ev) => ev !== undefined);
+  const evidence = chain
+    .map((e) => (e instanceof PaddockError ? e.evidence : undefined))
+    .find((ev) => ev !== undefined);
   if (evidence) {
     text += `\n  command: ${evidence.commandLine}`;
     text += outputBlock(evidence.outputTitle ?? "last output lines", evidence.outputTail);
@@ -146,7 +155,9 @@ export function describeError(error: unknown, options: { hintLabel?: string; wit
 
 /** What to try, from the outermost error of the chain that says. */
 export function errorHint(error: unknown): string | undefined {
-  return causeChain(error).map(hintOf).find((h) => h !== undefined);
+  return causeChain(error)
+    .map(hintOf)
+    .find((h) => h !== undefined);
 }
 
 export function formatError(error: unknown): string {

@@ -37,21 +37,41 @@ export interface BuildImagesOptions {
 export async function buildImages(options: BuildImagesOptions = {}): Promise<Map<string, BuiltImage>> {
   const stack = options.stack ?? loadStack(findStackFile(options.cwd ?? process.cwd(), options.config));
   const wanted = new Set(options.images ?? Object.keys(stack.images));
-  for (const name of wanted) if (!(name in stack.images)) throw new PaddockError(`no image "${name}" in stack ${stack.name}`, { hint: `images: ${Object.keys(stack.images).join(", ")}` });
+  for (const name of wanted)
+    if (!(name in stack.images))
+      throw new PaddockError(`no image "${name}" in stack ${stack.name}`, {
+        hint: `images: ${Object.keys(stack.images).join(", ")}`,
+      });
   for (const name of [...wanted]) for (const dep of stack.images[name]!.dependsOn) wanted.add(dep);
 
   const builder = await readyBuilder(stack.build.builder, options.signal);
   const keyed = await keyImages(stack);
-  const full = buildPlan(stack, { strategy: "graph", mode: "up", keep: true, capabilities: { loadsImages: false, collectsCoverage: false } });
+  const full = buildPlan(stack, {
+    strategy: "graph",
+    mode: "up",
+    keep: true,
+    capabilities: { loadsImages: false, collectsCoverage: false },
+  });
   const plan: Plan = { ...full, tasks: full.tasks.filter((t) => t.kind === "build" && wanted.has(t.subject ?? "")) };
   const dir = options.logDir ?? mkdtempSync(path.join(os.tmpdir(), "paddock-build-"));
   const logs = { dir, fileFor: (taskId: string) => path.join(dir, `${taskId.replace(/[^a-zA-Z0-9_.-]/g, "-")}.log`) };
-  const build: BuildContext = { stack, builder, keyed, built: new Map<string, BuiltImage>(), references: new Map(), logs };
-  const result = await runPlan(plan, (task) => (ctx) => buildStackImage(task.subject ?? "", build, { signal: ctx.signal, onLine: ctx.log }), {
-    resources: resourceLimits(stack, { build: options.buildSlots }),
-    signal: options.signal,
-    onEvent: options.onEvent,
-  });
+  const build: BuildContext = {
+    stack,
+    builder,
+    keyed,
+    built: new Map<string, BuiltImage>(),
+    references: new Map(),
+    logs,
+  };
+  const result = await runPlan(
+    plan,
+    (task) => (ctx) => buildStackImage(task.subject ?? "", build, { signal: ctx.signal, onLine: ctx.log }),
+    {
+      resources: resourceLimits(stack, { build: options.buildSlots }),
+      signal: options.signal,
+      onEvent: options.onEvent,
+    },
+  );
   if (result.rootCause) throw result.rootCause.error;
   if (result.state !== "succeeded") throw new PaddockError(`building images ${result.state}`);
   return build.built;

@@ -38,10 +38,20 @@ export async function up(options: UpOptions = {}): Promise<Environment> {
   const stack = loadStack(findStackFile(options.cwd ?? process.cwd(), options.config));
   const preflight = checkHostPortsFree(stack);
   preflight.catch(() => undefined); // awaited (and thrown) by runStack
-  const outcome = await runStack({ stack, mode: "up", strategy: options.strategy, buildSlots: options.buildSlots, signal: options.signal, onEvent: options.onEvent, preflight });
+  const outcome = await runStack({
+    stack,
+    mode: "up",
+    strategy: options.strategy,
+    buildSlots: options.buildSlots,
+    signal: options.signal,
+    onEvent: options.onEvent,
+    preflight,
+  });
   if (outcome.result.state !== "succeeded") {
     const cause = outcome.result.rootCause?.error;
-    throw cause instanceof Error ? cause : new PaddockError(`paddock up ${outcome.result.state}`, { hint: `see ${outcome.runDir}` });
+    throw cause instanceof Error
+      ? cause
+      : new PaddockError(`paddock up ${outcome.result.state}`, { hint: `see ${outcome.runDir}` });
   }
   return {
     runId: outcome.runId,

@@ -34,7 +34,11 @@ export class BuildError extends PaddockError {
       cause,
       hint: `${logFile ? `full log: ${logFile}; ` : ""}fix the Dockerfile step above, or try the same build by hand (the command above)`,
       transient: /failed to (?:copy|fetch)|unexpected EOF|connection reset/i.test(tail.join("\n")),
-      evidence: { commandLine: cause.evidence?.commandLine ?? cause.command.join(" "), outputTail: tail, outputTitle: "last build output" },
+      evidence: {
+        commandLine: cause.evidence?.commandLine ?? cause.command.join(" "),
+        outputTail: tail,
+        outputTitle: "last build output",
+      },
     });
   }
 }

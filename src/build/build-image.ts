@@ -41,10 +41,18 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
   } else if (source.type === "command") {
     const [command, ...args] = source.command;
     try {
-      await runTool(command!, args, { cwd: source.cwd, env: { PADDOCK_IMAGE: tag }, signal, logFile, onLine: options.onLine });
+      await runTool(command!, args, {
+        cwd: source.cwd,
+        env: { PADDOCK_IMAGE: tag },
+        signal,
+        logFile,
+        onLine: options.onLine,
+      });
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
-      throw wrap(error, `image "${spec.name}": its build command failed (exit ${error.exitCode ?? "?"})`, { hint: logFile ? `full log: ${logFile}` : undefined });
+      throw wrap(error, `image "${spec.name}": its build command failed (exit ${error.exitCode ?? "?"})`, {
+        hint: logFile ? `full log: ${logFile}` : undefined,
+      });
     }
   } else {
     await builder.build({
@@ -67,7 +75,10 @@ export async function buildImage(image: KeyedImage, options: BuildOptions): Prom
   const id = await builder.imageId(tag, signal);
   if (!id) {
     throw new PaddockError(`image "${spec.name}" should now exist as ${tag}, but ${builder.bin} does not know it`, {
-      hint: source.type === "command" ? "the build command must create the image named by $PADDOCK_IMAGE" : "check the build log",
+      hint:
+        source.type === "command"
+          ? "the build command must create the image named by $PADDOCK_IMAGE"
+          : "check the build log",
     });
   }
   return { name: spec.name, tag, id, cached: false };

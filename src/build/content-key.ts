@@ -14,7 +14,13 @@ const KEY_VERSION = "paddock-image-key-v2";
 
 /** Files of a build context the builder can see: Docker's .dockerignore rules apply; Paddock's own state never counts. */
 export async function contextFiles(context: string): Promise<string[]> {
-  const files = await glob("**/*", { cwd: context, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: [".paddock/**", "**/.paddock/**"] });
+  const files = await glob("**/*", {
+    cwd: context,
+    dot: true,
+    onlyFiles: true,
+    followSymbolicLinks: false,
+    ignore: [".paddock/**", "**/.paddock/**"],
+  });
   let patterns = "";
   try {
     patterns = await readFile(path.join(context, ".dockerignore"), "utf8");
@@ -38,7 +44,9 @@ async function hashFile(hash: ReturnType<typeof createHash>, file: string, label
  * so the key is the reference.
  */
 export async function imageContentKey(image: ImageSpec, resolvedArgs: Record<string, string>): Promise<string> {
-  const hash = createHash("sha256").update(`${KEY_VERSION}\0${image.source.type}\0coverage=${image.coverage ?? "none"}\0`);
+  const hash = createHash("sha256").update(
+    `${KEY_VERSION}\0${image.source.type}\0coverage=${image.coverage ?? "none"}\0`,
+  );
   const source = image.source;
   if (source.type === "ref") {
     hash.update(source.ref);

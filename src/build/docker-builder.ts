@@ -39,7 +39,12 @@ export class DockerBuilder implements ImageBuilder {
     }
     args.push(request.context);
     try {
-      await this.cli.run(args, { env: this.cli.buildEnv, signal: request.signal, logFile: request.logFile, onLine: request.onLine });
+      await this.cli.run(args, {
+        env: this.cli.buildEnv,
+        signal: request.signal,
+        logFile: request.logFile,
+        onLine: request.onLine,
+      });
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
       // An engine that stopped answering is the root cause, not the Dockerfile.
@@ -49,11 +54,13 @@ export class DockerBuilder implements ImageBuilder {
     }
   }
 
-
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
     await this.cli.run(["pull", ref], {
       signal,
-      describeFailure: () => ({ summary: `cannot pull ${ref}`, hint: `build it locally, or make the registry reachable; \`${this.cli.bin} images\` lists what is here` }),
+      describeFailure: () => ({
+        summary: `cannot pull ${ref}`,
+        hint: `build it locally, or make the registry reachable; \`${this.cli.bin} images\` lists what is here`,
+      }),
     });
   }
 }

@@ -24,7 +24,9 @@ function coverageArgs(image: ImageSpec): Record<string, string> {
  */
 export async function keyImages(stack: Stack): Promise<Map<string, KeyedImage>> {
   const keyed = new Map<string, KeyedImage>();
-  const order = topologicalOrder(Object.values(stack.images).map((img) => ({ id: img.name, dependsOn: img.dependsOn })));
+  const order = topologicalOrder(
+    Object.values(stack.images).map((img) => ({ id: img.name, dependsOn: img.dependsOn })),
+  );
   for (const { id } of order) {
     const spec = stack.images[id]!;
     const declared = spec.source.type === "dockerfile" ? spec.source.args : {};
@@ -34,7 +36,13 @@ export async function keyImages(stack: Stack): Promise<Map<string, KeyedImage>> 
     }
     const key = await imageContentKey(spec, args);
     const tag = spec.source.type === "ref" ? spec.source.ref : keyedReference(key);
-    keyed.set(id, { spec, key, tag, args, extraTags: spec.source.type === "dockerfile" ? [readableTag(spec.name, key)] : [] });
+    keyed.set(id, {
+      spec,
+      key,
+      tag,
+      args,
+      extraTags: spec.source.type === "dockerfile" ? [readableTag(spec.name, key)] : [],
+    });
   }
   return keyed;
 }

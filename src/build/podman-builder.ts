@@ -10,7 +10,10 @@ export class PodmanBuilder implements ImageBuilder {
   constructor(readonly bin = "podman") {}
 
   async imageId(ref: string, signal?: AbortSignal): Promise<string | undefined> {
-    const result = await runTool(this.bin, ["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true, signal });
+    const result = await runTool(this.bin, ["image", "inspect", "--format", "{{.Id}}", ref], {
+      allowFailure: true,
+      signal,
+    });
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
@@ -23,7 +26,6 @@ export class PodmanBuilder implements ImageBuilder {
       throw error;
     }
   }
-
 
   async pull(ref: string, signal?: AbortSignal): Promise<void> {
     await runTool(this.bin, ["pull", ref], { signal });

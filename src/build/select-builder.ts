@@ -7,7 +7,9 @@ import { DockerBuilder } from "./docker-builder.js";
 import { PodmanBuilder } from "./podman-builder.js";
 
 async function podmanAvailable(): Promise<boolean> {
-  const result = await runTool("podman", ["version", "--format", "{{.Client.Version}}"], { allowFailure: true }).catch(() => undefined);
+  const result = await runTool("podman", ["version", "--format", "{{.Client.Version}}"], { allowFailure: true }).catch(
+    () => undefined,
+  );
   return result?.exitCode === 0;
 }
 

@@ -3,7 +3,15 @@ import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { describeError, PaddockError } from "../errors.js";
 import { runTool } from "../exec/run-tool.js";
-import { hasImages, mapLimit, ping, pullImage, pushImage, remoteImageRef, type RegistryRef } from "../registry/index.js";
+import {
+  hasImages,
+  mapLimit,
+  ping,
+  pullImage,
+  pushImage,
+  remoteImageRef,
+  type RegistryRef,
+} from "../registry/index.js";
 
 /** Pushes in flight at once: they share the uplink with pulls and the registry's disk. */
 const PUSH_CONCURRENCY = 2;
@@ -49,10 +57,17 @@ export class RemoteCache {
   ) {}
 
   /** The cache, or undefined (with one warning) when the registry does not answer. */
-  static async open(registry: RegistryRef, builder: ImageBuilder, warn: (message: string) => void, signal?: AbortSignal): Promise<RemoteCache | undefined> {
+  static async open(
+    registry: RegistryRef,
+    builder: ImageBuilder,
+    warn: (message: string) => void,
+    signal?: AbortSignal,
+  ): Promise<RemoteCache | undefined> {
     const answer = await ping(registry);
     if (answer.state !== "ok") {
-      warn(`warning: the cache registry ${registry.value} is not usable (${answer.detail}): building locally, pushing nothing`);
+      warn(
+        `warning: the cache registry ${registry.value} is not usable (${answer.detail}): building locally, pushing nothing`,
+      );
       return undefined;
     }
     return new RemoteCache(registry, builder, warn, signal);
@@ -78,10 +93,16 @@ export class RemoteCache {
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
     // Each image by its key, and the newest push of its name (a layer source for a build), all at once.
-    const asked = candidates.flatMap((i) => [{ repository: REPOSITORY, tag: keyTag(i) }, { repository: REPOSITORY, tag: latestTag(i) }]);
+    const asked = candidates.flatMap((i) => [
+      { repository: REPOSITORY, tag: keyTag(i) },
+      { repository: REPOSITORY, tag: latestTag(i) },
+    ]);
     const answers = await hasImages(this.registry, asked, { concurrency: 8 });
     const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
-    if (unreachable && !unreachable.hit) this.warn(`warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`);
+    if (unreachable && !unreachable.hit)
+      this.warn(
+        `warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`,
+      );
     candidates.forEach((image, i) => answers[2 * i + 1]?.hit && this.layerSources.add(image.spec.name));
     return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.key));
   }
@@ -90,8 +111,12 @@ export class RemoteCache {
   async pull(image: KeyedImage, options: { signal: AbortSignal; logFile?: string }): Promise<void> {
     const remote = this.remote(image);
     const local = [image.tag, ...image.extraTags];
-    await pullImage(this.builder, this.registry, REPOSITORY, keyTag(image), { signal: options.signal, logFile: options.logFile });
-    for (const tag of local) await runTool(this.builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
+    await pullImage(this.builder, this.registry, REPOSITORY, keyTag(image), {
+      signal: options.signal,
+      logFile: options.logFile,
+    });
+    for (const tag of local)
+      await runTool(this.builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
   }
 
   /** Pushes a built image in the background (bounded): deploys never wait for it; `finish` does. */
@@ -101,7 +126,13 @@ export class RemoteCache {
       new Promise<PushRecord>((resolve) => {
         this.queue.push(async () => {
           const started = performance.now();
-          const record = (ok: boolean, error?: string): PushRecord => ({ image: image.spec.name, reference: remote, seconds: Math.round(performance.now() - started) / 1000, ok, ...(error ? { error } : {}) });
+          const record = (ok: boolean, error?: string): PushRecord => ({
+            image: image.spec.name,
+            reference: remote,
+            seconds: Math.round(performance.now() - started) / 1000,
+            ok,
+            ...(error ? { error } : {}),
+          });
           try {
             const signal = this.signal ?? new AbortController().signal;
             await pushImage(this.builder, built.tag, this.registry, REPOSITORY, keyTag(image), { signal });
@@ -135,16 +166,25 @@ export class RemoteCache {
     const done = await Promise.race([Promise.all(this.pushes), timeout]);
     clearTimeout(timer);
     if (done === "timeout") {
-      this.warn(`warning: pushes to ${this.registry.value} did not finish within ${Math.round(timeoutMs / 1000)}s; the images stay local, the next run pushes them`);
+      this.warn(
+        `warning: pushes to ${this.registry.value} did not finish within ${Math.round(timeoutMs / 1000)}s; the images stay local, the next run pushes them`,
+      );
       return [];
     }
-    for (const failed of done.filter((p) => !p.ok)) this.warn(`warning: pushing ${failed.image} to ${this.registry.value} failed (the run's result is unchanged):\n  ${(failed.error ?? "").split("\n").join("\n  ")}`);
+    for (const failed of done.filter((p) => !p.ok))
+      this.warn(
+        `warning: pushing ${failed.image} to ${this.registry.value} failed (the run's result is unchanged):\n  ${(failed.error ?? "").split("\n").join("\n  ")}`,
+      );
     return done;
   }
 }
 
 /** Bounded parallel local presence checks: the registry is asked only for images missing here. */
-export async function missingLocally(builder: ImageBuilder, images: readonly KeyedImage[], signal?: AbortSignal): Promise<KeyedImage[]> {
+export async function missingLocally(
+  builder: ImageBuilder,
+  images: readonly KeyedImage[],
+  signal?: AbortSignal,
+): Promise<KeyedImage[]> {
   const present = await mapLimit(images, 8, async (image) => (await builder.imageId(image.tag, signal)) !== undefined);
   return images.filter((_, i) => !present[i]);
 }

@@ -13,7 +13,9 @@ export function workspacePath(file: string, workspace: string): string {
 export function configErrorsOf(error: unknown): ConfigError[] {
   if (error instanceof ConfigError) return [error];
   const list = (error as { errors?: unknown } | undefined)?.errors;
-  return error instanceof PaddockError && Array.isArray(list) ? list.filter((e): e is ConfigError => e instanceof ConfigError) : [];
+  return error instanceof PaddockError && Array.isArray(list)
+    ? list.filter((e): e is ConfigError => e instanceof ConfigError)
+    : [];
 }
 
 /** One annotation per config problem, on its file and line. */
@@ -45,9 +47,18 @@ export function lintAnnotations(findings: readonly Finding[], workspace: string)
  * The run's root cause: the first task that failed, with its error and hint. `file` is where it
  * is best shown (the image's Dockerfile for a build, else the stack file).
  */
-export function rootCauseAnnotation(rootCause: { taskId: string; error: unknown }, file: string | undefined, workspace: string): Annotation {
+export function rootCauseAnnotation(
+  rootCause: { taskId: string; error: unknown },
+  file: string | undefined,
+  workspace: string,
+): Annotation {
   const error = rootCause.error;
   const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof PaddockError && error.hint ? `\ntry: ${error.hint}` : "";
-  return { level: "error", file: file === undefined ? undefined : workspacePath(file, workspace), title: `Paddock: ${rootCause.taskId} failed`, message: `${message}${hint}` };
+  return {
+    level: "error",
+    file: file === undefined ? undefined : workspacePath(file, workspace),
+    title: `Paddock: ${rootCause.taskId} failed`,
+    message: `${message}${hint}`,
+  };
 }

@@ -12,16 +12,18 @@ export interface JunitInput {
 
 /** Text safe in XML: the five entities escaped, characters XML 1.0 forbids (and ANSI escapes) removed. */
 export function xmlText(text: string): string {
-  return text
-    // eslint-disable-next-line no-control-regex
-    .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, "")
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&apos;")
+  );
 }
 
 const seconds = (task: ProfileTask): string => Math.max(0, task.end - task.start).toFixed(3);
@@ -60,11 +62,19 @@ export function junitXml(input: JunitInput): string {
       lines.push(`${open}/>`);
     } else if (task.state === "failed") {
       const cause = input.rootCause?.taskId === task.id ? input.rootCause.error : undefined;
-      const message = cause instanceof Error ? cause.message : (task.error ?? task.attemptLog.at(-1)?.outcome ?? "failed");
+      const message =
+        cause instanceof Error ? cause.message : (task.error ?? task.attemptLog.at(-1)?.outcome ?? "failed");
       const type = cause instanceof Error ? cause.name : "TaskFailed";
       const tail = input.logTail(task.id);
-      const body = [message, ...(tail.length > 0 ? ["", `last ${tail.length} line(s) of logs/${taskLogName(task.id)}:`, ...tail] : [])].join("\n");
-      lines.push(`${open}>`, `      <failure message="${xmlText(firstLine(message))}" type="${xmlText(type)}">${xmlText(body)}</failure>`, "    </testcase>");
+      const body = [
+        message,
+        ...(tail.length > 0 ? ["", `last ${tail.length} line(s) of logs/${taskLogName(task.id)}:`, ...tail] : []),
+      ].join("\n");
+      lines.push(
+        `${open}>`,
+        `      <failure message="${xmlText(firstLine(message))}" type="${xmlText(type)}">${xmlText(body)}</failure>`,
+        "    </testcase>",
+      );
     } else {
       const why = task.state === "cancelled" ? (task.error ?? "cancelled") : "skipped: not needed in this run";
       lines.push(`${open}>`, `      <skipped message="${xmlText(firstLine(why))}"/>`, "    </testcase>");

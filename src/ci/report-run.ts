@@ -42,17 +42,36 @@ export interface FinishedRun {
 export function reportRunToCi(run: FinishedRun, ci: CiEnvironment = defaults()): void {
   const summaryFile = ci.env["GITHUB_STEP_SUMMARY"];
   if (summaryFile) {
-    appendFileSync(summaryFile, markdownStepSummary({ profile: run.profile, rootCause: run.rootCause, coverage: readCoverageSummary(run.runDir), runDir: path.relative(ci.cwd, run.runDir) || run.runDir }) + "\n");
+    appendFileSync(
+      summaryFile,
+      markdownStepSummary({
+        profile: run.profile,
+        rootCause: run.rootCause,
+        coverage: readCoverageSummary(run.runDir),
+        runDir: path.relative(ci.cwd, run.runDir) || run.runDir,
+      }) + "\n",
+    );
   }
   if (onGitHub(ci) && run.rootCause) {
-    const image = run.rootCause.taskId.startsWith("build:") ? run.stack.images[run.rootCause.taskId.slice("build:".length)] : undefined;
+    const image = run.rootCause.taskId.startsWith("build:")
+      ? run.stack.images[run.rootCause.taskId.slice("build:".length)]
+      : undefined;
     const file = image?.source.type === "dockerfile" ? image.source.dockerfile : run.stack.file;
     emit(ci, [rootCauseAnnotation(run.rootCause, file, workspace(ci))]);
   }
   if (run.junit !== undefined) {
     const file = path.resolve(ci.cwd, run.junit);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, junitXml({ profile: run.profile, rootCause: run.rootCause, runDir: run.runDir, logTail: (id) => readLogTail(run.runDir, id), hostname: os.hostname() }));
+    writeFileSync(
+      file,
+      junitXml({
+        profile: run.profile,
+        rootCause: run.rootCause,
+        runDir: run.runDir,
+        logTail: (id) => readLogTail(run.runDir, id),
+        hostname: os.hostname(),
+      }),
+    );
   }
 }
 

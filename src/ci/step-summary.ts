@@ -41,7 +41,11 @@ export function markdownStepSummary(input: StepSummaryInput): string {
   if (rootCause) {
     const error = rootCause.error;
     const hint = error instanceof Error && "hint" in error && typeof error.hint === "string" ? error.hint : undefined;
-    out.push(`### Root cause: \`${rootCause.taskId}\` failed`, "", ...fenced(error instanceof Error ? error.message : String(error)));
+    out.push(
+      `### Root cause: \`${rootCause.taskId}\` failed`,
+      "",
+      ...fenced(error instanceof Error ? error.message : String(error)),
+    );
     if (hint) out.push("", `**Try:** ${hint}`);
     out.push("");
   }
@@ -54,7 +58,13 @@ export function markdownStepSummary(input: StepSummaryInput): string {
       ["#", "Phase", "Tasks", "Time", "% of wall"],
       ["r", "l", "r", "r", "r"],
       [
-        ...rows.map((row, i) => [`${i + 1}`, PHASE_LABELS[row.phase], `${row.tasks}`, row.tasks === 0 ? "-" : formatSeconds(row.seconds), row.tasks === 0 ? "-" : formatPercent(row.percentOfWall)]),
+        ...rows.map((row, i) => [
+          `${i + 1}`,
+          PHASE_LABELS[row.phase],
+          `${row.tasks}`,
+          row.tasks === 0 ? "-" : formatSeconds(row.seconds),
+          row.tasks === 0 ? "-" : formatPercent(row.percentOfWall),
+        ]),
         ["", "**Wall time**", "", `**${formatSeconds(profile.wallSeconds)}**`, "100%"],
       ],
     ),
@@ -69,7 +79,11 @@ export function markdownStepSummary(input: StepSummaryInput): string {
     ...table(
       ["Step", "Time", "Waited"],
       ["l", "r", "r"],
-      path.steps.map((s) => [`\`${s.id}\`${cached.has(s.id) ? " (cached)" : ""}`, formatSeconds(s.seconds), s.waitedSeconds > 0.05 ? formatSeconds(s.waitedSeconds) : ""]),
+      path.steps.map((s) => [
+        `\`${s.id}\`${cached.has(s.id) ? " (cached)" : ""}`,
+        formatSeconds(s.seconds),
+        s.waitedSeconds > 0.05 ? formatSeconds(s.waitedSeconds) : "",
+      ]),
     ),
     "",
     `**Cache:** ${formatCacheStats(cacheStats(profile))}`,
@@ -91,7 +105,14 @@ export function markdownStepSummary(input: StepSummaryInput): string {
         ["l", "l", "r", "r", "r", "l"],
         names.map((name) => {
           const s = coverage.services[name]!;
-          return [name, s.kind, s.lines ? formatTotals(s.lines) : "", s.functions ? formatTotals(s.functions) : "", s.branches ? formatTotals(s.branches) : "", s.note ?? ""];
+          return [
+            name,
+            s.kind,
+            s.lines ? formatTotals(s.lines) : "",
+            s.functions ? formatTotals(s.functions) : "",
+            s.branches ? formatTotals(s.branches) : "",
+            s.note ?? "",
+          ];
         }),
       ),
       "",

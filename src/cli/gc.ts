@@ -22,7 +22,9 @@ async function sweep(entry: ProviderEntry, options: GcOptions, write: (line: str
     if (!options.dryRun) await entry.garbage.remove(leftover);
     const verb = options.dryRun ? entry.garbage.verbs.dryRun : entry.garbage.verbs.done;
     const run = leftover.run && leftover.run !== leftover.name ? ` (run ${leftover.run})` : "";
-    write(`${verb} ${leftover.name}${run}${leftover.contents ? ` (${leftover.contents}; ${leftover.reason})` : `: ${leftover.reason}`}`);
+    write(
+      `${verb} ${leftover.name}${run}${leftover.contents ? ` (${leftover.contents}; ${leftover.reason})` : `: ${leftover.reason}`}`,
+    );
   }
   for (const kept of found.filter((l) => !doomed.includes(l))) write(`kept ${kept.name}: ${kept.reason}`);
   return doomed.length;
@@ -31,11 +33,20 @@ async function sweep(entry: ProviderEntry, options: GcOptions, write: (line: str
 export function registerGc(program: Command): void {
   program
     .command("gc")
-    .description("remove what runs that are no longer alive left behind (labelled containers, volumes, networks; pdk-* kind clusters); environments left up on purpose stay")
+    .description(
+      "remove what runs that are no longer alive left behind (labelled containers, volumes, networks; pdk-* kind clusters); environments left up on purpose stay",
+    )
     .option("--all", "also remove environments left up on purpose (paddock up, --keep)")
     .option("--dry-run", "list what would be removed")
-    .option("--only <provider>", "look only at one provider's leftovers", oneOf("--only", ["docker", "kind", "cluster"] as const))
-    .addHelpText("after", "\nA run is alive while its process runs on this host, or when it was left up on purpose (`paddock up`, --keep).")
+    .option(
+      "--only <provider>",
+      "look only at one provider's leftovers",
+      oneOf("--only", ["docker", "kind", "cluster"] as const),
+    )
+    .addHelpText(
+      "after",
+      "\nA run is alive while its process runs on this host, or when it was left up on purpose (`paddock up`, --keep).",
+    )
     .action(async (options: GcOptions) => {
       let removed = 0;
       const write = (line: string): void => void process.stdout.write(line + "\n");

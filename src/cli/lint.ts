@@ -4,14 +4,31 @@ import { findStackFile, loadStack } from "../config/load.js";
 import type { Stack } from "../config/stack.js";
 import { annotateLintFindings } from "../ci/report-run.js";
 import { ConfigError, PaddockError } from "../errors.js";
-import { discoverDockerfiles, formatJson, formatSarif, formatText, hasErrors, lintFiles, type Finding, type LintOptions } from "../lint/index.js";
+import {
+  discoverDockerfiles,
+  formatJson,
+  formatSarif,
+  formatText,
+  hasErrors,
+  lintFiles,
+  type Finding,
+  type LintOptions,
+} from "../lint/index.js";
 import { globalOptions, oneOf } from "./common.js";
 
 /** What the linter needs from a stack: its Dockerfiles, coverage modes, build args and cache setting. */
 export function lintOptionsFor(stack: Stack): LintOptions & { dockerfiles: string[] } {
   const images = Object.values(stack.images).flatMap((image) =>
     image.source.type === "dockerfile"
-      ? [{ name: image.name, dockerfile: image.source.dockerfile, coverage: image.coverage, args: image.source.args, target: image.source.target }]
+      ? [
+          {
+            name: image.name,
+            dockerfile: image.source.dockerfile,
+            coverage: image.coverage,
+            args: image.source.args,
+            target: image.source.target,
+          },
+        ]
       : [],
   );
   return {
@@ -25,7 +42,10 @@ export function lintOptionsFor(stack: Stack): LintOptions & { dockerfiles: strin
 /** `paddock up`/`test` preflight: warnings printed, errors stop the run unless --no-lint. */
 export async function lintStackPreflight(stack: Stack, options: { failOnError: boolean }): Promise<Finding[]> {
   const { dockerfiles, ...lintOptions } = lintOptionsFor(stack);
-  const findings = (await lintFiles(dockerfiles, lintOptions)).map((f) => ({ ...f, file: path.relative(process.cwd(), path.resolve(stack.dir, f.file)) || f.file }));
+  const findings = (await lintFiles(dockerfiles, lintOptions)).map((f) => ({
+    ...f,
+    file: path.relative(process.cwd(), path.resolve(stack.dir, f.file)) || f.file,
+  }));
   if (findings.length > 0) process.stderr.write(formatText(findings) + "\n");
   annotateLintFindings(findings);
   if (options.failOnError && hasErrors(findings)) {
@@ -43,9 +63,19 @@ interface LintCommandOptions {
 export function registerLint(program: Command): void {
   program
     .command("lint [paths...]")
-    .description("check Dockerfiles against build policy (package upgrades, pinned bases, cache order, non-root, coverage args, --no-cache)")
-    .option("-f, --format <format>", "text, json or sarif", oneOf("--format", ["text", "json", "sarif"] as const), "text")
-    .addHelpText("after", "\nWith no paths: the Dockerfiles the stack builds, or every Dockerfile below the current directory.\nExit code 1 when a finding has error severity. Rules and configuration: docs/lint.md")
+    .description(
+      "check Dockerfiles against build policy (package upgrades, pinned bases, cache order, non-root, coverage args, --no-cache)",
+    )
+    .option(
+      "-f, --format <format>",
+      "text, json or sarif",
+      oneOf("--format", ["text", "json", "sarif"] as const),
+      "text",
+    )
+    .addHelpText(
+      "after",
+      "\nWith no paths: the Dockerfiles the stack builds, or every Dockerfile below the current directory.\nExit code 1 when a finding has error severity. Rules and configuration: docs/lint.md",
+    )
     .action(async (paths: string[], options: LintCommandOptions, command: Command) => {
       let lintOptions: LintOptions = {};
       let files = paths;
@@ -62,9 +92,16 @@ export function registerLint(program: Command): void {
       }
       if (files.length === 0) files = await discoverDockerfiles(process.cwd());
       const base = lintOptions.cwd ?? process.cwd();
-      const findings = (await lintFiles(files, lintOptions)).map((f) => ({ ...f, file: path.relative(process.cwd(), path.resolve(base, f.file)) || f.file }));
+      const findings = (await lintFiles(files, lintOptions)).map((f) => ({
+        ...f,
+        file: path.relative(process.cwd(), path.resolve(base, f.file)) || f.file,
+      }));
       const out =
-        options.format === "json" ? formatJson(findings) : options.format === "sarif" ? formatSarif(findings, { rootDir: base }) : formatText(findings) || `no findings in ${files.length} file(s)`;
+        options.format === "json"
+          ? formatJson(findings)
+          : options.format === "sarif"
+            ? formatSarif(findings, { rootDir: base })
+            : formatText(findings) || `no findings in ${files.length} file(s)`;
       process.stdout.write(out + "\n");
       process.exitCode = hasErrors(findings) ? 1 : 0;
     });

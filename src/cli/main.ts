@@ -16,11 +16,26 @@ import { registerUp } from "./up.js";
 import { registerWatch } from "./watch.js";
 
 /** Commands register themselves; each lives in its own file. */
-const REGISTRARS: ((program: Command) => void)[] = [registerUp, registerTest, registerWatch, registerDown, registerStatus, registerPlan, registerReport, registerLint, registerGc, registerDoctor, registerSchema, registerInit];
+const REGISTRARS: ((program: Command) => void)[] = [
+  registerUp,
+  registerTest,
+  registerWatch,
+  registerDown,
+  registerStatus,
+  registerPlan,
+  registerReport,
+  registerLint,
+  registerGc,
+  registerDoctor,
+  registerSchema,
+  registerInit,
+];
 
 export function buildProgram(): Command {
   const program = new Command("paddock")
-    .description("Stand up end-to-end test environments as a task graph: builds, environment, deploys and tests, fast, cached and profiled.")
+    .description(
+      "Stand up end-to-end test environments as a task graph: builds, environment, deploys and tests, fast, cached and profiled.",
+    )
     .version("0.1.0")
     .option("-c, --config <file>", "stack file (default: paddock.yaml here or in a parent directory)")
     .showHelpAfterError("(run with --help for usage)")

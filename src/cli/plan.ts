@@ -37,7 +37,8 @@ export function readDurationsFile(file: string): Durations {
   }
   const out: Durations = {};
   for (const [id, seconds] of Object.entries(value)) {
-    if (typeof seconds !== "number" || !(seconds >= 0)) throw new PaddockError(`${file}: "${id}" must be a number of seconds ≥ 0, got ${JSON.stringify(seconds)}`);
+    if (typeof seconds !== "number" || !(seconds >= 0))
+      throw new PaddockError(`${file}: "${id}" must be a number of seconds ≥ 0, got ${JSON.stringify(seconds)}`);
     out[id] = seconds;
   }
   return out;
@@ -64,24 +65,60 @@ export async function makePlanReport(stack: Stack, options: Omit<PlanOptions, "f
 export function registerPlan(program: Command): void {
   program
     .command("plan")
-    .description("show the task graph, predicted timings per strategy, the critical path and a lower bound; runs nothing")
-    .option("-s, --strategy <strategy>", "graph (default: each task starts when its own inputs are ready), phased (all builds, then the environment, then loads, then deploys) or sequential (one task at a time)", oneOf("--strategy", STRATEGIES), "graph")
+    .description(
+      "show the task graph, predicted timings per strategy, the critical path and a lower bound; runs nothing",
+    )
+    .option(
+      "-s, --strategy <strategy>",
+      "graph (default: each task starts when its own inputs are ready), phased (all builds, then the environment, then loads, then deploys) or sequential (one task at a time)",
+      oneOf("--strategy", STRATEGIES),
+      "graph",
+    )
     .option("-d, --durations <file>", "JSON object of task id → seconds (default: the run history, else guesses)")
-    .option("-f, --format <format>", "text, json or dot (Graphviz)", oneOf("--format", ["text", "json", "dot"] as const), "text")
-    .option("--mode <mode>", "up (setup only) or test (with test and teardown)", oneOf("--mode", ["up", "test"] as const), "up")
-    .option("--build-slots <n>", "parallel builds (default: from cores and memory, or resources.buildSlots)", parsePositiveInt("--build-slots"))
-    .option("--all", "the whole workspace (paddock.workspace.yaml) as one graph: predicted wall time, shared builds, each stack's finish")
-    .addHelpText("after", "\nExample:\n  paddock plan --durations durations.json --format json\n  paddock plan --format dot | dot -Tsvg > plan.svg")
+    .option(
+      "-f, --format <format>",
+      "text, json or dot (Graphviz)",
+      oneOf("--format", ["text", "json", "dot"] as const),
+      "text",
+    )
+    .option(
+      "--mode <mode>",
+      "up (setup only) or test (with test and teardown)",
+      oneOf("--mode", ["up", "test"] as const),
+      "up",
+    )
+    .option(
+      "--build-slots <n>",
+      "parallel builds (default: from cores and memory, or resources.buildSlots)",
+      parsePositiveInt("--build-slots"),
+    )
+    .option(
+      "--all",
+      "the whole workspace (paddock.workspace.yaml) as one graph: predicted wall time, shared builds, each stack's finish",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  paddock plan --durations durations.json --format json\n  paddock plan --format dot | dot -Tsvg > plan.svg",
+    )
     .action(async (options: PlanOptions & { all?: boolean }, command: Command) => {
       if (options.all) {
         const workspace = requireWorkspace(process.cwd());
         const estimate = await estimateWorkspace(workspace, workspace.stacks);
-        process.stdout.write((options.format === "json" ? JSON.stringify(estimate, null, 2) : formatWorkspaceEstimate(workspace, estimate)) + "\n");
+        process.stdout.write(
+          (options.format === "json"
+            ? JSON.stringify(estimate, null, 2)
+            : formatWorkspaceEstimate(workspace, estimate)) + "\n",
+        );
         return;
       }
       const stack = loadStackFor(command);
       const report = await makePlanReport(stack, options);
-      const out = options.format === "json" ? JSON.stringify(planToJson(report), null, 2) : options.format === "dot" ? planToDot(report) : planToText(report);
+      const out =
+        options.format === "json"
+          ? JSON.stringify(planToJson(report), null, 2)
+          : options.format === "dot"
+            ? planToDot(report)
+            : planToText(report);
       process.stdout.write(out + "\n");
     });
 }

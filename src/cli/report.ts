@@ -18,11 +18,15 @@ export function readProfile(stack: Stack, run: string): { profile: Profile; runD
   const candidates = [path.resolve(run), path.join(runsDir(stack.dir), run)];
   for (const candidate of candidates) {
     const file = candidate.endsWith(".json") ? candidate : path.join(candidate, "profile.json");
-    if (existsSync(file)) return { profile: JSON.parse(readFileSync(file, "utf8")) as Profile, runDir: path.dirname(file) };
+    if (existsSync(file))
+      return { profile: JSON.parse(readFileSync(file, "utf8")) as Profile, runDir: path.dirname(file) };
   }
-  throw new PaddockError(`no run "${run}" (looked for ${candidates.map((c) => path.join(c, "profile.json")).join(" and ")})`, {
-    hint: `run ids are the folder names in ${runsDir(stack.dir)}; "latest" is the newest`,
-  });
+  throw new PaddockError(
+    `no run "${run}" (looked for ${candidates.map((c) => path.join(c, "profile.json")).join(" and ")})`,
+    {
+      hint: `run ids are the folder names in ${runsDir(stack.dir)}; "latest" is the newest`,
+    },
+  );
 }
 
 export function registerReport(program: Command): void {
@@ -30,11 +34,15 @@ export function registerReport(program: Command): void {
     .command("report [run]")
     .description("re-render a past run's summary, trace.json and report.html (default: the latest run)")
     .option("--compare <runs...>", "compare two runs: per-task and per-phase deltas (A B)")
-    .addHelpText("after", "\nExamples:\n  paddock report                      summary of the latest run, report.html rewritten\n  paddock report --compare RUN_A RUN_B   what got faster or slower between two runs")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  paddock report                      summary of the latest run, report.html rewritten\n  paddock report --compare RUN_A RUN_B   what got faster or slower between two runs",
+    )
     .action((run: string | undefined, options: { compare?: string[] }, command: Command) => {
       const stack = loadStackFor(command);
       if (options.compare) {
-        if (options.compare.length !== 2) throw new PaddockError("--compare takes exactly two runs", { hint: "paddock report --compare RUN_A RUN_B" });
+        if (options.compare.length !== 2)
+          throw new PaddockError("--compare takes exactly two runs", { hint: "paddock report --compare RUN_A RUN_B" });
         const [a, b] = options.compare.map((r) => readProfile(stack, r).profile) as [Profile, Profile];
         process.stdout.write(formatComparison(compareProfiles(a, b)) + "\n");
         return;

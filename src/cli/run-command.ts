@@ -36,18 +36,36 @@ export interface RunCommandOptions {
 /** Options shared by `up` and `test`. */
 export function addRunOptions(command: Command): Command {
   return command
-    .option("-s, --strategy <strategy>", "graph (default), phased or sequential", oneOf("--strategy", STRATEGIES), "graph")
+    .option(
+      "-s, --strategy <strategy>",
+      "graph (default), phased or sequential",
+      oneOf("--strategy", STRATEGIES),
+      "graph",
+    )
     .option("--keep", "leave the environment running, even after a failure (remove it with `paddock down`)")
     .option("--no-lint", "do not stop on Dockerfile lint errors")
-    .option("--no-manifest-check", "kind: do not check the Kubernetes manifests against the API's schemas before the run")
+    .option(
+      "--no-manifest-check",
+      "kind: do not check the Kubernetes manifests against the API's schemas before the run",
+    )
     .option("--build-slots <n>", "parallel builds (default: from cores and memory)", parsePositiveInt("--build-slots"))
-    .option("--cache-registry <ref>", "a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache (overrides $PADDOCK_CACHE_REGISTRY and cache.registry)")
-    .option("--progress <mode>", "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal", oneOf("--progress", ["tty", "plain", "quiet", "json"] as const))
+    .option(
+      "--cache-registry <ref>",
+      "a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache (overrides $PADDOCK_CACHE_REGISTRY and cache.registry)",
+    )
+    .option(
+      "--progress <mode>",
+      "tty (live list), plain (a line per change), quiet, json (JSON lines); default: tty on a terminal",
+      oneOf("--progress", ["tty", "plain", "quiet", "json"] as const),
+    )
     .option("--junit <file>", "write a JUnit XML report: one test case per task (docs/ci.md)");
 }
 
 /** The provider's checks of the stack's files (kind: manifests against the Kubernetes schemas), unless --no-manifest-check. */
-export async function providerPreflight(stack: Stack, options: Pick<RunCommandOptions, "manifestCheck">): Promise<void> {
+export async function providerPreflight(
+  stack: Stack,
+  options: Pick<RunCommandOptions, "manifestCheck">,
+): Promise<void> {
   if (options.manifestCheck !== false) await providerEntry(stack.environment.provider).preflight?.(stack);
 }
 
@@ -63,12 +81,21 @@ async function removeRunning(stack: Stack, signal: AbortSignal): Promise<void> {
  * Runs the stack with live progress, Ctrl-C handling (first: cancel and tear down;
  * second: exit at once) and the end-of-run summary on stderr.
  */
-export async function runWithProgress(stack: Stack, mode: "up" | "test", options: RunCommandOptions, testCommand?: string[]): Promise<RunStackOutcome> {
+export async function runWithProgress(
+  stack: Stack,
+  mode: "up" | "test",
+  options: RunCommandOptions,
+  testCommand?: string[],
+): Promise<RunStackOutcome> {
   // Checks that need no engine, run while the engine is checked: lint, fixed host ports already taken, the provider's own (kind: manifests).
   // Fixed host ports of an environment this run updates in place are held by that environment itself.
   const mayAttach = (mode === "up" && !options.fresh) || options.reuse === true;
   const attaching = mayAttach && listEnvironments(stack.dir).environments.some((e) => recordStatus(e) === "up");
-  const preflight = Promise.all([lintStackPreflight(stack, { failOnError: options.lint }), attaching ? undefined : checkHostPortsFree(stack), providerPreflight(stack, options)]);
+  const preflight = Promise.all([
+    lintStackPreflight(stack, { failOnError: options.lint }),
+    attaching ? undefined : checkHostPortsFree(stack),
+    providerPreflight(stack, options),
+  ]);
   preflight.catch(() => undefined); // awaited (and reported) by runStack
   const progressMode: ProgressMode = options.progress ?? (liveProgressByDefault(process.stderr) ? "tty" : "plain");
   const color = colorEnabled(process.stderr);
@@ -99,17 +126,32 @@ export async function runWithProgress(stack: Stack, mode: "up" | "test", options
       const cause = outcome.result.rootCause;
       if (cause) process.stderr.write("\n" + outcome.redact(formatError(cause.error)) + "\n");
       // Other failures (a teardown that did not finish, a second build) with their whole error: the root cause is not all.
-      for (const task of outcome.profile.tasks.filter((t) => t.state === "failed" && t.id !== cause?.taskId && t.error)) {
+      for (const task of outcome.profile.tasks.filter(
+        (t) => t.state === "failed" && t.id !== cause?.taskId && t.error,
+      )) {
         process.stderr.write(`\nerror in ${task.id}: ${task.error}\n`);
       }
-      process.stderr.write(`\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`);
+      process.stderr.write(
+        `\nrun ${outcome.runId}: ${outcome.runDir}/ (profile.json, trace.json, report.html, logs/)\n`,
+      );
     }
     // CI output: $GITHUB_STEP_SUMMARY, annotations on GitHub Actions, --junit (docs/ci.md).
     // CI reports get the whole root cause (command, output tail), with secrets redacted.
     const cause = outcome.result.rootCause;
     const hint = cause && errorHint(cause.error);
-    const described = cause && { taskId: cause.taskId, error: new PaddockError(outcome.redact(describeError(cause.error, { withHint: false })), { hint: hint && outcome.redact(hint) }) };
-    reportRunToCi({ stack, profile: outcome.profile, runDir: outcome.runDir, rootCause: described, junit: options.junit });
+    const described = cause && {
+      taskId: cause.taskId,
+      error: new PaddockError(outcome.redact(describeError(cause.error, { withHint: false })), {
+        hint: hint && outcome.redact(hint),
+      }),
+    };
+    reportRunToCi({
+      stack,
+      profile: outcome.profile,
+      runDir: outcome.runDir,
+      rootCause: described,
+      junit: options.junit,
+    });
     return outcome;
   } finally {
     progress.close();

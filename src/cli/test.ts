@@ -32,10 +32,21 @@ export function registerTest(program: Command): void {
   addRunOptions(
     program
       .command("test [args...]")
-      .description("up, run the test command against the environment (PADDOCK_<SERVICE>_URL etc. set), then down; exits with the command's code")
-      .option("--all", "every stack of the workspace (paddock.workspace.yaml) as one graph: shared builds, an environment each")
-      .option("--reuse", "test against the stack's running environment (made if there is none, updated in place if it drifted) and leave it up; no coverage is collected")
-      .option("--fail-fast", "in a workspace run: stop every stack at the first failure (default: a failing stack fails alone)"),
+      .description(
+        "up, run the test command against the environment (PADDOCK_<SERVICE>_URL etc. set), then down; exits with the command's code",
+      )
+      .option(
+        "--all",
+        "every stack of the workspace (paddock.workspace.yaml) as one graph: shared builds, an environment each",
+      )
+      .option(
+        "--reuse",
+        "test against the stack's running environment (made if there is none, updated in place if it drifted) and leave it up; no coverage is collected",
+      )
+      .option(
+        "--fail-fast",
+        "in a workspace run: stop every stack at the first failure (default: a failing stack fails alone)",
+      ),
   )
     .addHelpText(
       "after",

@@ -9,14 +9,18 @@ import { addRunOptions, runWithProgress, type RunCommandOptions } from "./run-co
 export function printEnvironment(outcome: RunStackOutcome, stackDir: string): void {
   process.stdout.write(`\nEnvironment ${outcome.environmentId} is up:\n`);
   for (const e of outcome.endpoints) process.stdout.write(`  ${e.service.padEnd(16)} ${e.url}\n`);
-  process.stdout.write(`\nsource ${path.relative(process.cwd(), path.join(paddockDir(stackDir), "env")) || ".paddock/env"} for the variables; \`paddock down\` removes it.\n`);
+  process.stdout.write(
+    `\nsource ${path.relative(process.cwd(), path.join(paddockDir(stackDir), "env")) || ".paddock/env"} for the variables; \`paddock down\` removes it.\n`,
+  );
 }
 
 export function registerUp(program: Command): void {
   addRunOptions(
     program
       .command("up")
-      .description("build images, create the environment and deploy every service and job; prints the endpoints and leaves it running. Run again, it updates that environment in place: only what changed is rebuilt, replaced or run again")
+      .description(
+        "build images, create the environment and deploy every service and job; prints the endpoints and leaves it running. Run again, it updates that environment in place: only what changed is rebuilt, replaced or run again",
+      )
       .option("--fresh", "remove the stack's running environment and start a new one, instead of updating it in place"),
   )
     .addHelpText(

@@ -8,7 +8,9 @@ import { providerPreflight } from "./run-command.js";
 export function registerWatch(program: Command): void {
   program
     .command("watch [command...]")
-    .description("update the stack's environment in place and run the tests, then again after every change to its images' sources, manifests or stack file; the environment stays up")
+    .description(
+      "update the stack's environment in place and run the tests, then again after every change to its images' sources, manifests or stack file; the environment stays up",
+    )
     .addHelpText(
       "after",
       [
@@ -37,13 +39,17 @@ export function registerWatch(program: Command): void {
       try {
         const result = await watchStack({
           loadStack: () => loadStackFor(command),
-          preflight: (stack) => Promise.all([lintStackPreflight(stack, { failOnError: true }), providerPreflight(stack, {})]),
+          preflight: (stack) =>
+            Promise.all([lintStackPreflight(stack, { failOnError: true }), providerPreflight(stack, {})]),
           testCommand: words.length > 0 ? words : undefined,
           signal: controller.signal,
           stderr: process.stderr,
           stdout: process.stdout,
         });
-        if (result.environmentId) process.stderr.write(`the environment ${result.environmentId} is still up: \`paddock down\` removes it, \`paddock watch\` or \`paddock up\` update it again\n`);
+        if (result.environmentId)
+          process.stderr.write(
+            `the environment ${result.environmentId} is still up: \`paddock down\` removes it, \`paddock watch\` or \`paddock up\` update it again\n`,
+          );
         process.exitCode = result.lastPassed === false ? 1 : 0;
       } finally {
         for (const s of listened) process.off(s, onSignal);

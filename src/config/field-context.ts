@@ -38,7 +38,11 @@ export function fieldContext(locate: Locator): FieldContext {
     if (value === undefined) return fallback;
     const parsed = parseDuration(value);
     if (parsed === undefined) {
-      fail(fieldPath, `malformed duration ${JSON.stringify(value)}`, 'write a number of seconds or a duration such as "500ms", "30s", "2m", "1m30s"');
+      fail(
+        fieldPath,
+        `malformed duration ${JSON.stringify(value)}`,
+        'write a number of seconds or a duration such as "500ms", "30s", "2m", "1m30s"',
+      );
       return fallback;
     }
     return parsed;
@@ -46,7 +50,12 @@ export function fieldContext(locate: Locator): FieldContext {
   const bytes = (value: string | number | undefined, fieldPath: FieldPath): number | undefined => {
     if (value === undefined) return undefined;
     const parsed = parseSize(value);
-    if (parsed === undefined) fail(fieldPath, `malformed size ${JSON.stringify(value)}`, 'write a number of bytes or a size such as "512MiB", "2GiB", "1.5G"');
+    if (parsed === undefined)
+      fail(
+        fieldPath,
+        `malformed size ${JSON.stringify(value)}`,
+        'write a number of bytes or a size such as "512MiB", "2GiB", "1.5G"',
+      );
     return parsed;
   };
   // A relative path is relative to the file that writes it: the stack file, or the fragment it includes.
@@ -55,8 +64,14 @@ export function fieldContext(locate: Locator): FieldContext {
   const mustExist = (relative: string, fieldPath: FieldPath, what: "file" | "directory"): string => {
     const absolute = resolve(relative, fieldPath);
     const stat = existsSync(absolute) ? statSync(absolute) : undefined;
-    if (!stat) fail(fieldPath, `${what} not found: ${relative} (looked at ${absolute})`, `create it or correct the path; paths are relative to ${baseOf(fieldPath)}`);
-    else if (what === "directory" && !stat.isDirectory()) fail(fieldPath, `${relative} is not a directory`, "point it at the build context directory");
+    if (!stat)
+      fail(
+        fieldPath,
+        `${what} not found: ${relative} (looked at ${absolute})`,
+        `create it or correct the path; paths are relative to ${baseOf(fieldPath)}`,
+      );
+    else if (what === "directory" && !stat.isDirectory())
+      fail(fieldPath, `${relative} is not a directory`, "point it at the build context directory");
     else if (what === "file" && !stat.isFile()) fail(fieldPath, `${relative} is not a file`, "point it at a file");
     return absolute;
   };

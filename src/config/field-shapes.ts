@@ -9,17 +9,23 @@ export interface FieldShape {
   whenEmpty?: string;
 }
 
-const DURATION: FieldShape = { expected: "a duration", example: '30s (or "500ms", "2m", "1m30s", or a number of seconds)' };
+const DURATION: FieldShape = {
+  expected: "a duration",
+  example: '30s (or "500ms", "2m", "1m30s", or a number of seconds)',
+};
 const COMMAND: FieldShape = {
   expected: "a list of command words",
   example: '[/app, --port, "8080"]',
-  whenEmpty: "remove it to run the image's default, or give the command, e.g. [/app, --port, \"8080\"]",
+  whenEmpty: 'remove it to run the image\'s default, or give the command, e.g. [/app, --port, "8080"]',
 };
 const TEXT_VALUE: FieldShape = {
   expected: "a text value (a string, a number or true/false)",
   example: 'debug (a structured value must be quoted text, e.g. \'{"level": "debug"}\')',
 };
-const VARIABLES: FieldShape = { expected: "a mapping of variable names to values", example: "{ LOG_LEVEL: debug, PORT: 8080 }" };
+const VARIABLES: FieldShape = {
+  expected: "a mapping of variable names to values",
+  example: "{ LOG_LEVEL: debug, PORT: 8080 }",
+};
 const PORT_NUMBER: FieldShape = { expected: "a container port number (1-65535)", example: "8080" };
 const FILES: FieldShape = { expected: "a list of file paths", example: "[deploy/api.yaml]" };
 
@@ -40,13 +46,20 @@ const WORKLOAD: Record<string, FieldShape> = {
   namespace: { expected: "a Kubernetes namespace name", example: "shop" },
   ports: { expected: "a list of ports", example: '[8080] or ["18080:8080"]' },
   "ports.[]": { expected: "a port", example: '8080 or "18080:8080"' },
-  ready: { expected: "a readiness check (one of http, tcp, exec, log, healthcheck)", example: "{ http: { port: 8080, path: /healthz } }" },
+  ready: {
+    expected: "a readiness check (one of http, tcp, exec, log, healthcheck)",
+    example: "{ http: { port: 8080, path: /healthz } }",
+  },
   "ready.http": { expected: "an http check", example: "{ port: 8080, path: /healthz }" },
   "ready.http.port": PORT_NUMBER,
   "ready.http.path": { expected: "a URL path starting with /", example: "/healthz" },
   "ready.http.status": { expected: "an HTTP status code", example: "200" },
   "ready.tcp": PORT_NUMBER,
-  "ready.exec": { ...COMMAND, example: "[pg_isready, -U, postgres]", whenEmpty: "give the command, e.g. [pg_isready, -U, postgres]" },
+  "ready.exec": {
+    ...COMMAND,
+    example: "[pg_isready, -U, postgres]",
+    whenEmpty: "give the command, e.g. [pg_isready, -U, postgres]",
+  },
   "ready.log": { expected: "text the output must contain", example: '"listening on"' },
   "ready.healthcheck": { expected: "true", example: "true" },
   "ready.interval": DURATION,
@@ -67,16 +80,27 @@ const TOP: Record<string, FieldShape> = {
   "build.timeout": DURATION,
   resources: { expected: "a mapping", example: "{ buildSlots: 2 }" },
   images: { expected: "a mapping of image names to images", example: "{ api: { dockerfile: Dockerfile } }" },
-  "images.*": { expected: "an image (a mapping with dockerfile, ref or command)", example: '{ dockerfile: Dockerfile } or { ref: "postgres:16" }' },
+  "images.*": {
+    expected: "an image (a mapping with dockerfile, ref or command)",
+    example: '{ dockerfile: Dockerfile } or { ref: "postgres:16" }',
+  },
   "images.*.args": { expected: "a mapping of build args", example: '{ VERSION: "1.2" }' },
   "images.*.args.*": TEXT_VALUE,
-  "images.*.command": { ...COMMAND, example: "[bash, scripts/make-image.sh]", whenEmpty: "give the builder command, e.g. [bash, scripts/make-image.sh]" },
+  "images.*.command": {
+    ...COMMAND,
+    example: "[bash, scripts/make-image.sh]",
+    whenEmpty: "give the builder command, e.g. [bash, scripts/make-image.sh]",
+  },
   "images.*.inputs": FILES,
   "images.*.ref": { expected: "an image reference", example: '"postgres:16"' },
   services: { expected: "a mapping of service names to services", example: "{ api: { image: api, ports: [8080] } }" },
   jobs: { expected: "a mapping of job names to jobs", example: "{ migrations: { image: api, command: [/migrate] } }" },
   test: { expected: "a mapping", example: "{ command: [npm, test] }" },
-  "test.command": { expected: "a list of command words or a shell command line", example: '[go, test, ./e2e/...] or "npm test"', whenEmpty: "give the test command, e.g. [npm, test]" },
+  "test.command": {
+    expected: "a list of command words or a shell command line",
+    example: '[go, test, ./e2e/...] or "npm test"',
+    whenEmpty: "give the test command, e.g. [npm, test]",
+  },
   "test.env": VARIABLES,
   "test.env.*": TEXT_VALUE,
   "test.cwd": { expected: "a directory path", example: "tests" },
@@ -89,7 +113,10 @@ function shapeParts(fieldPath: FieldPath): string[] {
   const parts: string[] = [];
   fieldPath.forEach((part, i) => {
     const parent = fieldPath[i - 1];
-    const recordKey = (i === 1 && ["images", "services", "jobs"].includes(String(fieldPath[0]))) || parent === "env" || parent === "args";
+    const recordKey =
+      (i === 1 && ["images", "services", "jobs"].includes(String(fieldPath[0]))) ||
+      parent === "env" ||
+      parent === "args";
     parts.push(typeof part === "number" ? "[]" : recordKey ? "*" : part);
   });
   return parts;

@@ -13,7 +13,9 @@ export interface FixedHostPort {
 /** The host ports the stack fixes ("18080:8080"); the others are chosen free at run time. */
 export function fixedHostPorts(stack: Stack): FixedHostPort[] {
   return Object.values(stack.services).flatMap((service) =>
-    service.ports.flatMap((port, index) => (port.host === undefined ? [] : [{ service: service.name, index, host: port.host, container: port.container }])),
+    service.ports.flatMap((port, index) =>
+      port.host === undefined ? [] : [{ service: service.name, index, host: port.host, container: port.container }],
+    ),
   );
 }
 
@@ -28,9 +30,13 @@ export class HostPortsInUseError extends PaddockError {
     readonly file: string,
     readonly ports: readonly FixedHostPort[],
   ) {
-    const lines = ports.map((p) => `${file}: services.${p.service}.ports[${p.index}]: host port ${p.host} is already in use on 127.0.0.1`);
+    const lines = ports.map(
+      (p) => `${file}: services.${p.service}.ports[${p.index}]: host port ${p.host} is already in use on 127.0.0.1`,
+    );
     const first = ports[0];
-    super(`${lines.join("\n")}\nnothing was started`, { hint: first ? portInUseFix(first) + (ports.length > 1 ? " (the same for each port above)" : "") : undefined });
+    super(`${lines.join("\n")}\nnothing was started`, {
+      hint: first ? portInUseFix(first) + (ports.length > 1 ? " (the same for each port above)" : "") : undefined,
+    });
   }
 }
 

@@ -20,13 +20,15 @@ const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512:
 /** Docker refuses longer repository names. */
 const MAX_NAME_LENGTH = 255;
 
-export const IMAGE_REFERENCE_EXAMPLES = '"redis:7", "postgres:16-bookworm", "127.0.0.1:5000/team/api:1.2" or "alpine@sha256:<64 hex digits>"';
+export const IMAGE_REFERENCE_EXAMPLES =
+  '"redis:7", "postgres:16-bookworm", "127.0.0.1:5000/team/api:1.2" or "alpine@sha256:<64 hex digits>"';
 
 function hostProblem(host: string): string | undefined {
   const match = /^(.*?)(?::(\d+))?$/.exec(host);
   const name = match?.[1] ?? host;
   const port = match?.[2];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `registry port ${port} is out of range (1-65535)`;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return `registry port ${port} is out of range (1-65535)`;
   if (IPV6.test(name) || name.split(".").every((part) => DOMAIN_COMPONENT.test(part))) return undefined;
   return `registry host "${host}" is not a host name or address`;
 }
@@ -43,7 +45,8 @@ export function imageReferenceProblem(reference: string): string | undefined {
     if (!DIGEST.test(digest)) return `digest "${digest}" is not algorithm:hex (e.g. sha256:<64 hex digits>)`;
     const [algorithm = "", hex = ""] = digest.split(":");
     const length = DIGEST_LENGTHS[algorithm];
-    if (length !== undefined && hex.length !== length) return `a ${algorithm} digest has ${length} hex digits, this one ${hex.length}`;
+    if (length !== undefined && hex.length !== length)
+      return `a ${algorithm} digest has ${length} hex digits, this one ${hex.length}`;
   }
   const lastSlash = rest.lastIndexOf("/");
   const colon = rest.indexOf(":", lastSlash + 1);
@@ -56,7 +59,8 @@ export function imageReferenceProblem(reference: string): string | undefined {
         : `tag "${tag}" is not valid: letters, digits, '_', '.' and '-', not starting with '.' or '-'`;
     }
   }
-  if (rest.length > MAX_NAME_LENGTH) return `the repository name is ${rest.length} characters (at most ${MAX_NAME_LENGTH})`;
+  if (rest.length > MAX_NAME_LENGTH)
+    return `the repository name is ${rest.length} characters (at most ${MAX_NAME_LENGTH})`;
   const parts = rest.split("/");
   const first = parts[0] ?? "";
   if (parts.length > 1 && (/[.:]/.test(first) || first === "localhost")) {

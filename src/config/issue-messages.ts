@@ -32,7 +32,8 @@ export function displayPath(fieldPath: FieldPath): string {
   return fieldPath
     .map((part, i) => {
       if (typeof part === "number") return `[${part}]`;
-      if (!/^[A-Za-z0-9_-]+$/.test(part) || part.length > 40) return `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 32)}…` : part)}]`;
+      if (!/^[A-Za-z0-9_-]+$/.test(part) || part.length > 40)
+        return `[${JSON.stringify(part.length > 40 ? `${part.slice(0, 32)}…` : part)}]`;
       return i === 0 ? part : `.${part}`;
     })
     .join("");
@@ -62,11 +63,22 @@ export function received(value: unknown): string {
   return String(value);
 }
 
-const TYPE_WORDS: Record<string, string> = { array: "a list", object: "a mapping", record: "a mapping", string: "text", number: "a number", int: "a whole number", boolean: "true or false" };
+const TYPE_WORDS: Record<string, string> = {
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  string: "text",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+};
 
 function expectedOf(issue: Issue): string {
   if (issue.code === "invalid_type") return TYPE_WORDS[issue.expected] ?? issue.expected;
-  if (issue.code === "invalid_union") return [...new Set(issue.errors.map((branch) => (branch[0] ? expectedOf(branch[0]) : "")).filter(Boolean))].join(" or ");
+  if (issue.code === "invalid_union")
+    return [...new Set(issue.errors.map((branch) => (branch[0] ? expectedOf(branch[0]) : "")).filter(Boolean))].join(
+      " or ",
+    );
   return "";
 }
 
@@ -89,13 +101,22 @@ function describeIssue(issue: Issue, prefix: FieldPath, input: unknown, locate: 
   const value = valueAt(input, at);
   const shape = fieldShape(at);
   const key = fieldKey(at);
-  const example = shape ? (typeof at[at.length - 1] === "number" ? `write each entry as ${shape.example}` : `write it as ${key ? `${key}: ` : ""}${shape.example}`) : "see `paddock schema` for the expected shape";
+  const example = shape
+    ? typeof at[at.length - 1] === "number"
+      ? `write each entry as ${shape.example}`
+      : `write it as ${key ? `${key}: ` : ""}${shape.example}`
+    : "see `paddock schema` for the expected shape";
 
-  if (at.length === 1 && at[0] === "name" && typeof value === "string" && !isDefaultMessage(issue.message)) return [error(at, issue.message, nameHint(value, "stack"))];
+  if (at.length === 1 && at[0] === "name" && typeof value === "string" && !isDefaultMessage(issue.message))
+    return [error(at, issue.message, nameHint(value, "stack"))];
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((unknownKey) =>
-        error([...at, unknownKey], "unknown field", `remove it or check the spelling; \`paddock schema\` lists the fields of ${displayPath(at) || "the top level"}`),
+        error(
+          [...at, unknownKey],
+          "unknown field",
+          `remove it or check the spelling; \`paddock schema\` lists the fields of ${displayPath(at) || "the top level"}`,
+        ),
       );
     case "invalid_key": {
       const recordPath = at.slice(0, -1);
@@ -107,14 +128,23 @@ function describeIssue(issue: Issue, prefix: FieldPath, input: unknown, locate: 
     }
     case "invalid_union": {
       // A branch whose type matched but whose value did not says more than the list of types.
-      const matched = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.code !== "invalid_type" || i.path.length > 0));
+      const matched = issue.errors.find(
+        (branch) => branch.length > 0 && branch.every((i) => i.code !== "invalid_type" || i.path.length > 0),
+      );
       if (matched) return matched.flatMap((i) => describeIssue(i, at, input, locate));
       const expected = shape?.expected ?? expectedOf(issue);
       return [error(at, `expected ${expected}, got ${received(value)}`, example)];
     }
     case "invalid_type": {
       const expected = shape?.expected ?? expectedOf(issue);
-      if (value === undefined) return [error(at, `missing: expected ${expected}`, `add ${displayPath(at)}${shape ? `, e.g. ${key}: ${shape.example}` : ""}`)];
+      if (value === undefined)
+        return [
+          error(
+            at,
+            `missing: expected ${expected}`,
+            `add ${displayPath(at)}${shape ? `, e.g. ${key}: ${shape.example}` : ""}`,
+          ),
+        ];
       return [error(at, `expected ${expected}, got ${received(value)}`, example)];
     }
     case "invalid_value": {
@@ -123,10 +153,12 @@ function describeIssue(issue: Issue, prefix: FieldPath, input: unknown, locate: 
     }
     case "too_small":
     case "too_big": {
-      if (issue.code === "too_small" && issue.origin === "array") return [error(at, "is an empty list", shape?.whenEmpty ?? example)];
+      if (issue.code === "too_small" && issue.origin === "array")
+        return [error(at, "is an empty list", shape?.whenEmpty ?? example)];
       if (!isDefaultMessage(issue.message)) return [error(at, issue.message, example)];
       if (issue.code === "too_small" && issue.origin === "string") return [error(at, "is empty", example)];
-      const bound = issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
+      const bound =
+        issue.code === "too_small" ? `at least ${String(issue.minimum)}` : `at most ${String(issue.maximum)}`;
       return [error(at, `expected ${bound}, got ${received(value)}`, example)];
     }
     case "custom": {
@@ -134,6 +166,12 @@ function describeIssue(issue: Issue, prefix: FieldPath, input: unknown, locate: 
       return [error(at, issue.message, hint)];
     }
     default:
-      return [error(at, isDefaultMessage(issue.message) ? `${issue.message} (got ${received(value)})` : issue.message, example)];
+      return [
+        error(
+          at,
+          isDefaultMessage(issue.message) ? `${issue.message} (got ${received(value)})` : issue.message,
+          example,
+        ),
+      ];
   }
 }

@@ -9,7 +9,12 @@ import type { Stack } from "./stack.js";
 import { YamlSource } from "./yaml-source.js";
 
 /** What the user reads when the stack file is empty: the smallest stack that runs. */
-const MINIMAL_STACK = ["a stack needs a name and something to run, e.g.", "name: shop", "services:", '  web: { image: "nginx:1.27", ports: [80] }'].join("\n      ");
+const MINIMAL_STACK = [
+  "a stack needs a name and something to run, e.g.",
+  "name: shop",
+  "services:",
+  '  web: { image: "nginx:1.27", ports: [80] }',
+].join("\n      ");
 
 export const STACK_FILE_NAMES = ["paddock.yaml", "paddock.yml"];
 
@@ -18,7 +23,8 @@ export function findStackFile(cwd: string, explicit?: string): string {
   if (explicit) {
     const file = path.resolve(cwd, explicit);
     // A dangling or looping symbolic link is there: reading it says what is wrong with it.
-    if (!entryExists(file)) throw new ConfigError(file, "", "stack file not found", { hint: "check the path given to --config" });
+    if (!entryExists(file))
+      throw new ConfigError(file, "", "stack file not found", { hint: "check the path given to --config" });
     return file;
   }
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
@@ -28,24 +34,37 @@ export function findStackFile(cwd: string, explicit?: string): string {
     }
     if (path.dirname(dir) === dir) break;
   }
-  throw new ConfigError(path.join(path.resolve(cwd), "paddock.yaml"), "", "no paddock.yaml here or in any parent directory", {
-    hint: "run from a folder with a paddock.yaml, pass --config FILE, or start from examples/hybrid-stack/paddock.yaml",
-  });
+  throw new ConfigError(
+    path.join(path.resolve(cwd), "paddock.yaml"),
+    "",
+    "no paddock.yaml here or in any parent directory",
+    {
+      hint: "run from a folder with a paddock.yaml, pass --config FILE, or start from examples/hybrid-stack/paddock.yaml",
+    },
+  );
 }
 
 /** Reads a stack file and its includes; later sources (the including file) win. */
 function readWithIncludes(file: string, chain: string[]): YamlSource[] {
   if (chain.includes(file)) {
-    throw new ConfigError(chain[chain.length - 1] ?? file, "include", `include cycle: ${[...chain, file].map((f) => path.basename(f)).join(" → ")}`, {
-      hint: "a fragment must not include a file that includes it",
-    });
+    throw new ConfigError(
+      chain[chain.length - 1] ?? file,
+      "include",
+      `include cycle: ${[...chain, file].map((f) => path.basename(f)).join(" → ")}`,
+      {
+        hint: "a fragment must not include a file that includes it",
+      },
+    );
   }
   const source = YamlSource.read(file);
   const value = source.value();
   const includes = isPlainObject(value) ? value["include"] : undefined;
   if (includes === undefined) return [source];
   if (!Array.isArray(includes) || includes.some((i) => typeof i !== "string")) {
-    throw new ConfigError(file, "include", "must be a list of file paths", { line: source.lineOf(["include"]), hint: "include: [fragments/datastore.yaml]" });
+    throw new ConfigError(file, "include", "must be a list of file paths", {
+      line: source.lineOf(["include"]),
+      hint: "include: [fragments/datastore.yaml]",
+    });
   }
   const sources: YamlSource[] = [];
   (includes as string[]).forEach((include, i) => {
@@ -71,13 +90,18 @@ export function loadStack(file: string, options: { sharedIncludes?: readonly str
   const shared = (options.sharedIncludes ?? []).flatMap((include) => readWithIncludes(path.resolve(include), []));
   const sources = [...shared, ...readWithIncludes(absolute, [])];
   if (sources[sources.length - 1]?.isEmpty()) {
-    throw new ConfigError(absolute, "", "the file is empty (nothing but whitespace or comments)", { hint: MINIMAL_STACK });
+    throw new ConfigError(absolute, "", "the file is empty (nothing but whitespace or comments)", {
+      hint: MINIMAL_STACK,
+    });
   }
   let merged: unknown = {};
   for (const source of sources) {
     const value = source.value();
     if (!isPlainObject(value)) {
-      throw new ConfigError(source.file, "", "the file must be a YAML mapping (name:, images:, services: ...)", { line: 1, hint: "see `paddock schema` for the fields" });
+      throw new ConfigError(source.file, "", "the file must be a YAML mapping (name:, images:, services: ...)", {
+        line: 1,
+        hint: "see `paddock schema` for the fields",
+      });
     }
     const { include: _include, ...rest } = value;
     merged = mergeUnder(merged, rest);

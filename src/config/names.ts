@@ -74,7 +74,10 @@ export function nameProblem(name: string, kind: NameKind): { problem: string; hi
     };
   }
   if (!PATTERNS[kind].test(name)) {
-    return { problem: `${shownName(name)} is not valid as ${WHAT[kind]}`, hint: `use ${NAME_RULES[kind]}, e.g. "${fixed}"` };
+    return {
+      problem: `${shownName(name)} is not valid as ${WHAT[kind]}`,
+      hint: `use ${NAME_RULES[kind]}, e.g. "${fixed}"`,
+    };
   }
   return undefined;
 }
@@ -92,7 +95,9 @@ export function nameSchema(kind: NameKind): z.ZodString {
 
 /** The fix for a name the schema refused. */
 export function nameHint(name: unknown, kind: NameKind): string {
-  return typeof name === "string" ? (nameProblem(name, kind)?.hint ?? `use ${NAME_RULES[kind]}`) : `use ${NAME_RULES[kind]}`;
+  return typeof name === "string"
+    ? (nameProblem(name, kind)?.hint ?? `use ${NAME_RULES[kind]}`)
+    : `use ${NAME_RULES[kind]}`;
 }
 
 /** Env and build-arg names that every provider passes on: Docker, Kubernetes (which once allowed only these) and a shell's environment. */
@@ -101,5 +106,8 @@ const VARIABLE_NAME = /^[A-Za-z_.-][A-Za-z0-9_.-]*$/;
 export const VARIABLE_NAME_HINT = "use letters, digits, '_', '.' and '-', not starting with a digit, e.g. LOG_LEVEL";
 
 export const variableNameSchema = z.string().regex(VARIABLE_NAME, {
-  error: (issue) => (issue.input === "" ? "the variable name is empty" : `${shownName(String(issue.input))} is not a valid variable name`),
+  error: (issue) =>
+    issue.input === ""
+      ? "the variable name is empty"
+      : `${shownName(String(issue.input))} is not a valid variable name`,
 });

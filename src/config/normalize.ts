@@ -25,7 +25,11 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   // Names are unique across services and jobs: dependsOn refers to either.
   for (const jobName of Object.keys(raw.jobs)) {
     if (jobName in raw.services) {
-      fail(["jobs", jobName], `duplicate name: "${jobName}" is both a service and a job`, "rename one of them; dependsOn refers to services and jobs by name");
+      fail(
+        ["jobs", jobName],
+        `duplicate name: "${jobName}" is both a service and a job`,
+        "rename one of them; dependsOn refers to services and jobs by name",
+      );
     }
   }
 
@@ -35,7 +39,12 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   }
 
   const imageCycle = findCycle(Object.keys(images), (n) => images[n]?.dependsOn ?? []);
-  if (imageCycle) fail(["images", imageCycle[0] ?? ""], `images are built from each other in a cycle: ${imageCycle.join(" → ")}`, "break the cycle in the ${images.X} build args");
+  if (imageCycle)
+    fail(
+      ["images", imageCycle[0] ?? ""],
+      `images are built from each other in a cycle: ${imageCycle.join(" → ")}`,
+      "break the cycle in the ${images.X} build args",
+    );
 
   const services: Record<string, WorkloadSpec> = {};
   for (const [n, s] of Object.entries(raw.services)) services[n] = normalizeWorkload(ctx, raw, n, s, "service");
@@ -46,7 +55,11 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
   const cycle = findCycle(Object.keys(byName), (n) => (byName[n]?.dependsOn ?? []).filter((d) => d in byName));
   if (cycle) {
     const first = cycle[0] ?? "";
-    fail([first in services ? "services" : "jobs", first, "dependsOn"], `dependency cycle: ${cycle.join(" → ")}`, "remove one of these dependsOn entries so the workloads can start in some order");
+    fail(
+      [first in services ? "services" : "jobs", first, "dependsOn"],
+      `dependency cycle: ${cycle.join(" → ")}`,
+      "remove one of these dependsOn entries so the workloads can start in some order",
+    );
   }
 
   const env = raw.environment;
@@ -64,14 +77,24 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       }
     });
   }
-  const kindConfig = env.kind?.config === undefined ? undefined : mustExist(env.kind.config, ["environment", "kind", "config"], "file");
-  if (env.provider === "cluster" && !env.cluster) fail(["environment", "cluster"], "the cluster provider needs its settings", "add environment.cluster.registry (and kubeconfig/context if not the defaults)");
+  const kindConfig =
+    env.kind?.config === undefined ? undefined : mustExist(env.kind.config, ["environment", "kind", "config"], "file");
+  if (env.provider === "cluster" && !env.cluster)
+    fail(
+      ["environment", "cluster"],
+      "the cluster provider needs its settings",
+      "add environment.cluster.registry (and kubeconfig/context if not the defaults)",
+    );
 
   if (raw.cache) {
     try {
       parseRegistryRef(raw.cache.registry, { insecure: raw.cache.insecure });
     } catch (error) {
-      fail(["cache", "registry"], error instanceof Error ? error.message : String(error), errorHint(error) ?? "give HOST[:PORT]/PATH, e.g. 127.0.0.1:5000/paddock/cache");
+      fail(
+        ["cache", "registry"],
+        error instanceof Error ? error.message : String(error),
+        errorHint(error) ?? "give HOST[:PORT]/PATH, e.g. 127.0.0.1:5000/paddock/cache",
+      );
     }
   }
 
@@ -97,8 +120,16 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       timeoutSeconds: seconds(env.timeout, ["environment", "timeout"], DEFAULT_TIMEOUT.environment),
       docker: { network: env.docker?.network },
       kind: { config: kindConfig, nodeImage: env.kind?.nodeImage, name: env.kind?.name },
-      cluster: env.cluster && { kubeconfig: env.cluster.kubeconfig, context: env.cluster.context, registry: env.cluster.registry },
-      bootstrap: { namespaces: bootstrap.namespaces ?? [], crds: bootstrapPatterns.crds, manifests: bootstrapPatterns.manifests },
+      cluster: env.cluster && {
+        kubeconfig: env.cluster.kubeconfig,
+        context: env.cluster.context,
+        registry: env.cluster.registry,
+      },
+      bootstrap: {
+        namespaces: bootstrap.namespaces ?? [],
+        crds: bootstrapPatterns.crds,
+        manifests: bootstrapPatterns.manifests,
+      },
     },
     build: {
       builder: raw.build?.builder ?? "auto",
@@ -107,7 +138,12 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       network: raw.build?.network,
       timeoutSeconds: seconds(raw.build?.timeout, ["build", "timeout"], DEFAULT_TIMEOUT.build),
     },
-    resources: { buildSlots: raw.resources?.buildSlots, loadSlots: raw.resources?.loadSlots, apiSlots: raw.resources?.apiSlots, memoryBytes: bytes(raw.resources?.memory, ["resources", "memory"]) },
+    resources: {
+      buildSlots: raw.resources?.buildSlots,
+      loadSlots: raw.resources?.loadSlots,
+      apiSlots: raw.resources?.apiSlots,
+      memoryBytes: bytes(raw.resources?.memory, ["resources", "memory"]),
+    },
     images,
     services,
     jobs,

@@ -20,11 +20,14 @@ const commandWords = z.array(z.string()).min(1, "is an empty list");
 
 /** Kubernetes namespaces are RFC 1123 labels. */
 const namespaceName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters`,
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a Kubernetes namespace name: lowercase letters, digits and '-', at most 63 characters`,
 });
 
 /** "30s", "2m", "500ms", "1m30s" or a number of seconds. Checked in `normalize.ts` so the error names the field. */
-const duration = z.union([z.number().nonnegative(), z.string()]).describe('a duration: "500ms", "30s", "2m", "1m30s", or seconds');
+const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .describe('a duration: "500ms", "30s", "2m", "1m30s", or seconds');
 
 const stringMap = z.record(variableNameSchema, z.union([z.string(), z.number(), z.boolean()]).transform(String));
 
@@ -34,11 +37,15 @@ export const imageSchema = z
   .strictObject({
     dockerfile: z.string().optional().describe("Dockerfile path, relative to the stack file"),
     context: z.string().optional().describe("build context directory (default: the Dockerfile's directory)"),
-    args: stringMap.optional().describe('build args; "${images.NAME}" is replaced by that stack image\'s tag and orders the builds'),
+    args: stringMap
+      .optional()
+      .describe('build args; "${images.NAME}" is replaced by that stack image\'s tag and orders the builds'),
     target: z.string().optional().describe("multi-stage target"),
     network: z.string().optional().describe('network mode during build, e.g. "host"'),
     ref: z.string().optional().describe('an upstream image used as is, e.g. "postgres:16"'),
-    command: commandWords.optional().describe("a custom builder: a command that makes the image named by $PADDOCK_IMAGE"),
+    command: commandWords
+      .optional()
+      .describe("a custom builder: a command that makes the image named by $PADDOCK_IMAGE"),
     inputs: z.array(z.string()).optional().describe("files a custom command reads; they form its content key"),
     coverage: z.union([coverageKindSchema, z.literal(false)]).optional(),
   })
@@ -46,7 +53,10 @@ export const imageSchema = z
 
 const httpCheck = z.strictObject({
   port,
-  path: z.string().regex(/^\//, { error: (issue) => `path ${JSON.stringify(issue.input)} does not start with "/"` }).default("/"),
+  path: z
+    .string()
+    .regex(/^\//, { error: (issue) => `path ${JSON.stringify(issue.input)} does not start with "/"` })
+    .default("/"),
   status: z.number().int().optional().describe("expected status (default: any 2xx)"),
 });
 
@@ -67,7 +77,10 @@ const workloadFields = {
   entrypoint: commandWords.optional(),
   env: stringMap.optional(),
   secretEnv: z.array(z.string()).optional().describe("env keys whose values are redacted from logs and reports"),
-  volumes: z.array(z.string()).optional().describe('"./host/path:/container/path[:ro]" or "name:/path" (a volume labelled with the run)'),
+  volumes: z
+    .array(z.string())
+    .optional()
+    .describe('"./host/path:/container/path[:ro]" or "name:/path" (a volume labelled with the run)'),
   dependsOn: z.array(z.string()).optional(),
   timeout: duration.optional(),
   manifests: z.array(z.string()).optional().describe("Kubernetes manifests (kind/cluster providers)"),
@@ -77,10 +90,16 @@ const workloadFields = {
 
 export const serviceSchema = z.strictObject({
   ...workloadFields,
-  ports: z.array(z.union([port, z.string()])).optional().describe('container ports: 8080, or "18080:8080" to fix the host port'),
+  ports: z
+    .array(z.union([port, z.string()]))
+    .optional()
+    .describe('container ports: 8080, or "18080:8080" to fix the host port'),
   ready: readySchema.optional(),
   url: z.string().optional().describe('endpoint template for tests, default "http://{host}:{port}"'),
-  restartOnChange: z.array(z.string()).optional().describe("dependencies (in dependsOn) whose replacement in an update in place restarts this service"),
+  restartOnChange: z
+    .array(z.string())
+    .optional()
+    .describe("dependencies (in dependsOn) whose replacement in an update in place restarts this service"),
 });
 
 export const jobSchema = z.strictObject({ ...workloadFields });
@@ -125,7 +144,12 @@ export const resourcesSchema = z.strictObject({
   buildSlots: z.number().int().positive().optional(),
   loadSlots: z.number().int().positive().optional(),
   apiSlots: z.number().int().positive().optional(),
-  memory: z.union([z.string(), z.number().positive()]).optional().describe('memory the environment needs while it runs, e.g. "2GiB" (a workspace starts environments as memory allows)'),
+  memory: z
+    .union([z.string(), z.number().positive()])
+    .optional()
+    .describe(
+      'memory the environment needs while it runs, e.g. "2GiB" (a workspace starts environments as memory allows)',
+    ),
 });
 
 export const testSchema = z.strictObject({
@@ -149,8 +173,15 @@ export const stackFileSchema = z.strictObject({
   lint: lintConfigSchema.optional().describe("Dockerfile lint settings; see docs/lint.md"),
   cache: z
     .strictObject({
-      registry: z.string().describe("HOST[:PORT]/PATH of a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache"),
-      insecure: z.boolean().optional().describe("allow plain HTTP to a registry that is not on loopback (a trusted private network only)"),
+      registry: z
+        .string()
+        .describe(
+          "HOST[:PORT]/PATH of a registry that caches images by content key, e.g. 127.0.0.1:5000/paddock/cache",
+        ),
+      insecure: z
+        .boolean()
+        .optional()
+        .describe("allow plain HTTP to a registry that is not on loopback (a trusted private network only)"),
     })
     .optional()
     .describe("a build cache shared across machines; see docs/caching.md"),

@@ -98,8 +98,19 @@ export interface Stack {
   /** Every file it was read from: its includes, then the stack file (what `paddock watch` watches). */
   sourceFiles?: string[];
   environment: EnvironmentSpec;
-  build: { builder: "auto" | "docker" | "podman"; noCache: boolean; noCacheLine: number | undefined; network: string | undefined; timeoutSeconds: number };
-  resources: { buildSlots: number | undefined; loadSlots: number | undefined; apiSlots: number | undefined; memoryBytes: number | undefined };
+  build: {
+    builder: "auto" | "docker" | "podman";
+    noCache: boolean;
+    noCacheLine: number | undefined;
+    network: string | undefined;
+    timeoutSeconds: number;
+  };
+  resources: {
+    buildSlots: number | undefined;
+    loadSlots: number | undefined;
+    apiSlots: number | undefined;
+    memoryBytes: number | undefined;
+  };
   images: Record<string, ImageSpec>;
   services: Record<string, WorkloadSpec>;
   jobs: Record<string, WorkloadSpec>;

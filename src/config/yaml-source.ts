@@ -1,4 +1,16 @@
-import { LineCounter, parseDocument, isMap, isPair, isSeq, isScalar, visit, type Document, type Node, type Pair, type YAMLMap } from "yaml";
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isPair,
+  isSeq,
+  isScalar,
+  visit,
+  type Document,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from "yaml";
 import { ConfigError } from "../errors.js";
 import { readStackFileText } from "./stack-file-text.js";
 
@@ -27,7 +39,10 @@ export class YamlSource {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
     const first = doc.errors[0];
     if (first) {
-      throw new ConfigError(file, "", `YAML syntax error: ${first.message.split("\n")[0]}`, { line: lines.linePos(first.pos[0]).line, hint: "fix the YAML syntax at that line" });
+      throw new ConfigError(file, "", `YAML syntax error: ${first.message.split("\n")[0]}`, {
+        line: lines.linePos(first.pos[0]).line,
+        hint: "fix the YAML syntax at that line",
+      });
     }
     const source = new YamlSource(file, doc, lines);
     source.checkDuplicateKeys();
@@ -46,9 +61,18 @@ export class YamlSource {
         this.converted = { value: this.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {} };
       } catch (error) {
         const aliases = /alias count/i.test((error as Error).message);
-        throw new ConfigError(this.file, "", aliases ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" file?)` : `cannot read the YAML: ${(error as Error).message}`, {
-          hint: aliases ? "write the repeated values out, or use fewer anchors (&name) and aliases (*name); Paddock refuses files that expand this much" : "fix the YAML at that place",
-        });
+        throw new ConfigError(
+          this.file,
+          "",
+          aliases
+            ? `YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (a "billion laughs" file?)`
+            : `cannot read the YAML: ${(error as Error).message}`,
+          {
+            hint: aliases
+              ? "write the repeated values out, or use fewer anchors (&name) and aliases (*name); Paddock refuses files that expand this much"
+              : "fix the YAML at that place",
+          },
+        );
       }
     }
     return this.converted.value;

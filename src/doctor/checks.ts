@@ -15,7 +15,9 @@ export interface CheckResult {
 }
 
 async function toolVersion(bin: string, args: string[]): Promise<string | undefined> {
-  const result = await runTool(bin, args, { allowFailure: true, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  const result = await runTool(bin, args, { allowFailure: true, signal: AbortSignal.timeout(10_000) }).catch(
+    () => undefined,
+  );
   return result?.exitCode === 0 ? result.stdout.trim().split("\n")[0] : undefined;
 }
 
@@ -24,19 +26,41 @@ export async function checkDocker(): Promise<CheckResult[]> {
   try {
     cli = await detectDockerCli();
   } catch {
-    return [{ name: "docker client", status: "fail", detail: "not found", fix: "apt-get install docker.io, or run scripts/engine-bootstrap.sh" }];
+    return [
+      {
+        name: "docker client",
+        status: "fail",
+        detail: "not found",
+        fix: "apt-get install docker.io, or run scripts/engine-bootstrap.sh",
+      },
+    ];
   }
   const results: CheckResult[] = [];
-  const mode = { buildx: "BuildKit through buildx", buildkit: "BuildKit (DOCKER_BUILDKIT=1)", classic: "classic builder (no BuildKit: slower, no parallel stages)" }[cli.buildMode];
+  const mode = {
+    buildx: "BuildKit through buildx",
+    buildkit: "BuildKit (DOCKER_BUILDKIT=1)",
+    classic: "classic builder (no BuildKit: slower, no parallel stages)",
+  }[cli.buildMode];
   results.push({
     name: "docker client",
     status: cli.buildMode === "classic" ? "warn" : "ok",
     detail: `${cli.bin} ${cli.clientVersion}; builds with ${mode}`,
-    fix: cli.buildMode === "classic" ? "install the buildx plugin, or set PADDOCK_DOCKER to a client that has BuildKit" : undefined,
+    fix:
+      cli.buildMode === "classic"
+        ? "install the buildx plugin, or set PADDOCK_DOCKER to a client that has BuildKit"
+        : undefined,
   });
-  const info = await cli.run(["info", "--format", "{{.ServerVersion}} {{.Driver}} {{.NCPU}} {{.MemTotal}}"], { allowFailure: true, signal: AbortSignal.timeout(10_000) });
+  const info = await cli.run(["info", "--format", "{{.ServerVersion}} {{.Driver}} {{.NCPU}} {{.MemTotal}}"], {
+    allowFailure: true,
+    signal: AbortSignal.timeout(10_000),
+  });
   if (info.exitCode !== 0) {
-    results.push({ name: "docker engine", status: "fail", detail: "does not answer", fix: "sudo bash scripts/engine-bootstrap.sh engine (Debian), or start your Docker daemon" });
+    results.push({
+      name: "docker engine",
+      status: "fail",
+      detail: "does not answer",
+      fix: "sudo bash scripts/engine-bootstrap.sh engine (Debian), or start your Docker daemon",
+    });
     return results;
   }
   const [version, driver] = info.stdout.trim().split(" ");
@@ -50,26 +74,39 @@ export async function checkDocker(): Promise<CheckResult[]> {
  * feature) `kind load` exports archives the node's containerd refuses (kind#3795).
  */
 async function checkImageStore(cli: Awaited<ReturnType<typeof detectDockerCli>>): Promise<CheckResult> {
-  const status = await cli.run(["info", "--format", "{{json .DriverStatus}}"], { allowFailure: true, signal: AbortSignal.timeout(10_000) });
+  const status = await cli.run(["info", "--format", "{{json .DriverStatus}}"], {
+    allowFailure: true,
+    signal: AbortSignal.timeout(10_000),
+  });
   const containerd = /io\.containerd\.snapshotter/.test(status.stdout);
   return containerd
     ? {
         name: "image store",
         status: "warn",
-        detail: "containerd image store (containerd-snapshotter): `kind load` fails with it (kind#3795); the docker provider is unaffected",
+        detail:
+          "containerd image store (containerd-snapshotter): `kind load` fails with it (kind#3795); the docker provider is unaffected",
         fix: 'for provider: kind, set "features": {"containerd-snapshotter": false} in /etc/docker/daemon.json and restart dockerd',
       }
-    : { name: "image store", status: "ok", detail: "the engine's classic image store: `kind load` can import its images" };
+    : {
+        name: "image store",
+        status: "ok",
+        detail: "the engine's classic image store: `kind load` can import its images",
+      };
 }
 
 /** What runs that are no longer alive left behind, asked of every provider. */
 export async function checkLeftovers(): Promise<CheckResult> {
-  const found = (await Promise.all(providerEntries().map((entry) => entry.garbage.find(AbortSignal.timeout(30_000)).catch(() => [])))).flatMap((f) => (Array.isArray(f) ? f : []));
+  const found = (
+    await Promise.all(providerEntries().map((entry) => entry.garbage.find(AbortSignal.timeout(30_000)).catch(() => [])))
+  ).flatMap((f) => (Array.isArray(f) ? f : []));
   const dead = found.filter((l) => !l.alive);
   return {
     name: "leftovers",
     status: dead.length > 0 ? "warn" : "ok",
-    detail: dead.length > 0 ? `${dead.length} crashed run(s) left resources: ${dead.map((l) => l.name).join(", ")}` : `no leftovers (${found.length} live environment(s))`,
+    detail:
+      dead.length > 0
+        ? `${dead.length} crashed run(s) left resources: ${dead.map((l) => l.name).join(", ")}`
+        : `no leftovers (${found.length} live environment(s))`,
     fix: dead.length > 0 ? "paddock gc" : undefined,
   };
 }
@@ -81,9 +118,24 @@ export async function checkTools(): Promise<CheckResult[]> {
     toolVersion("kubectl", ["version", "--client"]),
   ]);
   return [
-    { name: "podman", status: podman ? "ok" : "warn", detail: podman ?? "not found (only needed with build.builder: podman)", fix: podman ? undefined : "apt-get install podman, if you build with podman" },
-    { name: "kind", status: kind ? "ok" : "warn", detail: kind ?? "not found (only needed with provider: kind)", fix: kind ? undefined : "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation" },
-    { name: "kubectl", status: kubectl ? "ok" : "warn", detail: kubectl ?? "not found (only needed with provider: kind or cluster)", fix: kubectl ? undefined : "install kubectl matching your cluster's version" },
+    {
+      name: "podman",
+      status: podman ? "ok" : "warn",
+      detail: podman ?? "not found (only needed with build.builder: podman)",
+      fix: podman ? undefined : "apt-get install podman, if you build with podman",
+    },
+    {
+      name: "kind",
+      status: kind ? "ok" : "warn",
+      detail: kind ?? "not found (only needed with provider: kind)",
+      fix: kind ? undefined : "install kind: https://kind.sigs.k8s.io/docs/user/quick-start/#installation",
+    },
+    {
+      name: "kubectl",
+      status: kubectl ? "ok" : "warn",
+      detail: kubectl ?? "not found (only needed with provider: kind or cluster)",
+      fix: kubectl ? undefined : "install kubectl matching your cluster's version",
+    },
   ];
 }
 
@@ -111,7 +163,8 @@ export function checkResources(dir: string): CheckResult[] {
 /** Fixed host ports in the stack that something else already holds. */
 export async function checkPorts(stack: Stack): Promise<CheckResult[]> {
   const fixed = fixedHostPorts(stack);
-  if (fixed.length === 0) return [{ name: "ports", status: "ok", detail: "the stack uses free ports chosen at run time" }];
+  if (fixed.length === 0)
+    return [{ name: "ports", status: "ok", detail: "the stack uses free ports chosen at run time" }];
   const results: CheckResult[] = [];
   for (const port of fixed) {
     const free = await isLocalPortFree(port.host);

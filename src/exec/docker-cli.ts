@@ -47,7 +47,12 @@ async function clientVersion(bin: string): Promise<string | undefined> {
 }
 
 /** A client for `bin`; commands go through `runner` (a test can answer for the engine). */
-export function dockerCli(bin: string, version: string, buildMode: DockerCli["buildMode"], runner: CommandRunner = defaultRunner): DockerCli {
+export function dockerCli(
+  bin: string,
+  version: string,
+  buildMode: DockerCli["buildMode"],
+  runner: CommandRunner = defaultRunner,
+): DockerCli {
   return {
     bin,
     clientVersion: version,
@@ -63,11 +68,16 @@ export function detectDockerCli(): Promise<DockerCli> {
     // candidate in order that gives BuildKit wins.
     const probed = await Promise.all(
       candidates().map(async (bin) => {
-        const [version, buildx] = await Promise.all([clientVersion(bin), runTool(bin, ["buildx", "version"], { allowFailure: true }).catch(() => undefined)]);
+        const [version, buildx] = await Promise.all([
+          clientVersion(bin),
+          runTool(bin, ["buildx", "version"], { allowFailure: true }).catch(() => undefined),
+        ]);
         return { bin, version, hasBuildx: buildx?.exitCode === 0 };
       }),
     );
-    const found = probed.filter((c): c is { bin: string; version: string; hasBuildx: boolean } => c.version !== undefined);
+    const found = probed.filter(
+      (c): c is { bin: string; version: string; hasBuildx: boolean } => c.version !== undefined,
+    );
     for (const { bin, version, hasBuildx } of found) {
       if (hasBuildx) return dockerCli(bin, version, "buildx");
       if (Number(version.split(".")[0]) < 23) return dockerCli(bin, version, "buildkit");
@@ -88,9 +98,12 @@ export function detectDockerCli(): Promise<DockerCli> {
 export async function requireEngine(cli: DockerCli, signal?: AbortSignal): Promise<void> {
   const result = await cli.run(["info", "--format", "{{.ServerVersion}}"], { allowFailure: true, signal });
   if (result.exitCode !== 0) {
-    throw new PaddockError(`the Docker engine does not answer (${cli.bin} info: ${result.all.trim().split("\n").pop() ?? "no output"})`, {
-      hint: "start it: `sudo bash scripts/engine-bootstrap.sh engine` installs and starts Debian's docker.io; or start your Docker Desktop/daemon",
-    });
+    throw new PaddockError(
+      `the Docker engine does not answer (${cli.bin} info: ${result.all.trim().split("\n").pop() ?? "no output"})`,
+      {
+        hint: "start it: `sudo bash scripts/engine-bootstrap.sh engine` installs and starts Debian's docker.io; or start your Docker Desktop/daemon",
+      },
+    );
   }
 }
 

@@ -31,7 +31,13 @@ export interface ToolResult {
   all: string;
 }
 
-export const DEFAULT_TRANSIENT = [/unexpected EOF/i, /connection reset by peer/i, /i\/o timeout/i, /TLS handshake timeout/i, /server misbehaving/i];
+export const DEFAULT_TRANSIENT = [
+  /unexpected EOF/i,
+  /connection reset by peer/i,
+  /i\/o timeout/i,
+  /TLS handshake timeout/i,
+  /server misbehaving/i,
+];
 
 /**
  * Runs a tool with an argument array (never a shell string), cancellable through `signal`
@@ -82,11 +88,20 @@ export async function runTool(file: string, args: string[], options: RunToolOpti
     });
   }
   const exitCode = result.exitCode ?? 0;
-  const outcome: ToolResult = { exitCode, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), all };
+  const outcome: ToolResult = {
+    exitCode,
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+    all,
+  };
   if (exitCode !== 0 && !options.allowFailure) {
     const described = options.describeFailure?.(all, exitCode);
     const transient = (options.transient ?? DEFAULT_TRANSIENT).some((re) => re.test(all));
-    throw new ToolError([file, ...args], exitCode, lastLines(all, options.tailLines), { ...described, transient, output: all });
+    throw new ToolError([file, ...args], exitCode, lastLines(all, options.tailLines), {
+      ...described,
+      transient,
+      output: all,
+    });
   }
   return outcome;
 }

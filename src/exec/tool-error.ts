@@ -12,8 +12,14 @@ export class ToolError extends PaddockError {
     readonly outputTail: string[],
     options: { summary?: string; hint?: string; transient?: boolean; output?: string } = {},
   ) {
-    const what = options.summary ?? `${command.slice(0, 3).join(" ")} failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}`;
-    super(what, { hint: options.hint, transient: options.transient, evidence: { commandLine: shellQuote(command), outputTail } });
+    const what =
+      options.summary ??
+      `${command.slice(0, 3).join(" ")} failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}`;
+    super(what, {
+      hint: options.hint,
+      transient: options.transient,
+      evidence: { commandLine: shellQuote(command), outputTail },
+    });
     this.output = options.output ?? outputTail.join("\n");
   }
 

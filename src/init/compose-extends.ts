@@ -7,7 +7,10 @@ import { isMap, mapOf, stringOf, type ComposeMap } from "./values.js";
  * fields merged over it (the same rules as merging files). `extends` naming another `file:` is
  * left in place for the converter to report: it is not followed.
  */
-export function resolveExtends(services: ComposeMap, where: (service: string) => { file: string; line: number | undefined }): ComposeMap {
+export function resolveExtends(
+  services: ComposeMap,
+  where: (service: string) => { file: string; line: number | undefined },
+): ComposeMap {
   const resolved: ComposeMap = {};
   const resolve = (name: string, chain: string[]): ComposeMap => {
     const done = resolved[name];
@@ -21,17 +24,31 @@ export function resolveExtends(services: ComposeMap, where: (service: string) =>
     }
     const at = where(name);
     if ([...chain, name].includes(baseName)) {
-      throw new ComposeError(at.file, `services.${name}.extends`, `extends cycle: ${[...chain, name, baseName].join(" → ")}`, { line: at.line, hint: "a service cannot extend one that extends it" });
+      throw new ComposeError(
+        at.file,
+        `services.${name}.extends`,
+        `extends cycle: ${[...chain, name, baseName].join(" → ")}`,
+        { line: at.line, hint: "a service cannot extend one that extends it" },
+      );
     }
     if (!isMap(services[baseName])) {
-      throw new ComposeError(at.file, `services.${name}.extends`, `extends service "${baseName}", which the project does not define`, {
-        line: at.line,
-        hint: `use one of: ${Object.keys(services).filter((s) => s !== name).join(", ")}`,
-      });
+      throw new ComposeError(
+        at.file,
+        `services.${name}.extends`,
+        `extends service "${baseName}", which the project does not define`,
+        {
+          line: at.line,
+          hint: `use one of: ${Object.keys(services)
+            .filter((s) => s !== name)
+            .join(", ")}`,
+        },
+      );
     }
     const base = resolve(baseName, [...chain, name]);
     const { extends: _extends, ...own } = service;
-    const merged = mapOf(mergeComposeFiles([{ services: { [name]: base } }, { services: { [name]: own } }])["services"])[name];
+    const merged = mapOf(
+      mergeComposeFiles([{ services: { [name]: base } }, { services: { [name]: own } }])["services"],
+    )[name];
     resolved[name] = mapOf(merged);
     return resolved[name] as ComposeMap;
   };

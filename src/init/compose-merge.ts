@@ -51,7 +51,8 @@ function mergeValue(base: unknown, over: unknown, at: readonly string[]): unknow
     const key = at[at.length - 1] ?? "";
     const inService = at[0] === "services" && at.length === 3;
     if (inService && REPLACED.has(key)) return withoutMarkers(over);
-    if (at[0] === "services" && at.length === 4 && at[2] === "healthcheck" && key === "test") return withoutMarkers(over);
+    if (at[0] === "services" && at.length === 4 && at[2] === "healthcheck" && key === "test")
+      return withoutMarkers(over);
     const items = (withoutMarkers(over) as unknown[]) ?? [];
     if (inService && UNIQUE_BY_TARGET.has(key)) return uniqueBy([...base, ...items], (item) => mountTarget(key, item));
     if (inService && key === "ports") return uniqueBy([...base, ...items], (item) => JSON.stringify(item));
@@ -88,7 +89,8 @@ export function mountTarget(kind: string, item: unknown): string {
 function expandFile(file: unknown): unknown {
   if (!isMap(file) || !isMap(file["services"])) return file;
   const services: ComposeMap = {};
-  for (const [name, service] of Object.entries(file["services"])) services[name] = isMap(service) ? expandService(service) : service;
+  for (const [name, service] of Object.entries(file["services"]))
+    services[name] = isMap(service) ? expandService(service) : service;
   return { ...file, services };
 }
 
@@ -101,7 +103,9 @@ function expandService(service: ComposeMap): ComposeMap {
     if (Array.isArray(out[key])) out[key] = listOrDict(out[key]);
   }
   if (Array.isArray(out["depends_on"])) {
-    out["depends_on"] = Object.fromEntries(out["depends_on"].map((dep) => [String(dep), { condition: "service_started", required: true }]));
+    out["depends_on"] = Object.fromEntries(
+      out["depends_on"].map((dep) => [String(dep), { condition: "service_started", required: true }]),
+    );
   }
   if (typeof out["env_file"] === "string") out["env_file"] = [out["env_file"]];
   if (typeof out["extends"] === "string") out["extends"] = { service: out["extends"] };

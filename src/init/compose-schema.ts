@@ -66,6 +66,8 @@ function simplify(errors: ErrorObject[]): SchemaProblem[] {
   }
   const entries = [...byPath.values()];
   return entries
-    .filter((p) => !entries.some((q) => q !== p && q.path.length > p.path.length && p.path.every((s, i) => q.path[i] === s)))
+    .filter(
+      (p) => !entries.some((q) => q !== p && q.path.length > p.path.length && p.path.every((s, i) => q.path[i] === s)),
+    )
     .map((p) => ({ path: p.path, message: p.other ?? `must be ${p.types.join(" or ")}` }));
 }

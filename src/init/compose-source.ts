@@ -22,16 +22,24 @@ export class ComposeSource {
     try {
       text = readFileSync(file, "utf8");
     } catch (error) {
-      throw new ComposeError(file, "", `cannot read the Compose file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
-        hint: "check the path given to --from",
-      });
+      throw new ComposeError(
+        file,
+        "",
+        `cannot read the Compose file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        {
+          hint: "check the path given to --from",
+        },
+      );
     }
     const lines = new LineCounter();
     // `<<: *anchor` merge keys are YAML 1.1, and Compose files use them.
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
     const first = doc.errors[0];
     if (first) {
-      throw new ComposeError(file, "", `YAML syntax error: ${first.message.split("\n")[0]}`, { line: lines.linePos(first.pos[0]).line, hint: "fix the YAML at that line" });
+      throw new ComposeError(file, "", `YAML syntax error: ${first.message.split("\n")[0]}`, {
+        line: lines.linePos(first.pos[0]).line,
+        hint: "fix the YAML at that line",
+      });
     }
     return new ComposeSource(file, doc, lines);
   }

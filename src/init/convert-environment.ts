@@ -13,9 +13,17 @@ const SECRET_KEY = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIA
  * the project directory, and their values written into paddock.yaml; a key given without a
  * value takes it from the environment `init` runs in, as Compose would.
  */
-export function convertEnvironment(scope: string, service: Record<string, unknown>, ctx: ConvertContext): { env: Record<string, string>; secretEnv: string[] } {
+export function convertEnvironment(
+  scope: string,
+  service: Record<string, unknown>,
+  ctx: ConvertContext,
+): { env: Record<string, string>; secretEnv: string[] } {
   const env: Record<string, string> = {};
-  const files = Array.isArray(service["env_file"]) ? service["env_file"] : service["env_file"] === undefined ? [] : [service["env_file"]];
+  const files = Array.isArray(service["env_file"])
+    ? service["env_file"]
+    : service["env_file"] === undefined
+      ? []
+      : [service["env_file"]];
   files.forEach((entry, index) => {
     const file = isMap(entry) ? stringOf(entry["path"]) : stringOf(entry);
     if (file === undefined) return;
@@ -24,23 +32,37 @@ export function convertEnvironment(scope: string, service: Record<string, unknow
     if (!existsSync(absolute)) {
       if (!required) return;
       const where = ctx.project.locate(["services", scope, "env_file", index]);
-      throw new ComposeError(where.file, `services.${scope}.env_file[${index}]`, `env file not found: ${absolute}`, { line: where.line, hint: "create it, correct the path, or mark it `required: false`" });
+      throw new ComposeError(where.file, `services.${scope}.env_file[${index}]`, `env file not found: ${absolute}`, {
+        line: where.line,
+        hint: "create it, correct the path, or mark it `required: false`",
+      });
     }
-    ctx.report.changed(scope, `env_file[${index}]`, `${file} is read now and its values written into env: (Paddock reads no env files: edit env:, or rerun init, when it changes; check for secrets before committing)`);
+    ctx.report.changed(
+      scope,
+      `env_file[${index}]`,
+      `${file} is read now and its values written into env: (Paddock reads no env files: edit env:, or rerun init, when it changes; check for secrets before committing)`,
+    );
     const text = readFileSync(absolute, "utf8");
     const raw = isMap(entry) && entry["format"] === "raw";
     try {
       Object.assign(env, raw ? parseRaw(text) : parseDotenv(text, ctx.project.lookup));
     } catch (error) {
       const where = ctx.project.locate(["services", scope, "env_file", index]);
-      throw new ComposeError(absolute, "", (error as Error).message, { line: undefined, hint: `used by services.${scope}.env_file in ${where.file}; write KEY=VALUE lines` });
+      throw new ComposeError(absolute, "", (error as Error).message, {
+        line: undefined,
+        hint: `used by services.${scope}.env_file in ${where.file}; write KEY=VALUE lines`,
+      });
     }
   });
   for (const [key, value] of Object.entries(listOrDict(service["environment"]))) {
     const resolved = value ?? ctx.project.lookup(key);
     if (resolved === undefined) {
       delete env[key];
-      ctx.report.dropped(scope, `environment.${key}`, "has no value and the variable is not set here; Compose passes it only when it is set, so it is left out");
+      ctx.report.dropped(
+        scope,
+        `environment.${key}`,
+        "has no value and the variable is not set here; Compose passes it only when it is set, so it is left out",
+      );
     } else {
       env[key] = resolved;
     }

@@ -25,12 +25,22 @@ export interface ReadyConversion {
 export function convertHealthcheck(scope: string, healthcheck: ComposeMap, report: InitReport): ReadyConversion {
   for (const [key, value] of Object.entries(healthcheck)) {
     if ((CONVERTED_HEALTHCHECK_FIELDS as readonly string[]).includes(key)) continue;
-    report.dropped(scope, `healthcheck.${key}`, key.startsWith("x-") ? EXTENSION_FIELD : `${brief(value)}: ${UNSUPPORTED_HEALTHCHECK_FIELDS[key] ?? "not supported by Paddock's readiness checks"}`);
+    report.dropped(
+      scope,
+      `healthcheck.${key}`,
+      key.startsWith("x-")
+        ? EXTENSION_FIELD
+        : `${brief(value)}: ${UNSUPPORTED_HEALTHCHECK_FIELDS[key] ?? "not supported by Paddock's readiness checks"}`,
+    );
   }
   const test = healthcheck["test"];
   const words = Array.isArray(test) ? test.map((w) => stringOf(w) ?? "") : undefined;
   if (truthy(healthcheck["disable"]) || words?.[0] === "NONE") {
-    report.changed(scope, "healthcheck", "disabled: no ready: check, so Paddock counts the service ready as soon as its container started");
+    report.changed(
+      scope,
+      "healthcheck",
+      "disabled: no ready: check, so Paddock counts the service ready as soon as its container started",
+    );
     return { ready: undefined, timeout: undefined };
   }
   let ready: ReadyOut;
@@ -38,19 +48,36 @@ export function convertHealthcheck(scope: string, healthcheck: ComposeMap, repor
   else if (words?.[0] === "CMD" && words.length > 1) ready = { exec: words.slice(1) };
   else if (words?.[0] === "CMD-SHELL" && words.length > 1) ready = { exec: ["sh", "-c", words.slice(1).join(" ")] };
   else if (test === undefined) {
-    report.changed(scope, "healthcheck", "has no test: ready: { healthcheck: true } waits for the image's own HEALTHCHECK (Compose's interval and retries do not apply to it)");
+    report.changed(
+      scope,
+      "healthcheck",
+      "has no test: ready: { healthcheck: true } waits for the image's own HEALTHCHECK (Compose's interval and retries do not apply to it)",
+    );
     ready = { healthcheck: true };
   } else {
-    report.dropped(scope, "healthcheck.test", `${brief(test)}: must start with CMD, CMD-SHELL or NONE; no ready: check written`);
+    report.dropped(
+      scope,
+      "healthcheck.test",
+      `${brief(test)}: must start with CMD, CMD-SHELL or NONE; no ready: check written`,
+    );
     return { ready: undefined, timeout: undefined };
   }
   const seconds = (key: string, fallback: number): number => {
     const value = parseComposeDuration(healthcheck[key]);
-    if (healthcheck[key] !== undefined && value === undefined) report.dropped(scope, `healthcheck.${key}`, `${brief(healthcheck[key])} is not a duration; Docker's default is used for the timeout`);
+    if (healthcheck[key] !== undefined && value === undefined)
+      report.dropped(
+        scope,
+        `healthcheck.${key}`,
+        `${brief(healthcheck[key])} is not a duration; Docker's default is used for the timeout`,
+      );
     return value ?? fallback;
   };
   const retriesValue = Number(healthcheck["retries"] ?? DOCKER_DEFAULTS.retries);
   const retries = Number.isFinite(retriesValue) && retriesValue > 0 ? retriesValue : DOCKER_DEFAULTS.retries;
-  const total = seconds("start_period", DOCKER_DEFAULTS.startPeriod) + seconds("interval", DOCKER_DEFAULTS.interval) * retries;
-  return { ready, timeout: ready.exec ? formatPaddockDuration(Math.max(1, Math.round(total * 1000) / 1000)) : undefined };
+  const total =
+    seconds("start_period", DOCKER_DEFAULTS.startPeriod) + seconds("interval", DOCKER_DEFAULTS.interval) * retries;
+  return {
+    ready,
+    timeout: ready.exec ? formatPaddockDuration(Math.max(1, Math.round(total * 1000) / 1000)) : undefined,
+  };
 }

@@ -53,9 +53,19 @@ export function convertPorts(scope: string, ports: unknown[], report: InitReport
     else if (typeof item === "string") mapping = parseShort(item);
     else if (isMap(item)) {
       for (const key of ["mode", "name", "app_protocol"]) {
-        if (item[key] !== undefined) report.dropped(scope, `${field}.${key}`, `${brief(item[key])}: Paddock publishes plain TCP ports on 127.0.0.1; ${key} has no equivalent`);
+        if (item[key] !== undefined)
+          report.dropped(
+            scope,
+            `${field}.${key}`,
+            `${brief(item[key])}: Paddock publishes plain TCP ports on 127.0.0.1; ${key} has no equivalent`,
+          );
       }
-      mapping = { ip: stringOf(item["host_ip"]), host: stringOf(item["published"]) ?? "", container: stringOf(item["target"]) ?? "", protocol: (stringOf(item["protocol"]) ?? "tcp").toLowerCase() };
+      mapping = {
+        ip: stringOf(item["host_ip"]),
+        host: stringOf(item["published"]) ?? "",
+        container: stringOf(item["target"]) ?? "",
+        protocol: (stringOf(item["protocol"]) ?? "tcp").toLowerCase(),
+      };
       if (!/^\d+(-\d+)?$/.test(mapping.container) || !/^(\d+(-\d+)?)?$/.test(mapping.host)) mapping = undefined;
     }
     if (mapping === undefined) {
@@ -63,20 +73,34 @@ export function convertPorts(scope: string, ports: unknown[], report: InitReport
       return;
     }
     if (mapping.protocol !== "tcp") {
-      report.dropped(scope, field, `${brief(item)}: Paddock publishes TCP ports only (${mapping.protocol} has no equivalent)`);
+      report.dropped(
+        scope,
+        field,
+        `${brief(item)}: Paddock publishes TCP ports only (${mapping.protocol} has no equivalent)`,
+      );
       return;
     }
-    if (mapping.ip === undefined || mapping.ip === "" || mapping.ip === "0.0.0.0" || mapping.ip === "::") allInterfaces = true;
-    else if (!LOOPBACK.has(mapping.ip)) report.changed(scope, field, `${brief(item)}: published on 127.0.0.1, not on ${mapping.ip}`);
+    if (mapping.ip === undefined || mapping.ip === "" || mapping.ip === "0.0.0.0" || mapping.ip === "::")
+      allInterfaces = true;
+    else if (!LOOPBACK.has(mapping.ip))
+      report.changed(scope, field, `${brief(item)}: published on 127.0.0.1, not on ${mapping.ip}`);
     const containers = range(mapping.container);
     const hosts = mapping.host === "" ? [] : range(mapping.host);
     if (hosts.length > 1 && hosts.length !== containers.length) {
-      report.changed(scope, field, `${brief(item)}: Paddock publishes on a free port instead of one from the range ${mapping.host}`);
+      report.changed(
+        scope,
+        field,
+        `${brief(item)}: Paddock publishes on a free port instead of one from the range ${mapping.host}`,
+      );
       hosts.length = 0;
     }
     containers.forEach((container, i) => {
       if (seen.has(container)) {
-        report.dropped(scope, field, `${brief(item)}: container port ${container} is already published; Paddock publishes each container port once`);
+        report.dropped(
+          scope,
+          field,
+          `${brief(item)}: container port ${container} is already published; Paddock publishes each container port once`,
+        );
         return;
       }
       seen.add(container);
@@ -84,6 +108,11 @@ export function convertPorts(scope: string, ports: unknown[], report: InitReport
       out.push(host === undefined ? container : `${host}:${container}`);
     });
   });
-  if (allInterfaces) report.changed(scope, "ports", "Paddock publishes on 127.0.0.1 only, where Compose publishes these on every interface");
+  if (allInterfaces)
+    report.changed(
+      scope,
+      "ports",
+      "Paddock publishes on 127.0.0.1 only, where Compose publishes these on every interface",
+    );
   return out;
 }

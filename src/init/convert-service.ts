@@ -14,7 +14,12 @@ const PROJECT_LEVEL = new Set(["image", "build", "depends_on", "profiles"]);
  * One Compose service's own fields as a Paddock service or job: command, entrypoint, env,
  * ports, volumes, readiness. Everything else is reported with the reason.
  */
-export function convertWorkload(scope: string, service: Record<string, unknown>, kind: "service" | "job", ctx: ConvertContext): Omit<WorkloadOut, "image"> {
+export function convertWorkload(
+  scope: string,
+  service: Record<string, unknown>,
+  kind: "service" | "job",
+  ctx: ConvertContext,
+): Omit<WorkloadOut, "image"> {
   const { report } = ctx;
   const out: Omit<WorkloadOut, "image"> = {};
   for (const [key, value] of Object.entries(service)) {
@@ -32,15 +37,29 @@ export function convertWorkload(scope: string, service: Record<string, unknown>,
       case "entrypoint": {
         const words = commandWords(scope, key, value, ctx);
         if (words !== undefined && words.length > 0) out[key] = words;
-        else if (words !== undefined && key === "entrypoint") report.dropped(scope, key, "an empty entrypoint clears the image's ENTRYPOINT in Compose; Paddock keeps the image's (write the command in full as entrypoint instead)");
+        else if (words !== undefined && key === "entrypoint")
+          report.dropped(
+            scope,
+            key,
+            "an empty entrypoint clears the image's ENTRYPOINT in Compose; Paddock keeps the image's (write the command in full as entrypoint instead)",
+          );
         break;
       }
       case "ports":
-        if (kind === "job") report.dropped(scope, key, `${brief(value)}: a job publishes no ports (it runs to completion before its dependents start)`);
+        if (kind === "job")
+          report.dropped(
+            scope,
+            key,
+            `${brief(value)}: a job publishes no ports (it runs to completion before its dependents start)`,
+          );
         else if (Array.isArray(value)) out.ports = convertPorts(scope, value, report);
         break;
       case "expose":
-        report.dropped(scope, key, `${brief(value)}: not needed: the services of a run reach each other's ports on the run's network`);
+        report.dropped(
+          scope,
+          key,
+          `${brief(value)}: not needed: the services of a run reach each other's ports on the run's network`,
+        );
         break;
       case "volumes":
         if (Array.isArray(value)) out.volumes = [...(out.volumes ?? []), ...convertVolumes(scope, value, ctx)];
@@ -61,12 +80,20 @@ export function convertWorkload(scope: string, service: Record<string, unknown>,
       case "restart": {
         const policy = stringOf(value) ?? "";
         if (policy !== "no" && policy !== "") {
-          report.dropped(scope, key, `${brief(value)}: Paddock starts each workload once per run and never restarts it; one that exits early fails the run with its last log lines`);
+          report.dropped(
+            scope,
+            key,
+            `${brief(value)}: Paddock starts each workload once per run and never restarts it; one that exits early fails the run with its last log lines`,
+          );
         }
         break;
       }
       case "extends":
-        report.dropped(scope, key, `${brief(value)}: extends a service in another file, which is not followed; copy the fields it needs into this service, or pass that file with another --from`);
+        report.dropped(
+          scope,
+          key,
+          `${brief(value)}: extends a service in another file, which is not followed; copy the fields it needs into this service, or pass that file with another --from`,
+        );
         break;
     }
   }

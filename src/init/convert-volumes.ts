@@ -18,14 +18,23 @@ export function convertVolumes(scope: string, volumes: unknown[], ctx: ConvertCo
   const out: string[] = [];
   volumes.forEach((item, index) => {
     const field = `volumes[${index}]`;
-    const mount = typeof item === "string" ? parseShort(scope, field, item, ctx) : isMap(item) ? parseLong(scope, field, item, ctx) : undefined;
+    const mount =
+      typeof item === "string"
+        ? parseShort(scope, field, item, ctx)
+        : isMap(item)
+          ? parseLong(scope, field, item, ctx)
+          : undefined;
     if (mount === undefined) return;
     if (mount.type !== "bind" && mount.type !== "volume") {
       ctx.report.dropped(scope, field, `${brief(item)}: ${mount.type} mounts have no Paddock equivalent`);
       return;
     }
     if (mount.source === undefined || mount.source === "") {
-      ctx.report.dropped(scope, field, `${brief(item)}: an anonymous volume; Paddock mounts named volumes and host paths (the container's own file system is thrown away with the run anyway)`);
+      ctx.report.dropped(
+        scope,
+        field,
+        `${brief(item)}: an anonymous volume; Paddock mounts named volumes and host paths (the container's own file system is thrown away with the run anyway)`,
+      );
       return;
     }
     const mode = mount.readOnly ? ":ro" : "";
@@ -33,9 +42,15 @@ export function convertVolumes(scope: string, volumes: unknown[], ctx: ConvertCo
       out.push(`${mount.source}:${mount.target}${mode}`);
       return;
     }
-    const hostPath = mount.source.startsWith("~") ? path.join(os.homedir(), mount.source.slice(1)) : path.resolve(ctx.project.dir, mount.source);
+    const hostPath = mount.source.startsWith("~")
+      ? path.join(os.homedir(), mount.source.slice(1))
+      : path.resolve(ctx.project.dir, mount.source);
     if (!existsSync(hostPath)) {
-      ctx.report.dropped(scope, field, `${brief(item)}: ${hostPath} does not exist; Compose would create it, Paddock requires it: create it, then add "${stackPath(ctx, hostPath)}:${mount.target}" to volumes`);
+      ctx.report.dropped(
+        scope,
+        field,
+        `${brief(item)}: ${hostPath} does not exist; Compose would create it, Paddock requires it: create it, then add "${stackPath(ctx, hostPath)}:${mount.target}" to volumes`,
+      );
       return;
     }
     out.push(`${path.isAbsolute(mount.source) ? mount.source : stackPath(ctx, hostPath)}:${mount.target}${mode}`);
@@ -49,12 +64,22 @@ function parseShort(scope: string, field: string, text: string, ctx: ConvertCont
   const [source = "", target = "", modes = ""] = parts;
   const options = modes === "" ? [] : modes.split(",");
   const dropped = options.filter((o) => !KEPT_MODES.has(o));
-  if (dropped.length > 0) ctx.report.dropped(scope, field, `${brief(text)}: mount options ${dropped.join(",")} have no Paddock equivalent (only ro/rw)`);
+  if (dropped.length > 0)
+    ctx.report.dropped(
+      scope,
+      field,
+      `${brief(text)}: mount options ${dropped.join(",")} have no Paddock equivalent (only ro/rw)`,
+    );
   const bind = source.startsWith(".") || source.startsWith("/") || source.startsWith("~");
   return { type: bind ? "bind" : "volume", source, target, readOnly: options.includes("ro") };
 }
 
-function parseLong(scope: string, field: string, item: Record<string, unknown>, ctx: ConvertContext): Mount | undefined {
+function parseLong(
+  scope: string,
+  field: string,
+  item: Record<string, unknown>,
+  ctx: ConvertContext,
+): Mount | undefined {
   const type = stringOf(item["type"]) ?? "volume";
   for (const key of ["consistency", "bind", "volume", "tmpfs", "image"]) {
     if (item[key] === undefined) continue;
@@ -72,7 +97,12 @@ function parseLong(scope: string, field: string, item: Record<string, unknown>, 
  * `secrets:` and `configs:` whose top-level definition names a `file:` become read-only bind
  * mounts where Compose puts them (/run/secrets/<name>, /<name>, or their `target`).
  */
-export function convertFileMounts(scope: string, kind: "secrets" | "configs", items: unknown[], ctx: ConvertContext): string[] {
+export function convertFileMounts(
+  scope: string,
+  kind: "secrets" | "configs",
+  items: unknown[],
+  ctx: ConvertContext,
+): string[] {
   const definitions = mapOf(ctx.project.model[kind]);
   const out: string[] = [];
   items.forEach((item, index) => {
@@ -81,16 +111,34 @@ export function convertFileMounts(scope: string, kind: "secrets" | "configs", it
     if (source === undefined) return;
     if (isMap(item)) {
       for (const key of ["uid", "gid", "mode"]) {
-        if (item[key] !== undefined) ctx.report.dropped(scope, `${field}.${key}`, `${brief(item[key])}: the file is mounted with its own owner and mode`);
+        if (item[key] !== undefined)
+          ctx.report.dropped(
+            scope,
+            `${field}.${key}`,
+            `${brief(item[key])}: the file is mounted with its own owner and mode`,
+          );
       }
     }
-    const target = (isMap(item) ? stringOf(item["target"]) : undefined) ?? (kind === "secrets" ? `/run/secrets/${source}` : `/${source}`);
+    const target =
+      (isMap(item) ? stringOf(item["target"]) : undefined) ??
+      (kind === "secrets" ? `/run/secrets/${source}` : `/${source}`);
     const absoluteTarget = target.startsWith("/") ? target : `/run/secrets/${target}`;
     const definition = mapOf(definitions[source]);
     const file = stringOf(definition["file"]);
     if (file === undefined) {
-      const from = definition["environment"] !== undefined ? `comes from the variable ${String(definition["environment"])}` : definition["content"] !== undefined ? "is inline content" : truthy(definition["external"]) ? "is external" : "has no file";
-      ctx.report.dropped(scope, field, `${brief(source)} ${from}; Paddock mounts files only: write it to a file and mount it with volumes`);
+      const from =
+        definition["environment"] !== undefined
+          ? `comes from the variable ${String(definition["environment"])}`
+          : definition["content"] !== undefined
+            ? "is inline content"
+            : truthy(definition["external"])
+              ? "is external"
+              : "has no file";
+      ctx.report.dropped(
+        scope,
+        field,
+        `${brief(source)} ${from}; Paddock mounts files only: write it to a file and mount it with volumes`,
+      );
       return;
     }
     const hostPath = path.resolve(ctx.project.dir, file);

@@ -4,7 +4,12 @@ import type { ComposeProject } from "./load-compose.js";
 import { sanitizeName, uniqueNames } from "./names.js";
 import { InitReport } from "./report.js";
 import { brief, type ConvertContext, type ImageOut, type StackOut, type WorkloadOut } from "./stack-out.js";
-import { CONVERTED_TOP_LEVEL_FIELDS, EXTENSION_FIELD, UNSUPPORTED_TOP_LEVEL_FIELDS, UNSUPPORTED_VOLUME_FIELDS } from "./unsupported-fields.js";
+import {
+  CONVERTED_TOP_LEVEL_FIELDS,
+  EXTENSION_FIELD,
+  UNSUPPORTED_TOP_LEVEL_FIELDS,
+  UNSUPPORTED_VOLUME_FIELDS,
+} from "./unsupported-fields.js";
 import { isMap, mapOf, stringList, stringOf, truthy, type ComposeMap } from "./values.js";
 
 export interface ConvertOptions {
@@ -52,7 +57,12 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
   };
   const names = uniqueNames(Object.keys(all));
   for (const [original, name] of names) {
-    if (original !== name) report.changed(original, "service name", `is "${name}" in paddock.yaml (Paddock's names are lowercase letters, digits and '-'): other containers reach it as ${name}, so update hostnames in env and commands`);
+    if (original !== name)
+      report.changed(
+        original,
+        "service name",
+        `is "${name}" in paddock.yaml (Paddock's names are lowercase letters, digits and '-'): other containers reach it as ${name}, so update hostnames in env and commands`,
+      );
   }
 
   // Images: one per service with a build, named after the service.
@@ -71,7 +81,11 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
     const tag = stringOf(service["image"]);
     if (tag !== undefined) {
       builtRefs.set(normalizeRef(tag), name);
-      report.changed(original, "image", `${brief(tag)}: Paddock tags the image it builds by content (paddock/<stack>-${name}:<key>); services that use this tag get the stack image ${name}`);
+      report.changed(
+        original,
+        "image",
+        `${brief(tag)}: Paddock tags the image it builds by content (paddock/<stack>-${name}:<key>); services that use this tag get the stack image ${name}`,
+      );
     }
   }
   // Build args that name another service's image become ${images.X}: the real tag, and the build order.
@@ -82,7 +96,11 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
       const built = builtRefs.get(normalizeRef(value));
       if (built === undefined || built === (names.get(original) ?? original)) continue;
       image.args[key] = `\${images.${built}}`;
-      report.changed(original, `build.args.${key}`, `${brief(value)} is built by service ${[...names].find(([, n]) => n === built)?.[0] ?? built}: passed as \${images.${built}}, which also builds it first`);
+      report.changed(
+        original,
+        `build.args.${key}`,
+        `${brief(value)} is built by service ${[...names].find(([, n]) => n === built)?.[0] ?? built}: passed as \${images.${built}}, which also builds it first`,
+      );
     }
   }
 
@@ -111,7 +129,7 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
 
   // Images of services that are not deployed stay only when something uses them.
   const used = new Set<string>([...Object.values(services), ...Object.values(jobs)].map((w) => w.image));
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const name of used) {
       for (const value of Object.values(images[name]?.args ?? {})) {
@@ -128,7 +146,11 @@ export function convertProject(project: ComposeProject, options: ConvertOptions)
     if (isActive(service)) continue;
     const name = names.get(original) ?? original;
     const kept = images[name] ? `; its image ${name} stays in images: because other images or services use it` : "";
-    report.dropped(original, "profiles", `${brief(stringList(service["profiles"]))}: no active profile, so it is not deployed (paddock init --profile ${stringList(service["profiles"])[0] ?? "NAME"} includes it)${kept}`);
+    report.dropped(
+      original,
+      "profiles",
+      `${brief(stringList(service["profiles"]))}: no active profile, so it is not deployed (paddock init --profile ${stringList(service["profiles"])[0] ?? "NAME"} includes it)${kept}`,
+    );
   }
 
   return { stack: { name: sanitizeName(project.name), images, services, jobs }, report, origins };
@@ -148,7 +170,13 @@ function imageOf(
   const ref = stringOf(service["image"]);
   const problem = unbuildable.get(original);
   if (ref === undefined) {
-    report.dropped(original, problem ? "build" : "service", problem ? `${problem}; with no image: to run instead, the service is left out` : "has neither build nor image, so there is nothing to run; the service is left out");
+    report.dropped(
+      original,
+      problem ? "build" : "service",
+      problem
+        ? `${problem}; with no image: to run instead, the service is left out`
+        : "has neither build nor image, so there is nothing to run; the service is left out",
+    );
     return undefined;
   }
   if (problem) report.dropped(original, "build", `${problem}; the service runs its image ${ref} as is`);
@@ -175,25 +203,52 @@ function convertDependsOn(original: string, service: ComposeMap, ctx: Dependency
     const field = `depends_on.${dep}`;
     const condition = stringOf(spec["condition"]) ?? "service_started";
     const depName = ctx.names.get(dep) ?? dep;
-    if (spec["restart"] !== undefined && truthy(spec["restart"])) ctx.report.dropped(original, `${field}.restart`, "Paddock never restarts a workload when its dependency restarts");
+    if (spec["restart"] !== undefined && truthy(spec["restart"]))
+      ctx.report.dropped(
+        original,
+        `${field}.restart`,
+        "Paddock never restarts a workload when its dependency restarts",
+      );
     if (!ctx.converted.has(dep)) {
-      const why = ctx.all[dep] === undefined ? "is not a service of the project" : "is not in paddock.yaml (see its own notes)";
-      ctx.report.dropped(original, field, `${dep} ${why}${spec["required"] === false ? " (an optional dependency)" : ""}`);
+      const why =
+        ctx.all[dep] === undefined ? "is not a service of the project" : "is not in paddock.yaml (see its own notes)";
+      ctx.report.dropped(
+        original,
+        field,
+        `${dep} ${why}${spec["required"] === false ? " (an optional dependency)" : ""}`,
+      );
       continue;
     }
     out.push(depName);
     const target = ctx.services[depName];
     if (ctx.jobNames.has(dep)) {
-      if (condition !== "service_completed_successfully") ctx.report.changed(original, field, `${condition}: ${dep} runs as a job, so this starts only after it finished successfully`);
+      if (condition !== "service_completed_successfully")
+        ctx.report.changed(
+          original,
+          field,
+          `${condition}: ${dep} runs as a job, so this starts only after it finished successfully`,
+        );
     } else if (condition === "service_healthy" && target && !target.ready) {
       if (ctx.all[dep]?.["healthcheck"] === undefined) {
         target.ready = { healthcheck: true };
-        ctx.report.changed(dep, "healthcheck", `${original} waits for it to be healthy and it sets no healthcheck: ready: { healthcheck: true } waits for its image's HEALTHCHECK, as Compose does`);
+        ctx.report.changed(
+          dep,
+          "healthcheck",
+          `${original} waits for it to be healthy and it sets no healthcheck: ready: { healthcheck: true } waits for its image's HEALTHCHECK, as Compose does`,
+        );
       } else {
-        ctx.report.changed(original, field, `service_healthy: ${dep} has no usable health check, so Paddock starts this once ${dep} started`);
+        ctx.report.changed(
+          original,
+          field,
+          `service_healthy: ${dep} has no usable health check, so Paddock starts this once ${dep} started`,
+        );
       }
     } else if (condition === "service_started" && target?.ready) {
-      ctx.report.changed(original, field, `service_started: Paddock starts this once ${dep} is ready (its ready: check passed), later than Compose would`);
+      ctx.report.changed(
+        original,
+        field,
+        `service_started: Paddock starts this once ${dep} is ready (its ready: check passed), later than Compose would`,
+      );
     }
   }
   return out;
@@ -209,7 +264,12 @@ function reportTopLevel(model: ComposeMap, report: InitReport): void {
   }
   for (const [name, volume] of Object.entries(mapOf(model["volumes"]))) {
     for (const [key, value] of Object.entries(mapOf(volume))) {
-      if (!key.startsWith("x-")) report.dropped("", `volumes.${name}.${key}`, `${brief(value)}: ${UNSUPPORTED_VOLUME_FIELDS[key] ?? "not supported for Paddock's run volumes"}`);
+      if (!key.startsWith("x-"))
+        report.dropped(
+          "",
+          `volumes.${name}.${key}`,
+          `${brief(value)}: ${UNSUPPORTED_VOLUME_FIELDS[key] ?? "not supported for Paddock's run volumes"}`,
+        );
     }
   }
   for (const kind of ["secrets", "configs"]) {

@@ -19,7 +19,9 @@ export interface DetectedImage {
 /** "services/api/Dockerfile" → "api"; "docker/worker.Dockerfile" and "Dockerfile.worker" → "worker". */
 function imageNameOf(dockerfile: string, root: string): string {
   const base = path.basename(dockerfile);
-  const named = /^(?:Dockerfile|Containerfile)[.-](.+)$/i.exec(base)?.[1] ?? /^(.+)[.-](?:Dockerfile|Containerfile)$/i.exec(base)?.[1];
+  const named =
+    /^(?:Dockerfile|Containerfile)[.-](.+)$/i.exec(base)?.[1] ??
+    /^(.+)[.-](?:Dockerfile|Containerfile)$/i.exec(base)?.[1];
   if (named) return named;
   const dir = path.dirname(dockerfile);
   return path.basename(dir === root ? root : dir);
@@ -28,7 +30,10 @@ function imageNameOf(dockerfile: string, root: string): string {
 /** Every Dockerfile below `root` (node_modules, .git, dist and .paddock skipped), in path order. */
 export async function detectDockerfiles(root: string): Promise<DetectedImage[]> {
   const files = await discoverDockerfiles(root);
-  const names = distinctNames(files.map((f) => imageNameOf(f, root)), "app");
+  const names = distinctNames(
+    files.map((f) => imageNameOf(f, root)),
+    "app",
+  );
   return Promise.all(
     files.map(async (dockerfile, i) => {
       const instructions = DockerfileParser.parse(await readFile(dockerfile, "utf8")).getInstructions();
@@ -38,8 +43,17 @@ export async function detectDockerfiles(root: string): Promise<DetectedImage[]> 
         .filter((ins) => ins.getKeyword().toUpperCase() === "EXPOSE")
         .flatMap((ins) => ins.getArguments().map((a) => Number.parseInt(a.getValue(), 10)))
         .filter((p) => Number.isInteger(p) && p > 0);
-      const healthcheck = finalStage.some((ins) => ins.getKeyword().toUpperCase() === "HEALTHCHECK" && !/^\s*NONE\b/i.test(ins.getArgumentsContent() ?? ""));
-      return { name: names[i] ?? "app", dockerfile, context: path.dirname(dockerfile), exposes: [...new Set(exposes)], healthcheck };
+      const healthcheck = finalStage.some(
+        (ins) =>
+          ins.getKeyword().toUpperCase() === "HEALTHCHECK" && !/^\s*NONE\b/i.test(ins.getArgumentsContent() ?? ""),
+      );
+      return {
+        name: names[i] ?? "app",
+        dockerfile,
+        context: path.dirname(dockerfile),
+        exposes: [...new Set(exposes)],
+        healthcheck,
+      };
     }),
   );
 }

@@ -18,13 +18,15 @@ export function parseDotenv(text: string, lookup: Lookup = () => undefined): Rec
     const eq = body.indexOf("=");
     if (eq === -1) {
       const key = body.trim();
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InterpolationError(`line ${index + 1}: "${raw}" is neither KEY=VALUE nor a variable name`);
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key))
+        throw new InterpolationError(`line ${index + 1}: "${raw}" is neither KEY=VALUE nor a variable name`);
       const inherited = lookup(key);
       if (inherited !== undefined) out[key] = inherited;
       continue;
     }
     const key = body.slice(0, eq).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) throw new InterpolationError(`line ${index + 1}: "${key}" is not a valid variable name`);
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key))
+      throw new InterpolationError(`line ${index + 1}: "${key}" is not a valid variable name`);
     let value = body.slice(eq + 1).trimStart();
     const quote = value[0];
     if (quote === "'" || quote === '"') {
@@ -56,5 +58,8 @@ function findClosingQuote(value: string, quote: string): number {
 }
 
 function unescapeDouble(text: string): string {
-  return text.replace(/\\([nrt"\\$])/g, (_m, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? (c === "$" ? "$$" : c));
+  return text.replace(
+    /\\([nrt"\\$])/g,
+    (_m, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? (c === "$" ? "$$" : c),
+  );
 }

@@ -63,7 +63,9 @@ function expandBraced(text: string, start: number, lookup: Lookup): { value: str
   const operator = text[i];
   if (operator === undefined) throw new InterpolationError(`unclosed "\${" in ${JSON.stringify(text)}`);
   if (operator !== "-" && operator !== "?" && operator !== "+") {
-    throw new InterpolationError(`invalid interpolation format for "\${${name}${colon ? ":" : ""}${operator ?? ""}" in ${JSON.stringify(text)}`);
+    throw new InterpolationError(
+      `invalid interpolation format for "\${${name}${colon ? ":" : ""}${operator ?? ""}" in ${JSON.stringify(text)}`,
+    );
   }
   const rest = expand(text, i + 1, lookup, true);
   const value = lookup(name);
@@ -71,6 +73,9 @@ function expandBraced(text: string, start: number, lookup: Lookup): { value: str
   const missing = colon ? value === undefined || value === "" : value === undefined;
   if (operator === "-") return { value: missing ? rest.value : (value ?? ""), end: rest.end };
   if (operator === "+") return { value: missing ? "" : rest.value, end: rest.end };
-  if (missing) throw new InterpolationError(`required variable ${name} is ${value === undefined ? "missing" : "empty"}${rest.value ? `: ${rest.value}` : ""}`);
+  if (missing)
+    throw new InterpolationError(
+      `required variable ${name} is ${value === undefined ? "missing" : "empty"}${rest.value ? `: ${rest.value}` : ""}`,
+    );
   return { value: value ?? "", end: rest.end };
 }

@@ -11,7 +11,12 @@ import { isMap, mapOf, stringOf, type ComposeMap } from "./values.js";
 
 /** The file names Compose looks for in a directory, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-const OVERRIDE_FILE_NAMES = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
+const OVERRIDE_FILE_NAMES = [
+  "compose.override.yaml",
+  "compose.override.yml",
+  "docker-compose.override.yaml",
+  "docker-compose.override.yml",
+];
 
 /** A Compose project as `docker compose config` would see it: files merged, interpolated, extends resolved. */
 export interface ComposeProject {
@@ -44,14 +49,19 @@ export function resolveComposeFiles(from: string[], cwd: string): string[] {
   for (const entry of from) {
     const absolute = path.resolve(cwd, entry);
     if (!existsSync(absolute)) {
-      throw new ComposeError(absolute, "", "Compose file not found", { hint: `check the path given to --from (looked at ${absolute})` });
+      throw new ComposeError(absolute, "", "Compose file not found", {
+        hint: `check the path given to --from (looked at ${absolute})`,
+      });
     }
     if (!statSync(absolute).isDirectory()) {
       files.push(absolute);
       continue;
     }
     const main = COMPOSE_FILE_NAMES.map((n) => path.join(absolute, n)).find((f) => existsSync(f));
-    if (!main) throw new ComposeError(absolute, "", "no Compose file in this directory", { hint: `name one with --from FILE, or add one of: ${COMPOSE_FILE_NAMES.join(", ")}` });
+    if (!main)
+      throw new ComposeError(absolute, "", "no Compose file in this directory", {
+        hint: `name one with --from FILE, or add one of: ${COMPOSE_FILE_NAMES.join(", ")}`,
+      });
     files.push(main);
     const override = OVERRIDE_FILE_NAMES.map((n) => path.join(absolute, n)).find((f) => existsSync(f));
     if (override) files.push(override);
@@ -69,7 +79,12 @@ export function loadComposeProject(options: LoadComposeOptions): ComposeProject 
     const value = interpolateTree(source.value(), lookup, source, []);
     for (const problem of validateCompose(withoutMarkers(value))) {
       const fieldPath = problem.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-      problems.push(new ComposeError(source.file, fieldPath || "(top level)", problem.message, { line: source.lineOf(problem.path), hint: "see the Compose Specification for this field's shape" }));
+      problems.push(
+        new ComposeError(source.file, fieldPath || "(top level)", problem.message, {
+          line: source.lineOf(problem.path),
+          hint: "see the Compose Specification for this field's shape",
+        }),
+      );
     }
     return value;
   });
@@ -94,14 +109,17 @@ function environmentLookup(options: LoadComposeOptions, dir: string): Lookup {
   const fromProcess: Lookup = (name) => options.env[name];
   const envFile = options.envFile === undefined ? path.join(dir, ".env") : path.resolve(options.cwd, options.envFile);
   if (!existsSync(envFile)) {
-    if (options.envFile !== undefined) throw new ComposeError(envFile, "", "env file not found", { hint: "check the path given to --env-file" });
+    if (options.envFile !== undefined)
+      throw new ComposeError(envFile, "", "env file not found", { hint: "check the path given to --env-file" });
     return fromProcess;
   }
   let dotenv: Record<string, string>;
   try {
     dotenv = parseDotenv(readFileSync(envFile, "utf8"), fromProcess);
   } catch (error) {
-    throw new ComposeError(envFile, "", (error as Error).message, { hint: "write KEY=VALUE lines; quote values with spaces" });
+    throw new ComposeError(envFile, "", (error as Error).message, {
+      hint: "write KEY=VALUE lines; quote values with spaces",
+    });
   }
   // The shell's variables win over the .env file, as in Compose.
   return (name) => options.env[name] ?? dotenv[name];

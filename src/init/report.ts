@@ -30,7 +30,9 @@ export class InitReport {
   /** The terminal report: a block per service (top level first), dropped before changed. */
   format(): string {
     if (this.notes.length === 0) return "Everything in the Compose file was carried over.";
-    const scopes = [...new Set(this.notes.map((n) => n.scope))].sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
+    const scopes = [...new Set(this.notes.map((n) => n.scope))].sort((a, b) =>
+      a === "" ? -1 : b === "" ? 1 : a.localeCompare(b),
+    );
     const out: string[] = [];
     for (const scope of scopes) {
       out.push(scope === "" ? "(top level)" : scope);

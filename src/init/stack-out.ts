@@ -54,6 +54,6 @@ export function stackPath(ctx: ConvertContext, projectPath: string): string {
 
 /** A short rendering of a Compose value for a report line. */
 export function brief(value: unknown): string {
-  const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -15,7 +15,16 @@ const URL_FORMS: Record<number, string> = {
  */
 export function urlHint(workload: WorkloadOut): string | undefined {
   const first = workload.ports?.[0];
-  const port = typeof first === "number" ? first : Number(String(first ?? "").split(":").pop());
+  const port =
+    typeof first === "number"
+      ? first
+      : Number(
+          String(first ?? "")
+            .split(":")
+            .pop(),
+        );
   const form = URL_FORMS[port];
-  return form === undefined ? undefined : `hint: url: "${form}" gives tests that URL as PADDOCK_<SERVICE>_URL (default http://{host}:{port})`;
+  return form === undefined
+    ? undefined
+    : `hint: url: "${form}" gives tests that URL as PADDOCK_<SERVICE>_URL (default http://{host}:{port})`;
 }

@@ -33,7 +33,8 @@ export function listOrDict(value: unknown): Record<string, string | null> {
       else out[text.slice(0, eq)] = text.slice(eq + 1);
     }
   } else if (isMap(value)) {
-    for (const [key, v] of Object.entries(value)) out[key] = v === null || v === undefined ? null : (stringOf(v) ?? JSON.stringify(v));
+    for (const [key, v] of Object.entries(value))
+      out[key] = v === null || v === undefined ? null : (stringOf(v) ?? JSON.stringify(v));
   }
   return out;
 }

@@ -18,7 +18,18 @@ export function noteLines(notes: readonly InitNote[]): string[] {
 }
 
 /** The order a person writes a workload in (docs/stack-file.md). */
-const WORKLOAD_KEYS: readonly (keyof WorkloadOut)[] = ["image", "command", "entrypoint", "env", "secretEnv", "ports", "volumes", "ready", "dependsOn", "timeout"];
+const WORKLOAD_KEYS: readonly (keyof WorkloadOut)[] = [
+  "image",
+  "command",
+  "entrypoint",
+  "env",
+  "secretEnv",
+  "ports",
+  "volumes",
+  "ready",
+  "dependsOn",
+  "timeout",
+];
 
 function ordered(workloads: Record<string, WorkloadOut>): Record<string, Partial<WorkloadOut>> {
   const out: Record<string, Partial<WorkloadOut>> = {};
@@ -49,7 +60,13 @@ export function renderStackFile(input: StackFileText): string {
     Map(_key, map) {
       // `ready: { exec: [...] }` reads best on one line, like the hand-written stacks.
       const only = map.items[0];
-      if (map.items.length === 1 && isScalar(only?.key) && (only.key.value === "exec" || only.key.value === "healthcheck") && (!isSeq(only.value) || only.value.flow)) map.flow = true;
+      if (
+        map.items.length === 1 &&
+        isScalar(only?.key) &&
+        (only.key.value === "exec" || only.key.value === "healthcheck") &&
+        (!isSeq(only.value) || only.value.flow)
+      )
+        map.flow = true;
     },
   });
   if (input.notesFor) {
@@ -63,6 +80,7 @@ export function renderStackFile(input: StackFileText): string {
     }
   }
   let text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-  if (input.footer && input.footer.length > 0) text += `\n${input.footer.map((l) => `#${l === "" ? "" : ` ${l}`}`).join("\n")}\n`;
+  if (input.footer && input.footer.length > 0)
+    text += `\n${input.footer.map((l) => `#${l === "" ? "" : ` ${l}`}`).join("\n")}\n`;
   return text;
 }

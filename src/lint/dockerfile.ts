@@ -1,4 +1,12 @@
-import { DockerfileParser, type Instruction, type Dockerfile as AstDockerfile, type Comment, type From, type Run, type Arg } from "dockerfile-ast";
+import {
+  DockerfileParser,
+  type Instruction,
+  type Dockerfile as AstDockerfile,
+  type Comment,
+  type From,
+  type Run,
+  type Arg,
+} from "dockerfile-ast";
 import { parseExecForm, parseShell, type NormalizedCommand } from "./shell.js";
 import type { ShellWord } from "./shell-tokenizer.js";
 
@@ -78,22 +86,28 @@ function makePositionAt(starts: number[]): (offset: number) => Position {
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
 /** Expands `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}`, `${X+a}`. */
-export function expandVariables(value: string, lookup: (name: string) => string | null | undefined): { value: string; unresolved: string[] } {
+export function expandVariables(
+  value: string,
+  lookup: (name: string) => string | null | undefined,
+): { value: string; unresolved: string[] } {
   const unresolved: string[] = [];
-  const expanded = value.replace(VARIABLE, (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
-    const v = lookup(name);
-    const isSet = v !== null && v !== undefined;
-    if (op === ":-") return isSet && v !== "" ? v : (word ?? "");
-    if (op === "-") return isSet ? v : (word ?? "");
-    if (op === ":+") return isSet && v !== "" ? (word ?? "") : "";
-    if (op === "+") return isSet ? (word ?? "") : "";
-    if (!isSet) {
-      unresolved.push(name);
-      return "";
-    }
-    return v;
-  });
+  const expanded = value.replace(
+    VARIABLE,
+    (_m, braced: string | undefined, op: string | undefined, word: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare) as string;
+      const v = lookup(name);
+      const isSet = v !== null && v !== undefined;
+      if (op === ":-") return isSet && v !== "" ? v : (word ?? "");
+      if (op === "-") return isSet ? v : (word ?? "");
+      if (op === ":+") return isSet && v !== "" ? (word ?? "") : "";
+      if (op === "+") return isSet ? (word ?? "") : "";
+      if (!isSet) {
+        unresolved.push(name);
+        return "";
+      }
+      return v;
+    },
+  );
   return { value: expanded, unresolved };
 }
 
@@ -102,7 +116,13 @@ export function expandVariables(value: string, lookup: (name: string) => string 
  * joined (comment and blank lines inside a continuation dropped, as Docker does), followed by
  * the raw here-document lines. `map[k]` is the file offset of `source[k]`.
  */
-function runSource(text: string, starts: number[], from: number, endLine: number, escapeChar: string): { source: string; map: number[] } {
+function runSource(
+  text: string,
+  starts: number[],
+  from: number,
+  endLine: number,
+  escapeChar: string,
+): { source: string; map: number[] } {
   let source = "";
   const map: number[] = [];
   const endOffset = endLine + 1 < starts.length ? (starts[endLine + 1] as number) - 1 : text.length;
@@ -172,7 +192,8 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
     const expanded = expandVariables(value, (n) => (n in buildArgs ? buildArgs[n] : globalArgs.get(n)));
     globalArgs.set(name, expanded.unresolved.length > 0 ? null : expanded.value);
   }
-  const lookupGlobal = (name: string): string | null | undefined => (name in buildArgs ? buildArgs[name] : globalArgs.get(name));
+  const lookupGlobal = (name: string): string | null | undefined =>
+    name in buildArgs ? buildArgs[name] : globalArgs.get(name);
 
   const instructions: InstructionInfo[] = [];
   const stages: Stage[] = [];
@@ -181,7 +202,13 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
     const range = node.getRange();
     const keyword = node.getKeyword().toUpperCase();
     const kw = node.getInstructionRange().start;
-    const base: InstructionInfo = { keyword, node, startLine: range.start.line, endLine: range.end.line, position: { line: kw.line + 1, column: kw.character + 1 } };
+    const base: InstructionInfo = {
+      keyword,
+      node,
+      startLine: range.start.line,
+      endLine: range.end.line,
+      position: { line: kw.line + 1, column: kw.character + 1 },
+    };
     let info: InstructionInfo = base;
     if (keyword === "FROM") {
       const from = node as From;
@@ -231,7 +258,13 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
     const { source, map } = runSource(text, starts, from, run.getRange().end.line, escapeChar);
     const commands = parseShell(source, { bareHeredocIsScript: true });
     const remap = (o: number): number => map[o] ?? (map.length > 0 ? (map[map.length - 1] as number) + 1 : from);
-    return commands.map((c) => ({ argv: c.argv.map((w) => ({ value: w.value, start: remap(w.start), end: remap(Math.max(w.start, w.end - 1)) + 1 })) }));
+    return commands.map((c) => ({
+      argv: c.argv.map((w) => ({
+        value: w.value,
+        start: remap(w.start),
+        end: remap(Math.max(w.start, w.end - 1)) + 1,
+      })),
+    }));
   }
 
   const comments = ast.getComments().filter((c) => {

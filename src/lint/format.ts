@@ -4,7 +4,9 @@ import type { Finding, Severity } from "./types.js";
 
 /** `file:line:col severity rule message`, then the fix on an indented line. Empty string when there are no findings. */
 export function formatText(findings: readonly Finding[]): string {
-  return findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}\n    fix: ${f.fix}`).join("\n");
+  return findings
+    .map((f) => `${f.file}:${f.line}:${f.column} ${f.severity} ${f.rule} ${f.message}\n    fix: ${f.fix}`)
+    .join("\n");
 }
 
 export interface JsonFinding {
@@ -18,7 +20,14 @@ export interface JsonFinding {
 
 /** A JSON array of `{file, line, column, rule, severity, message}`. */
 export function formatJson(findings: readonly Finding[]): string {
-  const rows: JsonFinding[] = findings.map((f) => ({ file: f.file, line: f.line, column: f.column, rule: f.rule, severity: f.severity, message: f.message }));
+  const rows: JsonFinding[] = findings.map((f) => ({
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+  }));
   return JSON.stringify(rows, null, 2);
 }
 
@@ -78,7 +87,10 @@ export interface SarifRun {
 const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
 
 function toUriPath(p: string): string {
-  return p.split(/[\\/]+/).map((seg) => encodeURIComponent(seg)).join("/");
+  return p
+    .split(/[\\/]+/)
+    .map((seg) => encodeURIComponent(seg))
+    .join("/");
 }
 
 function camel(id: string): string {
@@ -112,7 +124,10 @@ export function toSarif(findings: readonly Finding[], options: SarifOptions): Sa
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: toUriPath(path.relative(root, path.resolve(cwd, f.file))), uriBaseId: "%SRCROOT%" },
+                artifactLocation: {
+                  uri: toUriPath(path.relative(root, path.resolve(cwd, f.file))),
+                  uriBaseId: "%SRCROOT%",
+                },
                 region: { startLine: f.line, startColumn: f.column },
               },
             },

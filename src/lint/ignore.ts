@@ -34,7 +34,10 @@ function parseDirective(content: string, line: number, column: number, problems:
   const space = body.search(/\s/);
   const list = space < 0 ? body : body.slice(0, space);
   const reason = space < 0 ? "" : body.slice(space).trim();
-  const ids = list.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) {
     problems.push({ line, column, message: "`paddock-ignore` names no rule", fix: FIX_REASON });
     return null;
@@ -50,7 +53,12 @@ function parseDirective(content: string, line: number, column: number, problems:
     return null;
   }
   if (reason === "") {
-    problems.push({ line, column, message: `\`paddock-ignore: ${ids.join(",")}\` has no reason, so it suppresses nothing`, fix: FIX_REASON });
+    problems.push({
+      line,
+      column,
+      message: `\`paddock-ignore: ${ids.join(",")}\` has no reason, so it suppresses nothing`,
+      fix: FIX_REASON,
+    });
     return null;
   }
   return ids as RuleId[];
@@ -65,7 +73,12 @@ export function scanDockerfileIgnores(df: ParsedDockerfile): IgnoreScan {
     if (!rules) continue;
     const next = df.instructions.find((i) => i.startLine > start.line);
     if (!next) {
-      problems.push({ line: start.line + 1, column: start.character + 1, message: "`paddock-ignore` is not followed by an instruction", fix: "remove the comment" });
+      problems.push({
+        line: start.line + 1,
+        column: start.character + 1,
+        message: "`paddock-ignore` is not followed by an instruction",
+        fix: "remove the comment",
+      });
       continue;
     }
     suppressions.push({ rules, fromLine: next.startLine + 1, toLine: next.endLine + 1 });
@@ -84,7 +97,12 @@ export function scanScriptIgnores(lines: string[]): IgnoreScan {
     let from = index + 1;
     while (from < lines.length && /^\s*(#|$)/.test(lines[from] as string)) from++;
     if (from >= lines.length) {
-      problems.push({ line: index + 1, column: (m[1] as string).length + 1, message: "`paddock-ignore` is not followed by a command", fix: "remove the comment" });
+      problems.push({
+        line: index + 1,
+        column: (m[1] as string).length + 1,
+        message: "`paddock-ignore` is not followed by a command",
+        fix: "remove the comment",
+      });
       return;
     }
     let to = from;

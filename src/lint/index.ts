@@ -9,11 +9,36 @@ import { NO_CACHE_FIX } from "./rules/no-cache-build.js";
 import { isMakefile, parseScript } from "./script.js";
 import type { Finding, LintImage, LintOptions, RawFinding, RuleId, Severity } from "./types.js";
 
-export { formatJson, formatSarif, formatText, toSarif, type JsonFinding, type SarifLog, type SarifOptions } from "./format.js";
-export { lintConfigSchema, resolveLintConfig, DEFAULT_SEVERITIES, type LintConfig, type LintConfigInput, type PackageUpgradePolicy, type SeveritySetting } from "./config.js";
+export {
+  formatJson,
+  formatSarif,
+  formatText,
+  toSarif,
+  type JsonFinding,
+  type SarifLog,
+  type SarifOptions,
+} from "./format.js";
+export {
+  lintConfigSchema,
+  resolveLintConfig,
+  DEFAULT_SEVERITIES,
+  type LintConfig,
+  type LintConfigInput,
+  type PackageUpgradePolicy,
+  type SeveritySetting,
+} from "./config.js";
 export { RULE_METADATA } from "./rules/index.js";
 export type { RuleMeta } from "./rule.js";
-export { RULE_IDS, type CoverageKind, type Finding, type LintImage, type LintOptions, type LintStack, type RuleId, type Severity } from "./types.js";
+export {
+  RULE_IDS,
+  type CoverageKind,
+  type Finding,
+  type LintImage,
+  type LintOptions,
+  type LintStack,
+  type RuleId,
+  type Severity,
+} from "./types.js";
 
 export type FileKind = "dockerfile" | "script";
 
@@ -44,11 +69,23 @@ function severityFor(rule: RuleId, config: LintConfig): Severity | null {
 
 function compareFindings(a: Finding, b: Finding): number {
   const byCodePoint = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  return byCodePoint(a.file, b.file) || a.line - b.line || a.column - b.column || byCodePoint(a.rule, b.rule) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+  return (
+    byCodePoint(a.file, b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    byCodePoint(a.rule, b.rule) ||
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]
+  );
 }
 
 /** Turns raw findings into findings: severity, inline and path ignores, de-duplication, order. */
-function finish(file: string, raw: Array<{ rule: RuleId; finding: RawFinding }>, ignores: IgnoreScan, config: LintConfig, cwd: string): Finding[] {
+function finish(
+  file: string,
+  raw: Array<{ rule: RuleId; finding: RawFinding }>,
+  ignores: IgnoreScan,
+  config: LintConfig,
+  cwd: string,
+): Finding[] {
   const dropped = ignoredRules(file, config, cwd);
   if (dropped === "all") return [];
   const all = [...raw, ...ignores.problems.map((finding) => ({ rule: "invalid-ignore" as const, finding }))];
@@ -61,7 +98,15 @@ function finish(file: string, raw: Array<{ rule: RuleId; finding: RawFinding }>,
     const key = `${rule}\u0000${finding.line}\u0000${finding.column}\u0000${finding.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ file, line: finding.line, column: finding.column, rule, severity: finding.severity ?? configured, message: finding.message, fix: finding.fix });
+    out.push({
+      file,
+      line: finding.line,
+      column: finding.column,
+      rule,
+      severity: finding.severity ?? configured,
+      message: finding.message,
+      fix: finding.fix,
+    });
   }
   return out.sort(compareFindings);
 }
@@ -91,7 +136,8 @@ export function lintDockerfile(file: string, text: string, options: LintOptions 
     first ??= dockerfile;
     for (const rule of RULES) {
       if (!rule.checkDockerfile || severityFor(rule.meta.id, config) === null) continue;
-      for (const finding of rule.checkDockerfile({ file, dockerfile, config, image })) raw.push({ rule: rule.meta.id, finding });
+      for (const finding of rule.checkDockerfile({ file, dockerfile, config, image }))
+        raw.push({ rule: rule.meta.id, finding });
     }
   }
   const ignores = first ? scanDockerfileIgnores(first) : { suppressions: [], problems: [] };
@@ -122,7 +168,8 @@ export function lintScript(file: string, text: string, options: LintOptions = {}
   const raw: Array<{ rule: RuleId; finding: RawFinding }> = [];
   for (const rule of RULES) {
     if (!rule.checkScript || severityFor(rule.meta.id, config) === null) continue;
-    for (const finding of rule.checkScript({ file, commands: script.commands, positionAt, config })) raw.push({ rule: rule.meta.id, finding });
+    for (const finding of rule.checkScript({ file, commands: script.commands, positionAt, config }))
+      raw.push({ rule: rule.meta.id, finding });
   }
   return finish(file, raw, scanScriptIgnores(script.lines), config, cwd);
 }
@@ -173,7 +220,12 @@ export async function lintFiles(paths: readonly string[], options: LintOptions =
       const file = paths[index] as string;
       const text = await readFile(path.resolve(cwd, file), "utf8");
       const kind = classifyFile(file, text);
-      results[index] = kind === "dockerfile" ? lintDockerfile(file, text, opts) : kind === "script" ? lintScript(file, text, opts) : [];
+      results[index] =
+        kind === "dockerfile"
+          ? lintDockerfile(file, text, opts)
+          : kind === "script"
+            ? lintScript(file, text, opts)
+            : [];
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, paths.length) }, worker));
@@ -184,7 +236,12 @@ const SKIP_DIRS = new Set(["node_modules", ".git", "dist", ".paddock"]);
 
 function isDockerfileName(name: string): boolean {
   if (/\.dockerignore$/i.test(name)) return false;
-  return name.includes("Dockerfile") || /\.dockerfile$/i.test(name) || /^Containerfile/.test(name) || /\.containerfile$/i.test(name);
+  return (
+    name.includes("Dockerfile") ||
+    /\.dockerfile$/i.test(name) ||
+    /^Containerfile/.test(name) ||
+    /\.containerfile$/i.test(name)
+  );
 }
 
 /** Dockerfiles under `root` (`**\/*Dockerfile*`, `*.dockerfile`, `Containerfile*`), skipping node_modules, .git, dist, .paddock. Sorted. */

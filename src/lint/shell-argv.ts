@@ -6,7 +6,22 @@
 
 import type { ShellWord } from "./shell-tokenizer.js";
 
-const RESERVED_PREFIXES = new Set(["if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "command", "nohup", "builtin"]);
+const RESERVED_PREFIXES = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "do",
+  "while",
+  "until",
+  "!",
+  "{",
+  "time",
+  "exec",
+  "command",
+  "nohup",
+  "builtin",
+]);
 
 export function basename(cmd: string): string {
   const slash = cmd.lastIndexOf("/");
@@ -17,7 +32,23 @@ const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /** Options taking a separate value, per wrapper command. */
 const WRAPPER_VALUE_OPTIONS: Record<string, ReadonlySet<string>> = {
-  sudo: new Set(["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U", "-T", "--user", "--group", "--chdir", "--prompt", "--host"]),
+  sudo: new Set([
+    "-u",
+    "-g",
+    "-C",
+    "-D",
+    "-h",
+    "-p",
+    "-r",
+    "-t",
+    "-U",
+    "-T",
+    "--user",
+    "--group",
+    "--chdir",
+    "--prompt",
+    "--host",
+  ]),
   doas: new Set(["-u", "-C"]),
   env: new Set(["-u", "-C", "-S", "--unset", "--chdir", "--split-string"]),
   nice: new Set(["-n", "--adjustment"]),
@@ -32,7 +63,11 @@ const WRAPPER_VALUE_OPTIONS: Record<string, ReadonlySet<string>> = {
 export function stripWrappers(words: ShellWord[]): ShellWord[] {
   let i = 0;
   for (;;) {
-    while (i < words.length && (ASSIGNMENT.test((words[i] as ShellWord).value) || RESERVED_PREFIXES.has((words[i] as ShellWord).value))) i++;
+    while (
+      i < words.length &&
+      (ASSIGNMENT.test((words[i] as ShellWord).value) || RESERVED_PREFIXES.has((words[i] as ShellWord).value))
+    )
+      i++;
     const w = words[i];
     if (!w) return [];
     const name = basename(w.value);

@@ -5,7 +5,19 @@
  */
 
 export function isWordBreak(ch: string): boolean {
-  return ch === " " || ch === "\t" || ch === "\n" || ch === "\r" || ch === ";" || ch === "&" || ch === "|" || ch === "(" || ch === ")" || ch === "<" || ch === ">";
+  return (
+    ch === " " ||
+    ch === "\t" ||
+    ch === "\n" ||
+    ch === "\r" ||
+    ch === ";" ||
+    ch === "&" ||
+    ch === "|" ||
+    ch === "(" ||
+    ch === ")" ||
+    ch === "<" ||
+    ch === ">"
+  );
 }
 
 /** Finds the offset just past the `)` matching a `$(` whose content starts at `i`. */

@@ -97,7 +97,12 @@ class Tokenizer {
         continue;
       }
       if (ch === ";" || ch === "|" || ch === "(" || ch === ")") {
-        this.i += ch === ";" && src[this.i + 1] === ";" ? 2 : ch === "|" && (src[this.i + 1] === "|" || src[this.i + 1] === "&") ? 2 : 1;
+        this.i +=
+          ch === ";" && src[this.i + 1] === ";"
+            ? 2
+            : ch === "|" && (src[this.i + 1] === "|" || src[this.i + 1] === "&")
+              ? 2
+              : 1;
         this.endCommand();
         continue;
       }
@@ -113,7 +118,8 @@ class Tokenizer {
       }
       if (ch === "<" || ch === ">") {
         redirect = this.readRedirectOperator();
-        if (this.current.words.length === 0 && this.current.heredocs.length === 0) this.current.start = this.base + this.i;
+        if (this.current.words.length === 0 && this.current.heredocs.length === 0)
+          this.current.start = this.base + this.i;
         continue;
       }
       const word = this.readWord();
@@ -225,7 +231,9 @@ class Tokenizer {
         continue;
       }
       const end = skipParenSubstitution(inner, k + 2);
-      this.current.nested.push(...new Tokenizer(inner.slice(k + 2, Math.max(k + 2, end - 1)), this.base + offset + k + 2).run());
+      this.current.nested.push(
+        ...new Tokenizer(inner.slice(k + 2, Math.max(k + 2, end - 1)), this.base + offset + k + 2).run(),
+      );
       k = inner.indexOf("$(", end);
     }
   }
@@ -250,7 +258,11 @@ class Tokenizer {
         }
         lineStart = lineEnd + 1;
       }
-      p.owner.heredocs.push({ delimiter: p.delimiter, body: src.slice(bodyStart, bodyEnd), bodyStart: this.base + bodyStart });
+      p.owner.heredocs.push({
+        delimiter: p.delimiter,
+        body: src.slice(bodyStart, bodyEnd),
+        bodyStart: this.base + bodyStart,
+      });
       this.i = next;
     }
     this.pending = [];
@@ -266,7 +278,11 @@ export function tokenizeShell(src: string, base = 0): ShellCommand[] {
   const out: ShellCommand[] = [];
   const walk = (cmds: RawCommand[]): void => {
     for (const c of cmds) {
-      out.push({ words: c.words, heredocs: c.heredocs.map((h) => ({ ...h, delimiter: unquoteDelimiter(h.delimiter) })), start: c.start });
+      out.push({
+        words: c.words,
+        heredocs: c.heredocs.map((h) => ({ ...h, delimiter: unquoteDelimiter(h.delimiter) })),
+        start: c.start,
+      });
       walk(c.nested);
     }
   };

@@ -28,7 +28,8 @@ export interface NormalizedCommand {
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"]);
 
-const VARIABLE_WORD = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|\(([A-Za-z_][A-Za-z0-9_.-]*)\)|([A-Za-z_][A-Za-z0-9_]*))$/;
+const VARIABLE_WORD =
+  /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}|\(([A-Za-z_][A-Za-z0-9_.-]*)\)|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 /**
  * Replaces words that are a whole variable reference (`$X`, `${X}`, `${X:-d}`, Make's `$(X)`) by the
@@ -114,4 +115,3 @@ export function parseExecForm(argv: ShellWord[], options: ParseShellOptions = {}
   if (script) out.push(...parseShell(script.value, { variables: options.variables }, script.start + 1, 1));
   return out;
 }
-

@@ -25,7 +25,8 @@ export interface PlanOptions {
   pulledImages?: ReadonlySet<string>;
 }
 
-export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string => (w.kind === "job" ? `job:${w.name}` : `deploy:${w.name}`);
+export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string =>
+  w.kind === "job" ? `job:${w.name}` : `deploy:${w.name}`;
 
 /** Turns a stack into its task graph. Ids: build:X, env:create, env:bootstrap, load:X, deploy:Y, job:Z, test, collect:coverage, env:delete. */
 export function buildPlan(stack: Stack, options: PlanOptions): Plan {
@@ -72,21 +73,32 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
       const dep = byName.get(d);
       return dep ? workloadTaskId(dep) : `deploy:${d}`;
     });
-    add(w.kind === "job" ? "job" : "deploy", workloadTaskId(w), [...environmentReady, ...imageTasks, ...depTasks], { subject: w.name });
+    add(w.kind === "job" ? "job" : "deploy", workloadTaskId(w), [...environmentReady, ...imageTasks, ...depTasks], {
+      subject: w.name,
+    });
   }
 
   const workloadTasks = tasks.filter((t) => t.kind === "deploy" || t.kind === "job").map((t) => t.id);
   if (options.mode === "test") {
     add("test", "test", workloadTasks.length > 0 ? workloadTasks : environmentReady);
-    const collects = options.collectCoverage !== false && options.capabilities.collectsCoverage && stack.coverage && [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
+    const collects =
+      options.collectCoverage !== false &&
+      options.capabilities.collectsCoverage &&
+      stack.coverage &&
+      [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
     // After the tests (also failed ones) and once every workload has settled, so nothing still starts.
-    if (collects) add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], { finalizer: { requires: "env:create" } });
+    if (collects)
+      add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], {
+        finalizer: { requires: "env:create" },
+      });
   }
   if (!options.keep && !env.reuse) {
     // Teardown waits for everything else, so nothing still uses the environment it removes.
     // After `up` it runs only when the run failed or was cancelled: a half-made environment is removed.
     const others = tasks.filter((t) => t.id !== "env:create").map((t) => t.id);
-    add("env:delete", "env:delete", others, { finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" } });
+    add("env:delete", "env:delete", others, {
+      finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" },
+    });
   }
 
   applyStrategy(tasks, options.strategy);

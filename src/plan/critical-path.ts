@@ -38,5 +38,5 @@ export function criticalPath(allTasks: readonly PlanTask[], durations: Durations
   for (let id = last; id !== undefined; id = via.get(id)) path.unshift(id);
   // Zero-length tails (tasks with no duration) add nothing a reader needs.
   while (path.length > 1 && (durations[path[0] ?? ""] ?? 0) === 0) path.shift();
-  return { path, seconds: last === undefined ? 0 : finish.get(last) ?? 0 };
+  return { path, seconds: last === undefined ? 0 : (finish.get(last) ?? 0) };
 }

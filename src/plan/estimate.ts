@@ -11,11 +11,19 @@ const ENVIRONMENT_CHAIN = new Set(["env:create", "env:bootstrap"]);
  * with at most `maxIdleSeconds` of predicted idle time as a margin for wrong predictions.
  * Only the graph strategy defers; phased already orders the environment after the builds.
  */
-export function justInTimeStart(plan: Plan, durations: Durations, resources: ResourceLimits, maxIdleSeconds: number): number {
+export function justInTimeStart(
+  plan: Plan,
+  durations: Durations,
+  resources: ResourceLimits,
+  maxIdleSeconds: number,
+): number {
   if (plan.strategy !== "graph") return 0;
   const instant: Durations = { ...durations, "env:create": 0, "env:bootstrap": 0 };
   const sim = simulate(plan.tasks, instant, { resources });
-  const users = plan.tasks.filter((t) => !ENVIRONMENT_CHAIN.has(t.id) && t.finalizer === undefined && t.dependsOn.some((d) => ENVIRONMENT_CHAIN.has(d)));
+  const users = plan.tasks.filter(
+    (t) =>
+      !ENVIRONMENT_CHAIN.has(t.id) && t.finalizer === undefined && t.dependsOn.some((d) => ENVIRONMENT_CHAIN.has(d)),
+  );
   if (users.length === 0) return 0;
   const need = Math.min(...users.map((t) => sim.start.get(t.id) ?? 0));
   const setup = (durations["env:create"] ?? 0) + (durations["env:bootstrap"] ?? 0);
@@ -35,7 +43,12 @@ export interface Estimate {
   lowerBoundSeconds: number;
 }
 
-export function estimatePlan(plan: Plan, durations: Durations, resources: ResourceLimits, maxIdleSeconds: number): StrategyEstimate {
+export function estimatePlan(
+  plan: Plan,
+  durations: Durations,
+  resources: ResourceLimits,
+  maxIdleSeconds: number,
+): StrategyEstimate {
   const envCreateStart = justInTimeStart(plan, durations, resources, maxIdleSeconds);
   const sim = simulate(plan.tasks, durations, {
     resources,
@@ -45,15 +58,35 @@ export function estimatePlan(plan: Plan, durations: Durations, resources: Resour
   return { wallSeconds: sim.wallSeconds, envCreateStart };
 }
 
-export function estimateStack(stack: Stack, options: Omit<PlanOptions, "strategy">, durations: Durations, resources: ResourceLimits): Estimate {
+export function estimateStack(
+  stack: Stack,
+  options: Omit<PlanOptions, "strategy">,
+  durations: Durations,
+  resources: ResourceLimits,
+): Estimate {
   const strategies = {} as Record<Strategy, StrategyEstimate>;
   for (const strategy of STRATEGIES) {
-    strategies[strategy] = estimatePlan(buildPlan(stack, { ...options, strategy }), durations, resources, stack.environment.maxIdleSeconds);
+    strategies[strategy] = estimatePlan(
+      buildPlan(stack, { ...options, strategy }),
+      durations,
+      resources,
+      stack.environment.maxIdleSeconds,
+    );
   }
   const graph = buildPlan(stack, { ...options, strategy: "graph" });
   const cp = criticalPath(graph.tasks, durations);
   const work: Record<string, number> = {};
-  for (const task of graph.tasks) if (task.resource && !task.finalizer?.onlyOnFailure) work[task.resource] = (work[task.resource] ?? 0) + (durations[task.id] ?? 0);
-  const resourceBound = Math.max(0, ...Object.entries(work).map(([r, seconds]) => seconds / resources[r as keyof ResourceLimits]));
-  return { strategies, criticalPath: cp.path, criticalPathSeconds: cp.seconds, lowerBoundSeconds: Math.max(cp.seconds, resourceBound) };
+  for (const task of graph.tasks)
+    if (task.resource && !task.finalizer?.onlyOnFailure)
+      work[task.resource] = (work[task.resource] ?? 0) + (durations[task.id] ?? 0);
+  const resourceBound = Math.max(
+    0,
+    ...Object.entries(work).map(([r, seconds]) => seconds / resources[r as keyof ResourceLimits]),
+  );
+  return {
+    strategies,
+    criticalPath: cp.path,
+    criticalPathSeconds: cp.seconds,
+    lowerBoundSeconds: Math.max(cp.seconds, resourceBound),
+  };
 }

@@ -30,7 +30,10 @@ export function planToJson(report: PlanReport): unknown {
       durationSource: report.sources[t.id],
     })),
     strategies: Object.fromEntries(
-      Object.entries(estimate.strategies).map(([name, s]) => [name, { wallSeconds: r1(s.wallSeconds), envCreateStart: r1(s.envCreateStart) }]),
+      Object.entries(estimate.strategies).map(([name, s]) => [
+        name,
+        { wallSeconds: r1(s.wallSeconds), envCreateStart: r1(s.envCreateStart) },
+      ]),
     ),
     criticalPath: estimate.criticalPath,
     criticalPathSeconds: r1(estimate.criticalPathSeconds),
@@ -49,7 +52,9 @@ export function planToText(report: PlanReport): string {
   const onPath = new Set(estimate.criticalPath);
   // Teardown that runs only after a failure is not part of the predicted run: listed apart below.
   const onFailure = plan.tasks.filter((t) => t.finalizer?.onlyOnFailure);
-  const rows = plan.tasks.filter((t) => !t.finalizer?.onlyOnFailure).sort((a, b) => (sim.start.get(a.id) ?? 0) - (sim.start.get(b.id) ?? 0) || a.id.localeCompare(b.id));
+  const rows = plan.tasks
+    .filter((t) => !t.finalizer?.onlyOnFailure)
+    .sort((a, b) => (sim.start.get(a.id) ?? 0) - (sim.start.get(b.id) ?? 0) || a.id.localeCompare(b.id));
   const width = Math.max(4, ...rows.map((t) => t.id.length));
   const lines = [
     `Plan for stack "${plan.stack}" (${plan.mode}, strategy ${plan.strategy}; slots: build ${report.resources.build}, load ${report.resources.load}, api ${report.resources.api})`,
@@ -65,20 +70,29 @@ export function planToText(report: PlanReport): string {
     );
   }
   if (onFailure.length > 0) {
-    lines.push("", `Only after a failure: ${onFailure.map((t) => `${t.id} (${(durations[t.id] ?? 0).toFixed(1)} s)`).join(", ")}, to remove the half-made environment.`);
+    lines.push(
+      "",
+      `Only after a failure: ${onFailure.map((t) => `${t.id} (${(durations[t.id] ?? 0).toFixed(1)} s)`).join(", ")}, to remove the half-made environment.`,
+    );
   }
   lines.push("", "Estimated wall time by strategy:");
   for (const [name, s] of Object.entries(estimate.strategies)) {
-    lines.push(`  ${name.padEnd(10)} ${s.wallSeconds.toFixed(1).padStart(7)} s${name === plan.strategy ? "   <- chosen" : ""}`);
+    lines.push(
+      `  ${name.padEnd(10)} ${s.wallSeconds.toFixed(1).padStart(7)} s${name === plan.strategy ? "   <- chosen" : ""}`,
+    );
   }
   lines.push(
     `  lower bound ${estimate.lowerBoundSeconds.toFixed(1).padStart(6)} s`,
     "",
     `Critical path (*), ${estimate.criticalPathSeconds.toFixed(1)} s: ${estimate.criticalPath.map((id) => `${id} (${(durations[id] ?? 0).toFixed(1)} s)`).join(" → ")}`,
   );
-  if (chosen.envCreateStart > 0) lines.push(`Environment created just in time: env:create starts at ${chosen.envCreateStart.toFixed(1)} s.`);
+  if (chosen.envCreateStart > 0)
+    lines.push(`Environment created just in time: env:create starts at ${chosen.envCreateStart.toFixed(1)} s.`);
   const defaults = Object.values(report.sources).filter((s) => s === "default").length;
-  if (defaults > 0) lines.push(`${defaults} of ${plan.tasks.length} durations are default guesses; a run or --durations FILE makes them real.`);
+  if (defaults > 0)
+    lines.push(
+      `${defaults} of ${plan.tasks.length} durations are default guesses; a run or --durations FILE makes them real.`,
+    );
   return lines.join("\n");
 }
 

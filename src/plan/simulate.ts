@@ -28,7 +28,9 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
   const tasks = allTasks.filter((t) => !t.finalizer?.onlyOnFailure);
   const priority = bottomLevels(tasks, durations);
   const ids = new Set(tasks.map((t) => t.id));
-  const pending = [...tasks].sort((a, b) => (priority.get(b.id) ?? 0) - (priority.get(a.id) ?? 0) || a.id.localeCompare(b.id));
+  const pending = [...tasks].sort(
+    (a, b) => (priority.get(b.id) ?? 0) - (priority.get(a.id) ?? 0) || a.id.localeCompare(b.id),
+  );
   const start = new Map<string, number>();
   const end = new Map<string, number>();
   const running: { id: string; end: number; resource: PlanTask["resource"] }[] = [];
@@ -37,7 +39,7 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
   let now = 0;
 
   while (pending.length > 0 || running.length > 0) {
-    for (let i = 0; i < pending.length; ) {
+    for (let i = 0; i < pending.length;) {
       const task = pending[i]!;
       const depsDone = task.dependsOn.every((d) => (end.get(d) ?? Infinity) <= now || !ids.has(d));
       const slotFree = task.resource === undefined || (inUse[task.resource] ?? 0) < options.resources[task.resource];
@@ -59,7 +61,8 @@ export function simulate(allTasks: readonly PlanTask[], durations: Durations, op
     const nextRelease = Math.min(...pending.map((t) => options.notBefore?.[t.id] ?? Infinity).filter((t) => t > now));
     const next = Math.min(nextEnd, nextRelease);
     if (!Number.isFinite(next)) {
-      if (pending.length > 0) throw new Error(`cannot schedule ${pending.map((t) => t.id).join(", ")}: unmet dependencies`);
+      if (pending.length > 0)
+        throw new Error(`cannot schedule ${pending.map((t) => t.id).join(", ")}: unmet dependencies`);
       break;
     }
     now = next;

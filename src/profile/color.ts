@@ -32,7 +32,15 @@ export function liveProgressByDefault(stream: { isTTY?: boolean }, env: Env = pr
   return stream.isTTY === true && !env["CI"] && !noColor(env);
 }
 
-const ANSI = { red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m", dim: "\x1b[2m", bold: "\x1b[1m", reset: "\x1b[0m" } as const;
+const ANSI = {
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+  dim: "\x1b[2m",
+  bold: "\x1b[1m",
+  reset: "\x1b[0m",
+} as const;
 export type Paint = (color: Exclude<keyof typeof ANSI, "reset">, text: string) => string;
 
 /** Wraps text in an ANSI colour when colour is enabled, else returns it as is. */

@@ -105,7 +105,9 @@ const cell = (seconds: number | null, cached: boolean | undefined, state: TaskSt
 
 /** Text tables: tasks sorted by absolute delta (largest first), then phases, then the wall-time line. */
 export function formatComparison(comparison: ProfileComparison, options: FormatComparisonOptions = {}): string {
-  const sorted = [...comparison.tasks].sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id));
+  const sorted = [...comparison.tasks].sort(
+    (x, y) => Math.abs(y.delta) - Math.abs(x.delta) || x.id.localeCompare(y.id),
+  );
   const shown = options.limit === undefined ? sorted : sorted.slice(0, options.limit);
   const taskLines = renderTextTable(
     [
@@ -144,11 +146,7 @@ export function formatComparison(comparison: ProfileComparison, options: FormatC
       ]),
   );
   const { wall } = comparison;
-  const lines = [
-    `Comparing A = ${comparison.runA} with B = ${comparison.runB} (delta = B − A)`,
-    "",
-    ...taskLines,
-  ];
+  const lines = [`Comparing A = ${comparison.runA} with B = ${comparison.runB} (delta = B − A)`, "", ...taskLines];
   if (shown.length < sorted.length) lines.push(`… ${sorted.length - shown.length} more task(s) with smaller changes`);
   lines.push(
     "",

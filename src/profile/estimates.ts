@@ -22,7 +22,9 @@ export interface EstimateComparison {
 export function compareEstimates(profile: Profile, estimates: StrategyEstimates): EstimateComparison[] {
   return STRATEGIES.filter((s) => s !== profile.strategy)
     .map((strategy) => ({ strategy, seconds: estimates[strategy] }))
-    .filter((e): e is { strategy: Strategy; seconds: number } => typeof e.seconds === "number" && Number.isFinite(e.seconds))
+    .filter(
+      (e): e is { strategy: Strategy; seconds: number } => typeof e.seconds === "number" && Number.isFinite(e.seconds),
+    )
     .map((e) => ({ ...e, ratio: profile.wallSeconds > 0 ? e.seconds / profile.wallSeconds : 0 }));
 }
 

@@ -83,20 +83,32 @@ export async function readHistory(historyPath: string): Promise<ReadHistoryResul
     text = await readFile(historyPath, "utf8");
   } catch (error) {
     if (isRecord(error) && error.code === "ENOENT") return { history: emptyHistory() };
-    return { history: emptyHistory(), warning: `cannot read run history ${historyPath}: ${String(error)}; starting a new one` };
+    return {
+      history: emptyHistory(),
+      warning: `cannot read run history ${historyPath}: ${String(error)}; starting a new one`,
+    };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { history: emptyHistory(), warning: `run history ${historyPath} is not valid JSON (${String(error)}); starting a new one` };
+    return {
+      history: emptyHistory(),
+      warning: `run history ${historyPath} is not valid JSON (${String(error)}); starting a new one`,
+    };
   }
   const parsed = parseHistory(json);
   if (parsed === undefined) {
-    return { history: emptyHistory(), warning: `run history ${historyPath} is not a version 1 history; starting a new one` };
+    return {
+      history: emptyHistory(),
+      warning: `run history ${historyPath} is not a version 1 history; starting a new one`,
+    };
   }
   if (parsed.dropped > 0) {
-    return { history: parsed.history, warning: `run history ${historyPath}: ignored ${parsed.dropped} malformed run(s)` };
+    return {
+      history: parsed.history,
+      warning: `run history ${historyPath}: ignored ${parsed.dropped} malformed run(s)`,
+    };
   }
   return { history: parsed.history };
 }
@@ -105,9 +117,19 @@ export async function readHistory(historyPath: string): Promise<ReadHistoryResul
 export function historyRunOf(profile: Profile): HistoryRun {
   const tasks: Record<string, HistoryTask> = {};
   for (const task of profile.tasks) {
-    tasks[task.id] = { seconds: Math.round(taskSeconds(task) * 1000) / 1000, cached: task.cached !== false || task.change === "unchanged", state: task.state };
+    tasks[task.id] = {
+      seconds: Math.round(taskSeconds(task) * 1000) / 1000,
+      cached: task.cached !== false || task.change === "unchanged",
+      state: task.state,
+    };
   }
-  return { runId: profile.runId, stack: profile.stack, startedAt: profile.startedAt, strategy: profile.strategy, tasks };
+  return {
+    runId: profile.runId,
+    stack: profile.stack,
+    startedAt: profile.startedAt,
+    strategy: profile.strategy,
+    tasks,
+  };
 }
 
 /** Append a run to a history (pure), replacing an entry with the same run id, keeping the last `cap` runs. */
@@ -133,7 +155,10 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
  * Record a finished run in the history file (created if missing). A corrupt file is replaced after being
  * kept aside as `<path>.corrupt`; the warning says so.
  */
-export async function appendRun(historyPath: string, profile: Profile): Promise<{ history: History; warning?: string }> {
+export async function appendRun(
+  historyPath: string,
+  profile: Profile,
+): Promise<{ history: History; warning?: string }> {
   const read = await readHistory(historyPath);
   let warning = read.warning;
   if (warning !== undefined && read.history.runs.length === 0) {
@@ -169,7 +194,11 @@ export interface EstimateOptions {
  * requested cache flag (non-cached by default). The median ignores the odd outlier (a cold machine, a
  * registry hiccup). Tasks with no such sample are absent from the result.
  */
-export function estimateDurations(history: History, stack: string, options: EstimateOptions = {}): Record<string, number> {
+export function estimateDurations(
+  history: History,
+  stack: string,
+  options: EstimateOptions = {},
+): Record<string, number> {
   const cached = options.cached ?? false;
   const window = options.window ?? ESTIMATE_WINDOW;
   const samples = new Map<string, number[]>();

@@ -38,7 +38,14 @@ export class TaskBook {
     if (event.type === "run") return undefined;
     let view = this.tasks.get(event.id);
     if (view === undefined) {
-      view = { id: event.id, kind: event.type === "task" ? event.kind : "", state: "waiting", cached: false, attempt: 1, logTail: [] };
+      view = {
+        id: event.id,
+        kind: event.type === "task" ? event.kind : "",
+        state: "waiting",
+        cached: false,
+        attempt: 1,
+        logTail: [],
+      };
       this.tasks.set(event.id, view);
     }
     if (event.type === "log") {
@@ -65,5 +72,8 @@ export class TaskBook {
 
 export function failureLines(view: TaskView | undefined, clean: (line: string) => string = (line) => line): string[] {
   if (view === undefined || view.logTail.length === 0) return [];
-  return [`  last ${view.logTail.length} log line(s) of ${view.id}:`, ...view.logTail.map((line) => `    ${clean(line)}`)];
+  return [
+    `  last ${view.logTail.length} log line(s) of ${view.id}:`,
+    ...view.logTail.map((line) => `    ${clean(line)}`),
+  ];
 }

@@ -12,7 +12,8 @@ function stateText(event: Extract<ProgressEvent, { type: "task" }>): string {
   if (event.change === "unchanged" && event.state === "succeeded") notes.push("unchanged");
   if (event.attempt !== undefined && event.attempt > 1) notes.push(`attempt ${event.attempt}`);
   const suffix = notes.length > 0 ? ` (${notes.join(", ")})` : "";
-  const error = event.error !== undefined && (event.state === "failed" || event.state === "retrying") ? `: ${event.error}` : "";
+  const error =
+    event.error !== undefined && (event.state === "failed" || event.state === "retrying") ? `: ${event.error}` : "";
   return `${event.state}${suffix}${error}`;
 }
 

@@ -31,10 +31,12 @@ export function createTtyProgress(options: ProgressOptions): Progress {
 
   const width = (): number => Math.max(20, (size.columns || 100) - 1);
   const colored = options.color ?? colorEnabled(stream as { isTTY?: boolean });
-  const paint = (color: keyof typeof COLORS, text: string): string => (colored ? `${COLORS[color]}${text}${COLORS.reset}` : text);
+  const paint = (color: keyof typeof COLORS, text: string): string =>
+    colored ? `${COLORS[color]}${text}${COLORS.reset}` : text;
 
   const doneLine = (view: TaskView): string => {
-    const seconds = view.endedAt !== undefined && view.firstStartedAt !== undefined ? view.endedAt - view.firstStartedAt : undefined;
+    const seconds =
+      view.endedAt !== undefined && view.firstStartedAt !== undefined ? view.endedAt - view.firstStartedAt : undefined;
     const time = seconds === undefined ? "" : `  ${paint("dim", `${seconds.toFixed(1)}s`)}`;
     const attempts = view.attempt > 1 ? paint("dim", ` (${view.attempt} attempts)`) : "";
     switch (view.state) {
@@ -45,7 +47,9 @@ export function createTtyProgress(options: ProgressOptions): Progress {
       case "skipped":
         return `${paint("dim", `· ${view.id}  skipped`)}`;
       default:
-        return view.cached ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", view.cached === "registry" ? "from the cache registry" : view.cached === true ? "cached" : view.cached)}` : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
+        return view.cached
+          ? `${paint("cyan", "↺")} ${view.id}${time}  ${paint("dim", view.cached === "registry" ? "from the cache registry" : view.cached === true ? "cached" : view.cached)}`
+          : `${paint("green", "✓")} ${view.id}${time}${attempts}`;
     }
   };
 
@@ -135,7 +139,9 @@ export function createTtyProgress(options: ProgressOptions): Progress {
         permanent.push(paint("dim", `- ${view.id}  ${view.state === "waiting" ? "not started" : "interrupted"}`));
       }
       const total = finishedAt ?? now();
-      const summary = [`${counts.succeeded + counts.cached} succeeded${counts.cached > 0 ? ` (${counts.cached} cached)` : ""}`];
+      const summary = [
+        `${counts.succeeded + counts.cached} succeeded${counts.cached > 0 ? ` (${counts.cached} cached)` : ""}`,
+      ];
       if (counts.failed > 0) summary.push(paint("red", `${counts.failed} failed`));
       if (counts.cancelled > 0) summary.push(`${counts.cancelled} cancelled`);
       if (counts.skipped > 0) summary.push(`${counts.skipped} skipped`);

@@ -4,7 +4,6 @@ import path from "node:path";
 import { runsDir } from "../util/paddock-dir.js";
 import type { Profile } from "./types.js";
 
-
 export function newRunId(stackName: string, date = new Date()): string {
   const stamp = date.toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15);
   return `${stackName}-${stamp}-${randomBytes(2).toString("hex")}`;

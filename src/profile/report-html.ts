@@ -19,13 +19,13 @@ export interface ReportExtras {
   groups?: { of: (task: ProfileTask) => string; order: readonly string[] };
 }
 
-
 const e = escapeHtml;
 const num = (value: number): string => (Math.round(value * 100) / 100).toString();
 
 function renderLegend(): string {
   const items = PHASES.map(
-    (phase) => `<span class="legend-item"><span class="swatch" style="background:${PHASE_COLORS[phase]}"></span>${e(PHASE_LABELS[phase])}</span>`,
+    (phase) =>
+      `<span class="legend-item"><span class="swatch" style="background:${PHASE_COLORS[phase]}"></span>${e(PHASE_LABELS[phase])}</span>`,
   );
   items.push(
     `<span class="legend-item"><span class="swatch swatch-critical"></span>Critical path</span>`,
@@ -106,12 +106,23 @@ export function renderReportHtml(profile: Profile, extras: ReportExtras = {}): s
 
   const cards = [
     ["Wall time", formatSeconds(profile.wallSeconds), `${profile.tasks.length} tasks`],
-    ["Critical path", formatSeconds(path.seconds), `${path.steps.length} steps · ${formatSeconds(path.waitedSeconds)} waiting`],
+    [
+      "Critical path",
+      formatSeconds(path.seconds),
+      `${path.steps.length} steps · ${formatSeconds(path.waitedSeconds)} waiting`,
+    ],
     ["Parallel efficiency", `${efficiency.toFixed(2)}×`, `${formatSeconds(totalBusySeconds(profile))} task time`],
-    ["Cache hits", `${cache.builds.cached} / ${cache.builds.total} builds`, `${cache.tasks.cached} of ${cache.tasks.total} tasks`],
+    [
+      "Cache hits",
+      `${cache.builds.cached} / ${cache.builds.total} builds`,
+      `${cache.tasks.cached} of ${cache.tasks.total} tasks`,
+    ],
     ["Failed", `${failed.length}`, failed.length > 0 ? failed.map((t) => t.id).join(", ") : "none"],
   ]
-    .map(([k, v, s]) => `<div class="card"><div class="k">${e(k ?? "")}</div><div class="v">${e(v ?? "")}</div><div class="s">${e(s ?? "")}</div></div>`)
+    .map(
+      ([k, v, s]) =>
+        `<div class="card"><div class="k">${e(k ?? "")}</div><div class="v">${e(v ?? "")}</div><div class="s">${e(s ?? "")}</div></div>`,
+    )
     .join("");
 
   return `<!DOCTYPE html>

@@ -29,7 +29,9 @@ function tickStep(span: number, target = 10): number {
 export function taskOrder(a: ProfileTask, b: ProfileTask): number {
   const aIdle = neverStarted(a) ? 1 : 0;
   const bIdle = neverStarted(b) ? 1 : 0;
-  return aIdle - bIdle || a.start - b.start || PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || a.id.localeCompare(b.id);
+  return (
+    aIdle - bIdle || a.start - b.start || PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) || a.id.localeCompare(b.id)
+  );
 }
 
 function describeState(task: ProfileTask): string {
@@ -60,7 +62,12 @@ interface Layout {
  * (a workspace's stacks), rows come in groups in the order given — a lane group per stack,
  * and a line between groups.
  */
-export function renderTimeline(profile: Profile, criticalIds: Set<string>, groupOf?: (task: ProfileTask) => string, groupOrder: readonly string[] = []): string {
+export function renderTimeline(
+  profile: Profile,
+  criticalIds: Set<string>,
+  groupOf?: (task: ProfileTask) => string,
+  groupOrder: readonly string[] = [],
+): string {
   const rank = (task: ProfileTask): number => (groupOf ? groupOrder.indexOf(groupOf(task)) : 0);
   const tasks = [...profile.tasks].sort((a, b) => rank(a) - rank(b) || taskOrder(a, b));
   const layout: Layout = { labelWidth: 230, plotWidth: 1010, rowHeight: 24, top: 20 };
@@ -139,7 +146,8 @@ export function renderTimeline(profile: Profile, criticalIds: Set<string>, group
       );
       labelX = cx + barH / 2 + 6;
     } else {
-      const attempts = task.attemptLog.length > 0 ? task.attemptLog : [{ start: task.start, end: task.end, outcome: "ok" }];
+      const attempts =
+        task.attemptLog.length > 0 ? task.attemptLog : [{ start: task.start, end: task.end, outcome: "ok" }];
       if (attempts.length > 1) {
         inner.push(
           `<line class="retry-gap" x1="${num(x(task.start))}" x2="${num(x(task.end))}" y1="${num(barY + barH / 2)}" y2="${num(barY + barH / 2)}"/>`,
@@ -155,7 +163,9 @@ export function renderTimeline(profile: Profile, criticalIds: Set<string>, group
       });
       if (critical) {
         const w = Math.max(2, x(task.end) - x(task.start));
-        inner.push(`<rect class="critical-outline" x="${num(x(task.start) - 1.5)}" y="${num(barY - 1.5)}" width="${num(w + 3)}" height="${barH + 3}" rx="3"/>`);
+        inner.push(
+          `<rect class="critical-outline" x="${num(x(task.start) - 1.5)}" y="${num(barY - 1.5)}" width="${num(w + 3)}" height="${barH + 3}" rx="3"/>`,
+        );
       }
       labelX = x(task.end) + 6;
     }

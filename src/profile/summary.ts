@@ -17,7 +17,8 @@ const ANSI = { bold: "\x1b[1m", red: "\x1b[31m", green: "\x1b[32m", dim: "\x1b[2
 
 /** The end-of-run terminal summary, plain text (ANSI only with `color: true`), ending with a newline. */
 export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): string {
-  const paint = (code: keyof typeof ANSI, text: string): string => (extras.color === true ? `${ANSI[code]}${text}${ANSI.reset}` : text);
+  const paint = (code: keyof typeof ANSI, text: string): string =>
+    extras.color === true ? `${ANSI[code]}${text}${ANSI.reset}` : text;
   const out: string[] = [];
   const stateText = profile.state === "succeeded" ? paint("green", profile.state) : paint("red", profile.state);
   out.push(
@@ -60,7 +61,9 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
   const pushes = profile.pushes ?? [];
   if (pushes.length > 0) {
     const failed = pushes.filter((p) => !p.ok).length;
-    out.push(`Pushed to the cache registry: ${pushes.length - failed} of ${pushes.length} images${failed > 0 ? ` (${failed} failed: see the warnings above)` : ""}`);
+    out.push(
+      `Pushed to the cache registry: ${pushes.length - failed} of ${pushes.length} images${failed > 0 ? ` (${failed} failed: see the warnings above)` : ""}`,
+    );
   }
 
   const retried = profile.tasks.filter((t) => t.attempts > 1);
@@ -70,7 +73,12 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
 
   for (const task of profile.tasks.filter((t) => t.state === "failed")) {
     // The first line only: the whole error follows the summary, once.
-    out.push(paint("red", `Failed: ${task.id}: ${(task.error ?? task.attemptLog.at(-1)?.outcome ?? "no error recorded").split("\n")[0]}`));
+    out.push(
+      paint(
+        "red",
+        `Failed: ${task.id}: ${(task.error ?? task.attemptLog.at(-1)?.outcome ?? "no error recorded").split("\n")[0]}`,
+      ),
+    );
   }
   const cancelled = profile.tasks.filter((t) => t.state === "cancelled");
   if (cancelled.length > 0) out.push(paint("dim", `Cancelled: ${cancelled.map((t) => t.id).join(", ")}`));

@@ -23,7 +23,13 @@ export type TraceEvent =
       s: "t";
       args: Record<string, string | number | boolean | string[]>;
     }
-  | { ph: "M"; name: "process_name" | "thread_name" | "process_sort_index" | "thread_sort_index"; pid: number; tid: number; args: { name?: string; sort_index?: number } };
+  | {
+      ph: "M";
+      name: "process_name" | "thread_name" | "process_sort_index" | "thread_sort_index";
+      pid: number;
+      tid: number;
+      args: { name?: string; sort_index?: number };
+    };
 
 export interface ChromeTrace {
   traceEvents: TraceEvent[];
@@ -37,7 +43,9 @@ const DEFAULT_PID = 1;
 function attemptsOf(task: ProfileTask): TaskAttempt[] {
   if (task.attemptLog.length > 0) return task.attemptLog;
   if (neverStarted(task)) return [];
-  return [{ start: task.start, end: task.end, outcome: task.state === "succeeded" ? "ok" : (task.error ?? task.state) }];
+  return [
+    { start: task.start, end: task.end, outcome: task.state === "succeeded" ? "ok" : (task.error ?? task.state) },
+  ];
 }
 const toMicros = (seconds: number): number => Math.round(seconds * 1_000_000);
 
@@ -72,7 +80,10 @@ function assignLanes(slices: readonly Slice[]): number[] {
  * One complete (`X`) event per task attempt on greedily assigned lanes; tasks that never started
  * get a thread-scoped instant (`i`) marker on a separate "not started" lane at the time they were settled.
  */
-export function toChromeTrace(profile: Profile, group: { pid?: number; name?: string; sortIndex?: number } = {}): ChromeTrace {
+export function toChromeTrace(
+  profile: Profile,
+  group: { pid?: number; name?: string; sortIndex?: number } = {},
+): ChromeTrace {
   const PID = group.pid ?? DEFAULT_PID;
   const slices: Slice[] = profile.tasks
     .flatMap((task) =>
@@ -81,7 +92,9 @@ export function toChromeTrace(profile: Profile, group: { pid?: number; name?: st
         return { task, attemptIndex, ts, dur: Math.max(0, toMicros(attempt.end) - ts), outcome: attempt.outcome };
       }),
     )
-    .sort((a, b) => a.ts - b.ts || b.dur - a.dur || a.task.id.localeCompare(b.task.id) || a.attemptIndex - b.attemptIndex);
+    .sort(
+      (a, b) => a.ts - b.ts || b.dur - a.dur || a.task.id.localeCompare(b.task.id) || a.attemptIndex - b.attemptIndex,
+    );
   const lanes = assignLanes(slices);
   const laneCount = Math.max(0, ...lanes);
 
@@ -99,7 +112,13 @@ export function toChromeTrace(profile: Profile, group: { pid?: number; name?: st
   };
 
   const events: TraceEvent[] = [
-    { ph: "M", name: "process_name", pid: PID, tid: 0, args: { name: group.name ?? `paddock ${profile.stack} (run ${profile.runId})` } },
+    {
+      ph: "M",
+      name: "process_name",
+      pid: PID,
+      tid: 0,
+      args: { name: group.name ?? `paddock ${profile.stack} (run ${profile.runId})` },
+    },
     { ph: "M", name: "process_sort_index", pid: PID, tid: 0, args: { sort_index: group.sortIndex ?? 0 } },
   ];
   for (let lane = 1; lane <= laneCount; lane++) {
@@ -163,7 +182,12 @@ export function toChromeTrace(profile: Profile, group: { pid?: number; name?: st
  * A workspace run as one trace: a lane group (trace "process") per part — the shared builds,
  * then each stack — each with its own lanes.
  */
-export function toGroupedTrace(profile: Profile, groups: readonly { name: string; tasks: ProfileTask[] }[]): ChromeTrace {
-  const traces = groups.map((g, i) => toChromeTrace({ ...profile, tasks: g.tasks }, { pid: i + 1, name: g.name, sortIndex: i }));
+export function toGroupedTrace(
+  profile: Profile,
+  groups: readonly { name: string; tasks: ProfileTask[] }[],
+): ChromeTrace {
+  const traces = groups.map((g, i) =>
+    toChromeTrace({ ...profile, tasks: g.tasks }, { pid: i + 1, name: g.name, sortIndex: i }),
+  );
   return { ...toChromeTrace({ ...profile, tasks: [] }), traceEvents: traces.flatMap((t) => t.traceEvents) };
 }

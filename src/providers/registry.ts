@@ -23,7 +23,11 @@ const clusterProvider: ProviderEntry = {
 };
 
 /** Every provider, one entry each: the only place that knows them all. */
-const PROVIDERS: Record<ProviderName, ProviderEntry> = { docker: dockerProvider, kind: kindProvider, cluster: clusterProvider };
+const PROVIDERS: Record<ProviderName, ProviderEntry> = {
+  docker: dockerProvider,
+  kind: kindProvider,
+  cluster: clusterProvider,
+};
 
 export function providerEntry(name: ProviderName): ProviderEntry {
   return PROVIDERS[name];

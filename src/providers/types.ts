@@ -72,7 +72,12 @@ export interface StartedEnvironment {
    * update in place), a service whose spec hash is the same is left alone — unless `restart`
    * (a dependency it restarts with was replaced) — and one whose hash changed is replaced.
    */
-  deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options?: { restart?: boolean }): Promise<WorkloadChange>;
+  deploy(
+    workload: WorkloadSpec,
+    images: ImageReferences,
+    ctx: ProviderContext,
+    options?: { restart?: boolean },
+  ): Promise<WorkloadChange>;
   /** Runs a job to completion (again only when its spec hash changed); a failure carries its output. */
   runJob(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext): Promise<WorkloadChange>;
   /** Removes workloads the stack no longer declares (an update in place); returns their names. */

@@ -1,7 +1,10 @@
 import type { Probe, ProbeResult } from "./probe.js";
 
 /** Ready when a command (run by the provider, e.g. `docker exec`) exits 0. */
-export function execProbe(run: (signal: AbortSignal) => Promise<{ exitCode: number; output: string }>, description: string): Probe {
+export function execProbe(
+  run: (signal: AbortSignal) => Promise<{ exitCode: number; output: string }>,
+  description: string,
+): Probe {
   return {
     description,
     async check(signal): Promise<ProbeResult> {

@@ -25,14 +25,23 @@ export function httpProbe(url: string, expectedStatus: number | undefined, descr
       try {
         const response = await fetch(url, { signal: request.signal, redirect: "manual" });
         await response.body?.cancel();
-        const ok = expectedStatus === undefined ? response.status >= 200 && response.status < 300 : response.status === expectedStatus;
+        const ok =
+          expectedStatus === undefined
+            ? response.status >= 200 && response.status < 300
+            : response.status === expectedStatus;
         return { ready: ok, detail: `HTTP ${response.status}` };
       } catch (error) {
         if (signal.aborted) throw error;
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         const code = cause?.code ?? cause?.message ?? (error as Error).message;
         // A published port accepts connections even when nothing listens behind it; it then closes them.
-        return { ready: false, detail: code === "UND_ERR_SOCKET" ? "connection closed without a response (is the service listening on that port?)" : code };
+        return {
+          ready: false,
+          detail:
+            code === "UND_ERR_SOCKET"
+              ? "connection closed without a response (is the service listening on that port?)"
+              : code,
+        };
       } finally {
         clearTimeout(timer);
         signal.removeEventListener("abort", onAbort);

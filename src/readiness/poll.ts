@@ -20,7 +20,10 @@ export interface PollOptions {
  * until the signal aborts. When the task's timeout aborts it, `onTimeout`'s error replaces the
  * abort (an error of its own that a check raised, e.g. a workload that died, is kept).
  */
-export async function pollUntil<T>(check: (signal: AbortSignal) => Promise<PollResult<T>>, options: PollOptions): Promise<T> {
+export async function pollUntil<T>(
+  check: (signal: AbortSignal) => Promise<PollResult<T>>,
+  options: PollOptions,
+): Promise<T> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   let last = "not checked yet";
@@ -36,7 +39,8 @@ export async function pollUntil<T>(check: (signal: AbortSignal) => Promise<PollR
   } catch (error) {
     const reason: unknown = options.signal.reason;
     const ownError = error instanceof PaddockError && error !== reason;
-    if (reason instanceof TaskTimeoutError && !ownError) throw await options.onTimeout(last, Math.round(elapsed() * 10) / 10);
+    if (reason instanceof TaskTimeoutError && !ownError)
+      throw await options.onTimeout(last, Math.round(elapsed() * 10) / 10);
     throw error;
   }
 }

@@ -20,7 +20,9 @@ export function tcpProbe(host: string, port: number, description: string): Probe
         signal.addEventListener("abort", onAbort, { once: true });
         socket.setTimeout(1000, () => done({ ready: false, detail: "connect timed out" }));
         socket.once("connect", () => done({ ready: true, detail: "connected" }));
-        socket.once("error", (error: NodeJS.ErrnoException) => done({ ready: false, detail: error.code ?? error.message }));
+        socket.once("error", (error: NodeJS.ErrnoException) =>
+          done({ ready: false, detail: error.code ?? error.message }),
+        );
       });
     },
   };

@@ -40,7 +40,12 @@ export async function waitUntilReady(probe: Probe, options: WaitOptions): Promis
         if (!options.died || performance.now() - lastDeathCheck < DIED_CHECK_SECONDS * 1000) return;
         lastDeathCheck = performance.now();
         const death = await options.died(signal);
-        if (death) throw await readinessError(`service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`, options, "look at its output above; fix the command or configuration");
+        if (death)
+          throw await readinessError(
+            `service "${options.workload}" ${death} before it was ready (${probe.description}: ${last})`,
+            options,
+            "look at its output above; fix the command or configuration",
+          );
       },
       onTimeout: (lastDetail, seconds) =>
         readinessError(

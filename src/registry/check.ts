@@ -12,7 +12,10 @@ export interface CheckResult {
 }
 
 /** A `paddock doctor` line for a registry: does it answer, and does it let us in? */
-export async function registryCheck(ref: string, options: RegistryRefOptions & RegistryClientOptions = {}): Promise<CheckResult> {
+export async function registryCheck(
+  ref: string,
+  options: RegistryRefOptions & RegistryClientOptions = {},
+): Promise<CheckResult> {
   let registry;
   try {
     registry = parseRegistryRef(ref, options);
@@ -26,15 +29,27 @@ export async function registryCheck(ref: string, options: RegistryRefOptions & R
     case "ok":
       return { name, status: "ok", detail: result.detail };
     case "auth-required":
-      return { name, status: "fail", detail: result.detail, fix: `docker login ${registry.authority} (or podman login), so the engine's login configuration has credentials for it` };
+      return {
+        name,
+        status: "fail",
+        detail: result.detail,
+        fix: `docker login ${registry.authority} (or podman login), so the engine's login configuration has credentials for it`,
+      };
     case "unreachable":
       return {
         name,
         status: "fail",
         detail: `does not answer: ${result.detail}`,
-        fix: registry.loopback ? "start it: sudo bash scripts/engine-bootstrap.sh registry" : `check the address and that ${registry.authority} is reachable from here`,
+        fix: registry.loopback
+          ? "start it: sudo bash scripts/engine-bootstrap.sh registry"
+          : `check the address and that ${registry.authority} is reachable from here`,
       };
     default:
-      return { name, status: "fail", detail: result.detail, fix: `check that ${registry.baseUrl} is a registry (distribution API v2)` };
+      return {
+        name,
+        status: "fail",
+        detail: result.detail,
+        fix: `check that ${registry.baseUrl} is a registry (distribution API v2)`,
+      };
   }
 }

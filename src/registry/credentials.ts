@@ -32,7 +32,12 @@ export class Credentials {
 
   /** The form body of an OAuth2 refresh-token request (distribution's token spec). */
   refreshTokenForm(service: string, scope: string | undefined): URLSearchParams {
-    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: this.#secret, service, client_id: "paddock" });
+    const form = new URLSearchParams({
+      grant_type: "refresh_token",
+      refresh_token: this.#secret,
+      service,
+      client_id: "paddock",
+    });
     if (scope) form.set("scope", scope);
     return form;
   }

@@ -13,7 +13,17 @@ export interface DockerConfig {
 }
 
 const configSchema = z.looseObject({
-  auths: z.record(z.string(), z.looseObject({ auth: z.string().optional(), username: z.string().optional(), password: z.string().optional(), identitytoken: z.string().optional() })).optional(),
+  auths: z
+    .record(
+      z.string(),
+      z.looseObject({
+        auth: z.string().optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        identitytoken: z.string().optional(),
+      }),
+    )
+    .optional(),
   credHelpers: z.record(z.string(), z.string()).optional(),
   credsStore: z.string().optional(),
 });
@@ -32,22 +42,34 @@ export function readDockerConfig(env: NodeJS.ProcessEnv = process.env): DockerCo
     text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new RegistryError(`cannot read ${file}: ${(error as Error).message}`, { hint: "fix its permissions, or point DOCKER_CONFIG at another folder" });
+    throw new RegistryError(`cannot read ${file}: ${(error as Error).message}`, {
+      hint: "fix its permissions, or point DOCKER_CONFIG at another folder",
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new RegistryError(`${file} is not valid JSON (${(error as Error).message.split("\n")[0]})`, { hint: "fix the file (docker login rewrites it), or point DOCKER_CONFIG at another folder" });
+    throw new RegistryError(`${file} is not valid JSON (${(error as Error).message.split("\n")[0]})`, {
+      hint: "fix the file (docker login rewrites it), or point DOCKER_CONFIG at another folder",
+    });
   }
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RegistryError(`${file}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "unexpected content"}`, {
-      hint: "auths maps hosts to {auth: base64 user:password}; credHelpers maps hosts to helper names; credsStore names a helper",
-    });
+    throw new RegistryError(
+      `${file}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "unexpected content"}`,
+      {
+        hint: "auths maps hosts to {auth: base64 user:password}; credHelpers maps hosts to helper names; credsStore names a helper",
+      },
+    );
   }
-  return { file, auths: parsed.data.auths ?? {}, credHelpers: parsed.data.credHelpers ?? {}, credsStore: parsed.data.credsStore };
+  return {
+    file,
+    auths: parsed.data.auths ?? {},
+    credHelpers: parsed.data.credHelpers ?? {},
+    credsStore: parsed.data.credsStore,
+  };
 }
 
 const DOCKER_HUB = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);

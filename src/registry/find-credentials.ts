@@ -17,12 +17,21 @@ function matchingKey<T>(map: Record<string, T>, key: string): string | undefined
 }
 
 /** Runs `docker-credential-<name> get` with the registry on stdin (the credential helper protocol). */
-async function fromHelper(name: string, key: string, origin: string, options: CredentialLookupOptions): Promise<Credentials | undefined> {
+async function fromHelper(
+  name: string,
+  key: string,
+  origin: string,
+  options: CredentialLookupOptions,
+): Promise<Credentials | undefined> {
   const bin = `docker-credential-${name}`;
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
-    throw new RegistryError(`${origin} names the credential helper "${name}", which is not a plain name`, { hint: `fix ${origin}: a helper is named like "pass" for docker-credential-pass` });
+    throw new RegistryError(`${origin} names the credential helper "${name}", which is not a plain name`, {
+      hint: `fix ${origin}: a helper is named like "pass" for docker-credential-pass`,
+    });
   }
-  const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(HELPER_TIMEOUT_MS)]) : AbortSignal.timeout(HELPER_TIMEOUT_MS);
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, AbortSignal.timeout(HELPER_TIMEOUT_MS)])
+    : AbortSignal.timeout(HELPER_TIMEOUT_MS);
   let result;
   try {
     result = await runTool(bin, ["get"], { input: key, allowFailure: true, env: options.env, signal });
@@ -43,7 +52,10 @@ async function fromHelper(name: string, key: string, origin: string, options: Cr
   try {
     reply = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
   } catch {
-    throw new RegistryError(`credential helper ${bin} (${origin}) answered for ${key} with something that is not JSON`, { hint: `check the helper: \`echo ${key} | ${bin} get\` should print {"Username": ..., "Secret": ...}` });
+    throw new RegistryError(
+      `credential helper ${bin} (${origin}) answered for ${key} with something that is not JSON`,
+      { hint: `check the helper: \`echo ${key} | ${bin} get\` should print {"Username": ..., "Secret": ...}` },
+    );
   }
   if (typeof reply.Secret !== "string" || reply.Secret === "") return undefined;
   const username = typeof reply.Username === "string" ? reply.Username : "";
@@ -54,12 +66,15 @@ function fromAuths(config: DockerConfig, key: string): Credentials | undefined {
   const entryKey = matchingKey(config.auths, key);
   const entry = entryKey === undefined ? undefined : config.auths[entryKey];
   if (!entry) return undefined;
-  if (entry.identitytoken) return new Credentials(entry.username ?? "", entry.identitytoken, config.file, { identityToken: true });
+  if (entry.identitytoken)
+    return new Credentials(entry.username ?? "", entry.identitytoken, config.file, { identityToken: true });
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     if (colon <= 0) {
-      throw new RegistryError(`${config.file}: auths["${entryKey}"].auth is not base64 of user:password`, { hint: `log in again (docker login ${key}), or fix that entry` });
+      throw new RegistryError(`${config.file}: auths["${entryKey}"].auth is not base64 of user:password`, {
+        hint: `log in again (docker login ${key}), or fix that entry`,
+      });
     }
     return new Credentials(decoded.slice(0, colon), decoded.slice(colon + 1), config.file);
   }
@@ -71,7 +86,10 @@ function fromAuths(config: DockerConfig, key: string): Credentials | undefined {
  * The engine's own login for `authority` (host[:port]): a per-registry `credHelpers` entry,
  * else the `credsStore` helper, else the file's `auths` entry. Undefined when there is none.
  */
-export async function findCredentials(authority: string, options: CredentialLookupOptions = {}): Promise<Credentials | undefined> {
+export async function findCredentials(
+  authority: string,
+  options: CredentialLookupOptions = {},
+): Promise<Credentials | undefined> {
   const config = readDockerConfig(options.env);
   if (!config) return undefined;
   const key = configKey(authority);

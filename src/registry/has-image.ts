@@ -22,25 +22,49 @@ export interface HasImageOptions extends RegistryClientOptions {
 type Miss = Extract<ImageLookup, { hit: false }>;
 
 function failed(response: RegistryResponse, what: string): Miss {
-  if (response.status === 401 || response.status === 403) return { hit: false, cause: "unauthorized", reason: `${what}: ${response.unauthorized ?? `HTTP ${response.status}`}` };
+  if (response.status === 401 || response.status === 403)
+    return {
+      hit: false,
+      cause: "unauthorized",
+      reason: `${what}: ${response.unauthorized ?? `HTTP ${response.status}`}`,
+    };
   return { hit: false, cause: "error", reason: `${what}: the registry answered HTTP ${response.status}` };
 }
 
-async function checkBlobs(client: RegistryClient, name: string, scope: string, blobs: { label: string; descriptor: Descriptor }[], concurrency: number): Promise<Miss | undefined> {
+async function checkBlobs(
+  client: RegistryClient,
+  name: string,
+  scope: string,
+  blobs: { label: string; descriptor: Descriptor }[],
+  concurrency: number,
+): Promise<Miss | undefined> {
   const misses = await mapLimit(blobs, concurrency, async ({ label, descriptor }): Promise<Miss | undefined> => {
     const response = await client.request("HEAD", `/v2/${name}/blobs/${descriptor.digest}`, { scope });
     // 3xx: the registry redirects to where the blob is stored, so it has it.
     if (response.status >= 200 && response.status < 400) return undefined;
-    if (response.status === 404) return { hit: false, cause: "incomplete", reason: `${label} ${descriptor.digest} is missing from ${name} (a half-finished push?)` };
+    if (response.status === 404)
+      return {
+        hit: false,
+        cause: "incomplete",
+        reason: `${label} ${descriptor.digest} is missing from ${name} (a half-finished push?)`,
+      };
     return failed(response, `${label} ${descriptor.digest}`);
   });
   return misses.find((m) => m !== undefined);
 }
 
-async function lookup(client: RegistryClient, name: string, tag: string, options: HasImageOptions): Promise<ImageLookup> {
+async function lookup(
+  client: RegistryClient,
+  name: string,
+  tag: string,
+  options: HasImageOptions,
+): Promise<ImageLookup> {
   const scope = `repository:${name}:pull`;
   const shown = `${name}:${tag}`;
-  const tagged = await client.request("GET", `/v2/${name}/manifests/${encodeURIComponent(tag)}`, { accept: MANIFEST_ACCEPT, scope });
+  const tagged = await client.request("GET", `/v2/${name}/manifests/${encodeURIComponent(tag)}`, {
+    accept: MANIFEST_ACCEPT,
+    scope,
+  });
   if (tagged.status === 404) return { hit: false, cause: "absent", reason: `no manifest for ${shown}` };
   if (tagged.status !== 200) return failed(tagged, `manifest ${shown}`);
   const digest = tagged.headers.get("docker-content-digest") ?? undefined;
@@ -50,14 +74,30 @@ async function lookup(client: RegistryClient, name: string, tag: string, options
     const entry = pickPlatform(manifest.manifests, options.platform);
     if (!entry) return { hit: false, cause: "incomplete", reason: `the index ${shown} lists no manifests` };
     chosen = ` (${entry.platform ? `${entry.platform.os}/${entry.platform.architecture}` : "first entry"} ${entry.digest})`;
-    const child = await client.request("GET", `/v2/${name}/manifests/${entry.digest}`, { accept: MANIFEST_ACCEPT, scope });
-    if (child.status === 404) return { hit: false, cause: "incomplete", reason: `the index ${shown} names manifest ${entry.digest}, which is missing (a half-finished push?)` };
+    const child = await client.request("GET", `/v2/${name}/manifests/${entry.digest}`, {
+      accept: MANIFEST_ACCEPT,
+      scope,
+    });
+    if (child.status === 404)
+      return {
+        hit: false,
+        cause: "incomplete",
+        reason: `the index ${shown} names manifest ${entry.digest}, which is missing (a half-finished push?)`,
+      };
     if (child.status !== 200) return failed(child, `manifest ${entry.digest} of ${shown}`);
     manifest = parseManifest(child.body, child.headers.get("content-type"), `${name}@${entry.digest}`);
-    if (manifest.kind === "index") return { hit: false, cause: "error", reason: `the index ${shown} names another index ${entry.digest}; nested indexes are not read` };
+    if (manifest.kind === "index")
+      return {
+        hit: false,
+        cause: "error",
+        reason: `the index ${shown} names another index ${entry.digest}; nested indexes are not read`,
+      };
   }
   const layers = manifest.layers.filter((l) => l.urls === undefined);
-  const blobs = [{ label: "config", descriptor: manifest.config }, ...layers.map((descriptor, i) => ({ label: `layer ${i + 1} of ${layers.length}`, descriptor }))];
+  const blobs = [
+    { label: "config", descriptor: manifest.config },
+    ...layers.map((descriptor, i) => ({ label: `layer ${i + 1} of ${layers.length}`, descriptor })),
+  ];
   const missing = await checkBlobs(client, name, scope, blobs, options.blobConcurrency ?? 4);
   if (missing) return missing;
   return { hit: true, digest, reason: `${shown}${chosen}: manifest, config and ${layers.length} layer(s) present` };
@@ -65,7 +105,8 @@ async function lookup(client: RegistryClient, name: string, tag: string, options
 
 function lookupError(error: unknown, shown: string): Miss {
   if (error instanceof RegistryUnreachableError) return { hit: false, cause: "unreachable", reason: error.message };
-  if (error instanceof PaddockError && error.name !== "CancelledError") return { hit: false, cause: "error", reason: `${shown}: ${error.message}` };
+  if (error instanceof PaddockError && error.name !== "CancelledError")
+    return { hit: false, cause: "error", reason: `${shown}: ${error.message}` };
   throw error;
 }
 
@@ -74,7 +115,12 @@ function lookupError(error: unknown, shown: string): Miss {
  * an index, the platform's manifest) and every blob it names. A manifest whose blobs are
  * missing, as a crashed push leaves it, is a miss, never a hit.
  */
-export async function hasImage(registry: RegistryRef, repository: string, tag: string, options: HasImageOptions = {}): Promise<ImageLookup> {
+export async function hasImage(
+  registry: RegistryRef,
+  repository: string,
+  tag: string,
+  options: HasImageOptions = {},
+): Promise<ImageLookup> {
   const name = repositoryName(registry, repository);
   const client = options.client ?? new RegistryClient(registry, options);
   try {
@@ -91,5 +137,7 @@ export async function hasImages(
   options: HasImageOptions & { concurrency?: number } = {},
 ): Promise<ImageLookup[]> {
   const client = options.client ?? new RegistryClient(registry, options);
-  return mapLimit(images, options.concurrency ?? 4, (image) => hasImage(registry, image.repository, image.tag, { ...options, client }));
+  return mapLimit(images, options.concurrency ?? 4, (image) =>
+    hasImage(registry, image.repository, image.tag, { ...options, client }),
+  );
 }

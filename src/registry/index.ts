@@ -6,6 +6,13 @@ export { findCredentials, type CredentialLookupOptions } from "./find-credential
 export { hasImage, hasImages, type HasImageOptions, type ImageLookup } from "./has-image.js";
 export { mapLimit } from "./map-limit.js";
 export { ping, type PingResult } from "./ping.js";
-export { isLoopbackHost, parseRegistryRef, remoteImageRef, repositoryName, type RegistryRef, type RegistryRefOptions } from "./ref.js";
+export {
+  isLoopbackHost,
+  parseRegistryRef,
+  remoteImageRef,
+  repositoryName,
+  type RegistryRef,
+  type RegistryRefOptions,
+} from "./ref.js";
 export { RegistryClient, type RegistryClientOptions } from "./registry-client.js";
 export { pullImage, pushImage, type TransferCli, type TransferOptions } from "./transfer.js";

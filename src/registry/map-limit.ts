@@ -2,8 +2,13 @@
  * Maps `items` through `fn` with at most `limit` calls in flight; results keep the input order.
  * The first failure rejects, and no new call starts after it.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapLimit: limit must be a positive integer, got ${limit}`);
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`mapLimit: limit must be a positive integer, got ${limit}`);
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;

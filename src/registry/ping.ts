@@ -22,11 +22,17 @@ export async function ping(registry: RegistryRef, options: RegistryClientOptions
       const how = { anonymous: "", basic: " (signed in)", bearer: " (with a token)" }[response.auth];
       return { state: "ok", url, detail: `${api ?? "a registry"} answers at ${url}${how}` };
     }
-    if (response.status === 401) return { state: "auth-required", url, detail: `${url} needs authentication: ${response.unauthorized ?? "HTTP 401"}` };
+    if (response.status === 401)
+      return {
+        state: "auth-required",
+        url,
+        detail: `${url} needs authentication: ${response.unauthorized ?? "HTTP 401"}`,
+      };
     const what = response.status === 404 && !api ? "is not a registry API" : `answered HTTP ${response.status}`;
     return { state: "error", url, detail: `${url} ${what}` };
   } catch (error) {
-    if (error instanceof RegistryUnreachableError) return { state: "unreachable", url, detail: `${url}: ${error.reason}` };
+    if (error instanceof RegistryUnreachableError)
+      return { state: "unreachable", url, detail: `${url}: ${error.reason}` };
     if (error instanceof RegistryError) return { state: "error", url, detail: error.message };
     throw error;
   }

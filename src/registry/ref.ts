@@ -48,14 +48,20 @@ function splitHostPort(value: string, authority: string): { host: string; port: 
   const plain = /^([^:]+)(?::(\d+))?$/.exec(authority);
   const match = bracketed ?? plain;
   if (!match) {
-    throw refError(value, `"${authority}" is not a host[:port]`, `write the host, an optional port and the repository prefix, e.g. ${EXAMPLE} (IPv6 in brackets: [::1]:5000/...)`);
+    throw refError(
+      value,
+      `"${authority}" is not a host[:port]`,
+      `write the host, an optional port and the repository prefix, e.g. ${EXAMPLE} (IPv6 in brackets: [::1]:5000/...)`,
+    );
   }
   const host = match[1]!;
   const validHost = bracketed ? net.isIPv6(host) : net.isIPv4(host) || DNS_NAME.test(host);
-  if (!validHost) throw refError(value, `"${host}" is not a valid host name or IP address`, `fix the host part, e.g. ${EXAMPLE}`);
+  if (!validHost)
+    throw refError(value, `"${host}" is not a valid host name or IP address`, `fix the host part, e.g. ${EXAMPLE}`);
   if (match[2] === undefined) return { host, port: undefined };
   const port = Number(match[2]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw refError(value, `port ${match[2]} is out of range`, "use a port between 1 and 65535");
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw refError(value, `port ${match[2]} is out of range`, "use a port between 1 and 65535");
   return { host, port };
 }
 
@@ -75,24 +81,51 @@ export function parseRegistryRef(value: string, options: RegistryRefOptions = {}
   const slash = rest.indexOf("/");
   const authority = slash === -1 ? rest : rest.slice(0, slash);
   const path = slash === -1 ? "" : rest.slice(slash + 1);
-  if (explicitScheme === undefined && !/[.:]/.test(authority) && authority !== "localhost" && !authority.startsWith("[")) {
-    throw refError(value, `"${authority}" is not a registry host (a host has a dot or a port, or is localhost; "${authority}/..." would mean Docker Hub)`, `name the registry first, e.g. ${EXAMPLE}`);
+  if (
+    explicitScheme === undefined &&
+    !/[.:]/.test(authority) &&
+    authority !== "localhost" &&
+    !authority.startsWith("[")
+  ) {
+    throw refError(
+      value,
+      `"${authority}" is not a registry host (a host has a dot or a port, or is localhost; "${authority}/..." would mean Docker Hub)`,
+      `name the registry first, e.g. ${EXAMPLE}`,
+    );
   }
   const { host, port } = splitHostPort(value, authority);
   for (const component of path === "" ? [] : path.split("/")) {
     if (!COMPONENT.test(component)) {
-      throw refError(value, `repository prefix part "${component}" is not valid`, "use lowercase letters, digits and single separators (. _ __ -) between slashes, e.g. paddock/cache");
+      throw refError(
+        value,
+        `repository prefix part "${component}" is not valid`,
+        "use lowercase letters, digits and single separators (. _ __ -) between slashes, e.g. paddock/cache",
+      );
     }
   }
   const loopback = isLoopbackHost(host);
   const insecure = options.insecure === true && !loopback;
   if (explicitScheme === "http" && !loopback && !options.insecure) {
-    throw refError(value, `plain HTTP to ${host}, which is not a loopback address`, `use https://, or mark this registry insecure (only on a network you trust)`);
+    throw refError(
+      value,
+      `plain HTTP to ${host}, which is not a loopback address`,
+      `use https://, or mark this registry insecure (only on a network you trust)`,
+    );
   }
   const scheme = explicitScheme === "https" ? "https" : loopback || options.insecure ? "http" : "https";
   const hostPart = net.isIPv6(host) ? `[${host}]` : host;
   const canonicalAuthority = port === undefined ? hostPart : `${hostPart}:${port}`;
-  return { value, host, port, authority: canonicalAuthority, path, scheme, loopback, insecure, baseUrl: `${scheme}://${canonicalAuthority}` };
+  return {
+    value,
+    host,
+    port,
+    authority: canonicalAuthority,
+    path,
+    scheme,
+    loopback,
+    insecure,
+    baseUrl: `${scheme}://${canonicalAuthority}`,
+  };
 }
 
 /** The repository name in the registry: the prefix joined with `repository`. */
@@ -111,7 +144,9 @@ export function repositoryName(registry: RegistryRef, repository: string): strin
 /** `authority/prefix/repository:tag`, the reference docker and podman push and pull. */
 export function remoteImageRef(registry: RegistryRef, repository: string, tag: string): string {
   if (!TAG.test(tag)) {
-    throw new RegistryError(`tag "${tag}" is not valid`, { hint: "a tag is up to 128 letters, digits, _ . or -, and does not start with . or -" });
+    throw new RegistryError(`tag "${tag}" is not valid`, {
+      hint: "a tag is up to 128 letters, digits, _ . or -, and does not start with . or -",
+    });
   }
   return `${registry.authority}/${repositoryName(registry, repository)}:${tag}`;
 }

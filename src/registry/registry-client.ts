@@ -55,11 +55,16 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  async request(method: "GET" | "HEAD" | "PUT" | "DELETE", path: string, options: RequestOptions = {}): Promise<RegistryResponse> {
+  async request(
+    method: "GET" | "HEAD" | "PUT" | "DELETE",
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<RegistryResponse> {
     const url = `${this.registry.baseUrl}${path}`;
     const scope = options.scope ?? "";
     const first = await this.#send(method, url, options, this.#tokens.get(scope) ?? this.#basic);
-    if (first.status !== 401) return { ...first, auth: this.#tokens.has(scope) ? "bearer" : this.#basic ? "basic" : "anonymous" };
+    if (first.status !== 401)
+      return { ...first, auth: this.#tokens.has(scope) ? "bearer" : this.#basic ? "basic" : "anonymous" };
     const challenges = parseWwwAuthenticate(first.headers.get("www-authenticate") ?? "");
     const bearer = challenges.find((c) => c.scheme === "bearer" && c.params["realm"]);
     if (bearer) {
@@ -67,16 +72,32 @@ export class RegistryClient {
       if (typeof token !== "string") return { ...first, auth: "anonymous", unauthorized: token.problem };
       this.#tokens.set(scope, token);
       const second = await this.#send(method, url, options, token);
-      return { ...second, auth: "bearer", unauthorized: second.status === 401 ? `the registry refused the token from ${bearer.params["realm"]} for ${scope || "this request"}` : undefined };
+      return {
+        ...second,
+        auth: "bearer",
+        unauthorized:
+          second.status === 401
+            ? `the registry refused the token from ${bearer.params["realm"]} for ${scope || "this request"}`
+            : undefined,
+      };
     }
     if (challenges.some((c) => c.scheme === "basic")) {
       const credentials = await this.#lookupCredentials();
       if (!credentials) return { ...first, auth: "anonymous", unauthorized: this.#noCredentials() };
       this.#basic = credentials.basicAuthorization();
       const second = await this.#send(method, url, options, this.#basic);
-      return { ...second, auth: "basic", unauthorized: second.status === 401 ? `the registry refused the credentials from ${credentials.source}` : undefined };
+      return {
+        ...second,
+        auth: "basic",
+        unauthorized:
+          second.status === 401 ? `the registry refused the credentials from ${credentials.source}` : undefined,
+      };
     }
-    return { ...first, auth: "anonymous", unauthorized: `the registry asks for authentication it does not describe (WWW-Authenticate: ${challenges.map((c) => c.scheme).join(", ") || "missing"})` };
+    return {
+      ...first,
+      auth: "anonymous",
+      unauthorized: `the registry asks for authentication it does not describe (WWW-Authenticate: ${challenges.map((c) => c.scheme).join(", ") || "missing"})`,
+    };
   }
 
   #noCredentials(): string {
@@ -85,7 +106,10 @@ export class RegistryClient {
 
   #lookupCredentials(): Promise<Credentials | undefined> {
     if (this.#options.credentials !== undefined) return Promise.resolve(this.#options.credentials ?? undefined);
-    this.#credentials ??= findCredentials(this.registry.authority, { env: this.#options.env, signal: this.#options.signal });
+    this.#credentials ??= findCredentials(this.registry.authority, {
+      env: this.#options.env,
+      signal: this.#options.signal,
+    });
     return this.#credentials;
   }
 
@@ -101,12 +125,23 @@ export class RegistryClient {
     const service = challenge.params["service"] ?? "";
     const wanted = scope ?? challenge.params["scope"];
     const credentials = await this.#lookupCredentials();
-    const plainAndRemote = realmUrl.protocol === "http:" && !isLoopbackHost(realmUrl.hostname.replace(/^\[|\]$/g, "")) && !this.registry.insecure;
-    if (credentials && plainAndRemote) return { problem: `the token service ${realmUrl.origin} is plain HTTP and not loopback: credentials are not sent there (mark the registry insecure to allow it)` };
+    const plainAndRemote =
+      realmUrl.protocol === "http:" &&
+      !isLoopbackHost(realmUrl.hostname.replace(/^\[|\]$/g, "")) &&
+      !this.registry.insecure;
+    if (credentials && plainAndRemote)
+      return {
+        problem: `the token service ${realmUrl.origin} is plain HTTP and not loopback: credentials are not sent there (mark the registry insecure to allow it)`,
+      };
     let response: Omit<RegistryResponse, "auth">;
     if (credentials?.isIdentityToken) {
       const form = credentials.refreshTokenForm(service, wanted);
-      response = await this.#send("POST", realmUrl.toString(), { body: form.toString(), contentType: "application/x-www-form-urlencoded" }, undefined);
+      response = await this.#send(
+        "POST",
+        realmUrl.toString(),
+        { body: form.toString(), contentType: "application/x-www-form-urlencoded" },
+        undefined,
+      );
     } else {
       if (service) realmUrl.searchParams.set("service", service);
       if (wanted) realmUrl.searchParams.set("scope", wanted);
@@ -114,9 +149,14 @@ export class RegistryClient {
     }
     const where = `${realmUrl.origin}${realmUrl.pathname}`;
     if (response.status === 401 || response.status === 403) {
-      return { problem: credentials ? `the token service ${where} refused the credentials from ${credentials.source}` : `the token service ${where} wants credentials: ${this.#noCredentials()}` };
+      return {
+        problem: credentials
+          ? `the token service ${where} refused the credentials from ${credentials.source}`
+          : `the token service ${where} wants credentials: ${this.#noCredentials()}`,
+      };
     }
-    if (response.status < 200 || response.status > 299) return { problem: `the token service ${where} answered HTTP ${response.status}` };
+    if (response.status < 200 || response.status > 299)
+      return { problem: `the token service ${where} answered HTTP ${response.status}` };
     try {
       const json = JSON.parse(response.body) as { token?: unknown; access_token?: unknown };
       const token = typeof json.token === "string" && json.token ? json.token : json.access_token;
@@ -127,7 +167,12 @@ export class RegistryClient {
     return { problem: `the token service ${where} answered without a token` };
   }
 
-  async #send(method: string, url: string, options: RequestOptions, authorization: string | undefined): Promise<Omit<RegistryResponse, "auth">> {
+  async #send(
+    method: string,
+    url: string,
+    options: RequestOptions,
+    authorization: string | undefined,
+  ): Promise<Omit<RegistryResponse, "auth">> {
     const headers: Record<string, string> = { "User-Agent": "paddock" };
     if (options.accept) headers["Accept"] = options.accept.join(", ");
     if (options.contentType) headers["Content-Type"] = options.contentType;
@@ -146,22 +191,30 @@ export class RegistryClient {
   }
 
   #describeNetworkError(error: unknown, timedOut: boolean): { reason: string; hint: string } {
-    const start = this.registry.loopback ? "start it (sudo bash scripts/engine-bootstrap.sh registry), or check the address" : "check the address, and that this machine can reach it";
+    const start = this.registry.loopback
+      ? "start it (sudo bash scripts/engine-bootstrap.sh registry), or check the address"
+      : "check the address, and that this machine can reach it";
     if (timedOut) return { reason: `no answer within ${this.timeoutMs / 1000}s`, hint: start };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const code = cause?.code ?? "";
     if (code === "ECONNREFUSED") return { reason: "connection refused (nothing listens there)", hint: start };
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { reason: `host ${this.registry.host} not found`, hint: "check the host name (DNS)" };
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN")
+      return { reason: `host ${this.registry.host} not found`, hint: "check the host name (DNS)" };
     if (/SSL|CERT|TLS/i.test(code)) {
       const plain = /WRONG_VERSION_NUMBER|PACKET_LENGTH/i.test(code);
       return {
         reason: `TLS failed (${code})`,
-        hint: plain ? "it seems to speak plain HTTP: mark the registry insecure if you trust the network" : "the registry's certificate is not trusted here: add its CA (NODE_EXTRA_CA_CERTS), or fix the certificate",
+        hint: plain
+          ? "it seems to speak plain HTTP: mark the registry insecure if you trust the network"
+          : "the registry's certificate is not trusted here: add its CA (NODE_EXTRA_CA_CERTS), or fix the certificate",
       };
     }
     const message = cause?.message ?? (error instanceof Error ? error.message : String(error));
     if (message === "bad port") {
-      return { reason: `port ${this.registry.port} is one that fetch refuses to connect to (the WHATWG "bad ports" list)`, hint: "run the registry on another port, e.g. 5000" };
+      return {
+        reason: `port ${this.registry.port} is one that fetch refuses to connect to (the WHATWG "bad ports" list)`,
+        hint: "run the registry on another port, e.g. 5000",
+      };
     }
     return { reason: code ? `${code}: ${message}` : message, hint: start };
   }

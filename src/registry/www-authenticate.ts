@@ -39,7 +39,8 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
     const current = challenges.at(-1);
     const match = PARAM.exec(text);
     if (!current || !match) return; // a token68 (no parameters we use) or noise
-    current.params[match[1]!.toLowerCase()] = match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : (match[3] ?? "").trim();
+    current.params[match[1]!.toLowerCase()] =
+      match[2] !== undefined ? match[2].replace(/\\(.)/g, "$1") : (match[3] ?? "").trim();
   };
   for (const part of splitOutsideQuotes(header)) {
     if (PARAM.test(part) && challenges.length > 0) {

@@ -55,7 +55,12 @@ export class BestEffortWrites {
     this.failed.add(what);
     if (this.failed.size > 1) return;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOSPC" ? "no space left on the device" : code === "ENAMETOOLONG" ? "the file name is too long" : code ?? (error instanceof Error ? error.message : String(error));
+    const why =
+      code === "ENOSPC"
+        ? "no space left on the device"
+        : code === "ENAMETOOLONG"
+          ? "the file name is too long"
+          : (code ?? (error instanceof Error ? error.message : String(error)));
     const room = code === "ENOSPC" || code === "EDQUOT" ? `; ${spaceLeft(file) ?? "free space unknown"}` : "";
     this.warn(`warning: could not write ${what} (${file}): ${why}${room}. The run goes on and tears down as usual.`);
   }

@@ -42,7 +42,12 @@ export interface EnvironmentList {
 function readRecord(file: string): EnvironmentState {
   const value: unknown = JSON.parse(readFileSync(file, "utf8"));
   const record = value as Partial<EnvironmentState> | null;
-  if (typeof record !== "object" || record === null || typeof record.runId !== "string" || typeof record.runDir !== "string") {
+  if (
+    typeof record !== "object" ||
+    record === null ||
+    typeof record.runId !== "string" ||
+    typeof record.runDir !== "string"
+  ) {
     throw new Error("not an environment record (runId and runDir missing)");
   }
   return { endpoints: [], env: {}, createdAt: "", stack: "", provider: "docker", ...record } as EnvironmentState;

@@ -21,11 +21,21 @@ export function redactProfile(profile: Profile, redact: (text: string) => string
 }
 
 /** profile.json (and `latest`), trace.json, report.html and the history: each best effort. */
-export async function writeRunArtefacts(runDir: string, profile: Profile, estimates: Record<Strategy, number>, historyFile: string, writes: BestEffortWrites): Promise<void> {
+export async function writeRunArtefacts(
+  runDir: string,
+  profile: Profile,
+  estimates: Record<Strategy, number>,
+  historyFile: string,
+  writes: BestEffortWrites,
+): Promise<void> {
   writes.attempt("the profile", path.join(runDir, "profile.json"), () => writeProfile(runDir, profile));
   const trace = path.join(runDir, "trace.json");
-  writes.attempt("the trace", trace, () => writeFileSync(trace, JSON.stringify(toChromeTrace(profile)) + "\n", { mode: 0o600 }));
+  writes.attempt("the trace", trace, () =>
+    writeFileSync(trace, JSON.stringify(toChromeTrace(profile)) + "\n", { mode: 0o600 }),
+  );
   const report = path.join(runDir, "report.html");
-  writes.attempt("the report", report, () => writeFileSync(report, renderReportHtml(profile, { estimates }), { mode: 0o600 }));
+  writes.attempt("the report", report, () =>
+    writeFileSync(report, renderReportHtml(profile, { estimates }), { mode: 0o600 }),
+  );
   await writes.attemptAsync("the run history", historyFile, () => appendRun(historyFile, profile));
 }

@@ -6,7 +6,10 @@ import { parseRegistryRef } from "../registry/ref.js";
 import type { RunCache } from "../tasks/run-context.js";
 
 /** The cache registry a run uses: `--cache-registry`, else $PADDOCK_CACHE_REGISTRY, else the stack's `cache.registry`. */
-export function cacheRegistryOf(stack: Stack, override: string | undefined): { registry: string; insecure: boolean } | undefined {
+export function cacheRegistryOf(
+  stack: Stack,
+  override: string | undefined,
+): { registry: string; insecure: boolean } | undefined {
   const fromEnv = process.env["PADDOCK_CACHE_REGISTRY"];
   const registry = override ?? (fromEnv ? fromEnv : undefined) ?? stack.cache?.registry;
   return registry ? { registry, insecure: stack.cache?.insecure ?? false } : undefined;
@@ -27,11 +30,19 @@ export async function openRunCache(
   if (!configured) return undefined;
   const registry = parseRegistryRef(configured.registry, { insecure: configured.insecure });
   const distinct = [...new Map(images.map((i) => [i.key, i])).values()];
-  const [remote, missing] = await Promise.all([RemoteCache.open(registry, builder, options.warn, options.signal), missingLocally(builder, distinct, options.signal)]);
+  const [remote, missing] = await Promise.all([
+    RemoteCache.open(registry, builder, options.warn, options.signal),
+    missingLocally(builder, distinct, options.signal),
+  ]);
   if (!remote) return undefined;
   // Every image is looked up: the ones missing here are pulled when the registry has them, and
   // the ones it lacks are pushed after their build (or at once, when they are here already).
   const inRegistry = await remote.lookup(distinct);
   const missingKeys = new Set(missing.map((i) => i.key));
-  return { remote, hits: new Set([...inRegistry].filter((key) => missingKeys.has(key))), inRegistry, warn: options.warn };
+  return {
+    remote,
+    hits: new Set([...inRegistry].filter((key) => missingKeys.has(key))),
+    inRegistry,
+    warn: options.warn,
+  };
 }

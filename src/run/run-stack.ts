@@ -57,7 +57,10 @@ export interface RunStackOutcome extends StackRunOutcome {
 }
 
 /** Startup work every run does at once: the preflight (CPU), the engine check (docker CLI round trips), content keys (file hashing). */
-export async function startRun(stacks: readonly Stack[], options: { preflight?: Promise<unknown>; signal?: AbortSignal }): Promise<{ builder: ImageBuilder; keyed: Map<string, KeyedImage>[] }> {
+export async function startRun(
+  stacks: readonly Stack[],
+  options: { preflight?: Promise<unknown>; signal?: AbortSignal },
+): Promise<{ builder: ImageBuilder; keyed: Map<string, KeyedImage>[] }> {
   const preflight = Promise.resolve(options.preflight);
   const builderReady = readyBuilder(stacks[0]!.build.builder, options.signal);
   const keying = Promise.all(stacks.map((stack) => keyImages(stack)));
@@ -73,15 +76,30 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   // Looked for while the engine is checked and the keys computed (it asks the engine too).
   const finding = options.inPlace || options.reuse ? findRunningEnvironment(stack, options.signal) : undefined;
   finding?.catch(() => undefined);
-  const { builder, keyed: [keyed] } = await startRun([stack], options);
+  const {
+    builder,
+    keyed: [keyed],
+  } = await startRun([stack], options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
-  const cache = await openRunCache(stack, [...keyed!.values()], builder, { override: options.cacheRegistry, warn, signal: options.signal });
+  const cache = await openRunCache(stack, [...keyed!.values()], builder, {
+    override: options.cacheRegistry,
+    warn,
+    signal: options.signal,
+  });
   const running = await finding;
   for (const note of running?.notes ?? []) warn(`note: ${note}`);
   const run = await StackRun.prepare(
     stack,
     { builder, keyed: keyed!, cache, warn },
-    { mode, strategy, keep: options.keep, reuse: options.reuse, attachTo: running?.running?.state, testCommand: options.testCommand, testOutput: options.testOutput },
+    {
+      mode,
+      strategy,
+      keep: options.keep,
+      reuse: options.reuse,
+      attachTo: running?.running?.state,
+      testCommand: options.testCommand,
+      testOutput: options.testOutput,
+    },
   );
   const { plan } = run;
   options.onPlan?.(plan);
@@ -89,7 +107,10 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   const fromHistory = estimateDurations((await readHistory(historyFile(stack.dir))).history, stack.name);
   const { durations } = resolveDurations(plan, stack.environment.provider, {}, fromHistory);
   // With no history, the environment starts at once; with history, just in time.
-  const { envCreateStart } = Object.keys(fromHistory).length > 0 ? estimatePlan(plan, durations, resources, stack.environment.maxIdleSeconds) : { envCreateStart: 0 };
+  const { envCreateStart } =
+    Object.keys(fromHistory).length > 0
+      ? estimatePlan(plan, durations, resources, stack.environment.maxIdleSeconds)
+      : { envCreateStart: 0 };
 
   const result = await runPlan(plan, (task) => (ctx) => taskKind(task.kind).run(task, ctx, run.context), {
     resources,

@@ -62,17 +62,32 @@ export interface StackRunOutcome {
 }
 
 /** What the same run would have taken under each strategy, from its own measured durations (others: predictions). */
-export function strategyEstimates(stack: Stack, profile: Profile, predicted: Durations, resources: ResourceLimits): Record<Strategy, number> {
-  const measured = Object.fromEntries(profile.tasks.filter((t) => t.state === "succeeded").map((t) => [t.id, t.end - t.start]));
+export function strategyEstimates(
+  stack: Stack,
+  profile: Profile,
+  predicted: Durations,
+  resources: ResourceLimits,
+): Record<Strategy, number> {
+  const measured = Object.fromEntries(
+    profile.tasks.filter((t) => t.state === "succeeded").map((t) => [t.id, t.end - t.start]),
+  );
   const mode = profile.tasks.some((t) => t.id === "test") ? "test" : "up";
-  const capabilities = { ...providerEntry(stack.environment.provider).capabilities, collectsCoverage: profile.tasks.some((t) => t.id === "collect:coverage") };
+  const capabilities = {
+    ...providerEntry(stack.environment.provider).capabilities,
+    collectsCoverage: profile.tasks.some((t) => t.id === "collect:coverage"),
+  };
   const estimate = estimateStack(stack, { mode, capabilities }, { ...predicted, ...measured }, resources);
-  return { graph: estimate.strategies.graph.wallSeconds, phased: estimate.strategies.phased.wallSeconds, sequential: estimate.strategies.sequential.wallSeconds };
+  return {
+    graph: estimate.strategies.graph.wallSeconds,
+    phased: estimate.strategies.phased.wallSeconds,
+    sequential: estimate.strategies.sequential.wallSeconds,
+  };
 }
 
 function redactEvent(event: SchedulerEvent, redact: (text: string) => string): SchedulerEvent {
   if (event.type === "log") return { ...event, line: redact(event.line) };
-  if (event.type === "task" && event.error !== undefined) return { ...event, error: redact(event.error), errorDetail: event.errorDetail && redact(event.errorDetail) };
+  if (event.type === "task" && event.error !== undefined)
+    return { ...event, error: redact(event.error), errorDetail: event.errorDetail && redact(event.errorDetail) };
   return event;
 }
 
@@ -112,7 +127,12 @@ export class StackRun {
     const redact = secretRedactor(stack);
     const logs = new TaskLogs(path.join(runDir, "logs"), writes, redact);
     const provider = providerEntry(stack.environment.provider);
-    const environment = await provider.open({ stack, run: { runId: attachTo?.runId ?? runId, stack: stack.name, origin: stackOrigin(stack.file) }, runDir, builder: shared.builder });
+    const environment = await provider.open({
+      stack,
+      run: { runId: attachTo?.runId ?? runId, stack: stack.name, origin: stackOrigin(stack.file) },
+      runDir,
+      builder: shared.builder,
+    });
     const leaveUp = options.keep === true || options.reuse === true || attachTo !== undefined;
     const plan = buildPlan(stack, {
       strategy: options.strategy,
@@ -148,7 +168,18 @@ export class StackRun {
     };
     const record: EnvironmentState = attachTo
       ? { ...attachTo, createdAt: attachTo.createdAt || new Date().toISOString(), status: "up" }
-      : { runId, stack: stack.name, provider: provider.name, createdAt: new Date().toISOString(), runDir, status: "starting", pid: process.pid, host: os.hostname(), endpoints: [], env: {} };
+      : {
+          runId,
+          stack: stack.name,
+          provider: provider.name,
+          createdAt: new Date().toISOString(),
+          runDir,
+          status: "starting",
+          pid: process.pid,
+          host: os.hostname(),
+          endpoints: [],
+          env: {},
+        };
     // Recorded before anything starts, so `paddock down` finds what this run makes even if it dies.
     // An environment being updated keeps its record (`up`) until the update ends: it is never a crashed run's.
     if (!attachTo) writes.attempt("the environment record", runDir, () => saveEnvironment(stack.dir, record));
@@ -162,7 +193,8 @@ export class StackRun {
     // Builds write their own log (logs/build-<image>.log); their lines come here for the live list.
     if (event.type === "log" && !event.id.startsWith("build:")) this.logs.append(event.id, event.line);
     if (event.type === "task" && event.state === "failed") this.failedSoFar = true;
-    if (event.type === "task" && (event.state === "failed" || event.state === "retrying") && event.errorDetail) this.logs.append(event.id, `error: ${event.errorDetail}`);
+    if (event.type === "task" && (event.state === "failed" || event.state === "retrying") && event.errorDetail)
+      this.logs.append(event.id, `error: ${event.errorDetail}`);
     return event;
   }
 
@@ -185,29 +217,56 @@ export class StackRun {
       },
       redact,
     );
-    if (extras.pushes && extras.pushes.length > 0) profile.pushes = extras.pushes.map((p) => ({ ...p, ...(p.error ? { error: redact(p.error) } : {}) }));
+    if (extras.pushes && extras.pushes.length > 0)
+      profile.pushes = extras.pushes.map((p) => ({ ...p, ...(p.error ? { error: redact(p.error) } : {}) }));
     const estimates = strategyEstimates(stack, profile, extras.durations, extras.resources);
     await writeRunArtefacts(this.runDir, profile, estimates, historyFile(stack.dir), this.writes);
 
-    await context.started?.settle?.({ signal: AbortSignal.timeout(60_000), log: (line) => this.logs.append("env:create", line) });
+    await context.started?.settle?.({
+      signal: AbortSignal.timeout(60_000),
+      log: (line) => this.logs.append("env:create", line),
+    });
     const env = testEnvironment(context.started);
     const endpoints = context.started?.endpoints() ?? [];
     // Left running on purpose: after a successful `up`, or with --keep whatever happened (to look at it).
     const environmentMade = result.tasks.some((t) => t.id === "env:create" && t.state === "succeeded");
     const deleted = result.tasks.some((t) => t.id === "env:delete" && t.state === "succeeded");
     const leftUp = this.options.keep === true || this.options.reuse === true || this.options.attachTo !== undefined;
-    const kept = context.started !== undefined && environmentMade && !deleted && ((this.options.mode === "up" && result.state === "succeeded") || leftUp);
+    const kept =
+      context.started !== undefined &&
+      environmentMade &&
+      !deleted &&
+      ((this.options.mode === "up" && result.state === "succeeded") || leftUp);
     if (kept && context.started) {
       await context.started.markKept({ signal: AbortSignal.timeout(30_000), log: () => undefined });
       // The record names the newest run's directory: its kubeconfig and logs are the current ones.
-      const state: EnvironmentState = { ...this.record, status: "up", runDir: this.runDir, endpoints, env, updatedAt: new Date().toISOString() };
+      const state: EnvironmentState = {
+        ...this.record,
+        status: "up",
+        runDir: this.runDir,
+        endpoints,
+        env,
+        updatedAt: new Date().toISOString(),
+      };
       this.writes.attempt("the environment record", this.runDir, () => saveEnvironment(stack.dir, state));
       const envFile = path.join(paddockDir(stack.dir), "env");
-      this.writes.attempt("the shell variables file", envFile, () => writeFileSync(envFile, shellEnvFile(env), { mode: 0o600 }));
+      this.writes.attempt("the shell variables file", envFile, () =>
+        writeFileSync(envFile, shellEnvFile(env), { mode: 0o600 }),
+      );
     } else if ((deleted || !environmentMade) && !this.options.attachTo) {
       forgetEnvironment(stack.dir, this.runId);
     }
     this.writes.finish();
-    return { runId: this.runId, environmentId: this.record.runId, runDir: this.runDir, profile, endpoints, env, testExitCode: context.test.exitCode, estimates, redact };
+    return {
+      runId: this.runId,
+      environmentId: this.record.runId,
+      runDir: this.runDir,
+      profile,
+      endpoints,
+      env,
+      testExitCode: context.test.exitCode,
+      estimates,
+      redact,
+    };
   }
 }

@@ -9,10 +9,15 @@ interface Waiting {
 function chainOf(id: string, entries: readonly Waiting[]): Set<string> {
   const chain = new Set([id]);
   const phase = entries.find((e) => e.task.id === id)?.task.phase;
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of entries) {
-      if (!chain.has(e.task.id) && e.task.phase === phase && e.task.dependsOn.length > 0 && e.task.dependsOn.every((d) => chain.has(d))) {
+      if (
+        !chain.has(e.task.id) &&
+        e.task.phase === phase &&
+        e.task.dependsOn.length > 0 &&
+        e.task.dependsOn.every((d) => chain.has(d))
+      ) {
         chain.add(e.task.id);
         grew = true;
       }

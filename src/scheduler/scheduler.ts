@@ -17,7 +17,11 @@ import type { TaskState } from "./types.js";
 export type { TaskAction, TaskContext, TaskResult } from "../tasks/types.js";
 
 /** Runs a plan's tasks as their inputs become ready, within resource limits. */
-export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAction, options: SchedulerOptions): Promise<RunResult> {
+export async function runPlan(
+  plan: Plan,
+  actionFor: (task: PlanTask) => TaskAction,
+  options: SchedulerOptions,
+): Promise<RunResult> {
   const clock = options.clock ?? realClock;
   const startedAt = new Date();
   const t0 = clock.now();
@@ -27,10 +31,20 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   const priority = bottomLevels(plan.tasks, options.durations ?? {});
   const entries = new Map<string, Entry>();
   for (const task of plan.tasks) {
-    entries.set(task.id, { task, state: "waiting", start: undefined, end: undefined, cached: false, change: undefined, attempts: [], error: undefined });
+    entries.set(task.id, {
+      task,
+      state: "waiting",
+      start: undefined,
+      end: undefined,
+      cached: false,
+      change: undefined,
+      attempts: [],
+      error: undefined,
+    });
   }
   const dependents = new Map<string, string[]>();
-  for (const task of plan.tasks) for (const dep of task.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), task.id]);
+  for (const task of plan.tasks)
+    for (const dep of task.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), task.id]);
 
   const inUse: Record<string, number> = {};
   const running = new Set<Promise<void>>();
@@ -39,7 +53,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   let stopping = false;
   const stoppedGroups = new Set<string>();
   const groupOf = (task: PlanTask): string | undefined => options.groupOf?.(task);
-  const isStopped = (task: PlanTask): boolean => stopping || (groupOf(task) !== undefined && stoppedGroups.has(groupOf(task)!));
+  const isStopped = (task: PlanTask): boolean =>
+    stopping || (groupOf(task) !== undefined && stoppedGroups.has(groupOf(task)!));
   const causeOf = (task: PlanTask): RunResult["rootCause"] => rootCauses.get(groupOf(task) ?? "") ?? rootCause;
   const leases = new Leases(options.leases ?? {});
   const runAbort = new AbortController();
@@ -62,7 +77,16 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
     const errors = error === undefined ? {} : { error: oneLine(error), errorDetail: describeError(error) };
     if (state !== "succeeded") leases.release(entry.task.id);
     leases.releaseFor(entry.task.id, plan.tasks);
-    emit({ type: "task", id: entry.task.id, kind: entry.task.kind, state, cached: entry.cached || undefined, change: entry.change, ...errors, at: entry.end });
+    emit({
+      type: "task",
+      id: entry.task.id,
+      kind: entry.task.kind,
+      state,
+      cached: entry.cached || undefined,
+      change: entry.change,
+      ...errors,
+      at: entry.end,
+    });
   };
   const isSettled = (id: string): boolean => {
     const s = entries.get(id)?.state;
@@ -78,9 +102,12 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       if (!task.dependsOn.every(isSettled)) return false;
       const required = entries.get(task.finalizer.requires);
       const group = groupOf(task);
-      const runWentWrong = causeOf(task) !== undefined || runAbort.signal.aborted || [...entries.values()].some((e) => e.state === "failed" && (group === undefined || groupOf(e.task) === group));
+      const runWentWrong =
+        causeOf(task) !== undefined ||
+        runAbort.signal.aborted ||
+        [...entries.values()].some((e) => e.state === "failed" && (group === undefined || groupOf(e.task) === group));
       // What `requires` started may have half-made something (a network created as Ctrl-C came): only one that never started has nothing to finalize.
-      const neverStarted = !required || required.attempts.length === 0 && required.state !== "running";
+      const neverStarted = !required || (required.attempts.length === 0 && required.state !== "running");
       if (neverStarted || required.state === "skipped" || (task.finalizer.onlyOnFailure && !runWentWrong)) {
         settle(entry, "skipped");
         return false;
@@ -131,11 +158,19 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
       const onParentAbort = (): void => controller.abort(parent?.reason);
       if (parent?.aborted) onParentAbort();
       else parent?.addEventListener("abort", onParentAbort, { once: true });
-      const cancelTimeout = clock.setTimeout(() => controller.abort(new TaskTimeoutError(task.id, task.timeoutSeconds)), task.timeoutSeconds * 1000);
+      const cancelTimeout = clock.setTimeout(
+        () => controller.abort(new TaskTimeoutError(task.id, task.timeoutSeconds)),
+        task.timeoutSeconds * 1000,
+      );
       const attemptStart = now();
       emit({ type: "task", id: task.id, kind: task.kind, state: "running", attempt, at: attemptStart });
       try {
-        const work = action({ task, signal: controller.signal, attempt, log: (line) => emit({ type: "log", id: task.id, line, at: now() }) });
+        const work = action({
+          task,
+          signal: controller.signal,
+          attempt,
+          log: (line) => emit({ type: "log", id: task.id, line, at: now() }),
+        });
         const result = await Promise.race([work, whenAborted(controller.signal)]).catch(async (error: unknown) => {
           if (!controller.signal.aborted) throw error;
           // Give an aborted action a moment to stop its processes; its own error, when it
@@ -143,10 +178,21 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
           // The grace timer is cancelled as soon as the action ends: it must not hold the process.
           const grace = new AbortController();
           const own = await Promise.race([
-            work.then(() => undefined, (e: unknown) => e),
-            clockSleep(clock, options.abortGraceMs ?? 5000, grace.signal).then(() => undefined, () => undefined),
+            work.then(
+              () => undefined,
+              (e: unknown) => e,
+            ),
+            clockSleep(clock, options.abortGraceMs ?? 5000, grace.signal).then(
+              () => undefined,
+              () => undefined,
+            ),
           ]).finally(() => grace.abort());
-          throw own instanceof Error && own !== controller.signal.reason && !(own instanceof CancelledError) && !(own instanceof TaskTimeoutError) ? own : error;
+          throw own instanceof Error &&
+            own !== controller.signal.reason &&
+            !(own instanceof CancelledError) &&
+            !(own instanceof TaskTimeoutError)
+            ? own
+            : error;
         });
         entry.cached = (result && result.cached) || false;
         entry.change = result ? result.change : undefined;
@@ -155,10 +201,20 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
         return;
       } catch (error) {
         entry.attempts.push({ start: attemptStart, end: now(), outcome: oneLine(error) });
-        const retryable = isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !isStopped(task);
+        const retryable =
+          isTransient(error) && attempt < retry.attempts && !controller.signal.aborted && !isStopped(task);
         if (retryable) {
           const delay = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
-          emit({ type: "task", id: task.id, kind: task.kind, state: "retrying", attempt, error: oneLine(error), errorDetail: describeError(error), at: now() });
+          emit({
+            type: "task",
+            id: task.id,
+            kind: task.kind,
+            state: "retrying",
+            attempt,
+            error: oneLine(error),
+            errorDetail: describeError(error),
+            at: now(),
+          });
           try {
             await clockSleep(clock, delay, task.finalizer ? undefined : runAbort.signal);
             continue;
@@ -167,7 +223,8 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
             return;
           }
         }
-        const cancelled = runAbort.signal.aborted && !(controller.signal.reason instanceof TaskTimeoutError) && !task.finalizer;
+        const cancelled =
+          runAbort.signal.aborted && !(controller.signal.reason instanceof TaskTimeoutError) && !task.finalizer;
         if (cancelled) {
           settle(entry, "cancelled", error);
         } else {
@@ -186,7 +243,9 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
   for (;;) {
     const waiting = [...entries.values()]
       .filter((e) => e.state === "waiting")
-      .sort((a, b) => (priority.get(b.task.id) ?? 0) - (priority.get(a.task.id) ?? 0) || a.task.id.localeCompare(b.task.id));
+      .sort(
+        (a, b) => (priority.get(b.task.id) ?? 0) - (priority.get(a.task.id) ?? 0) || a.task.id.localeCompare(b.task.id),
+      );
     for (const entry of waiting) {
       if (entry.state !== "waiting" || !canStart(entry)) continue;
       entry.state = "running";
@@ -210,15 +269,20 @@ export async function runPlan(plan: Plan, actionFor: (task: PlanTask) => TaskAct
         if (e.state === "waiting" && canStart(e)) progressed = true;
       }
       if (!progressed && [...entries.values()].some((e) => e.state === "waiting")) {
-        for (const e of entries.values()) if (e.state === "waiting") settle(e, "cancelled", new CancelledError("cancelled: its inputs never became ready"));
+        for (const e of entries.values())
+          if (e.state === "waiting")
+            settle(e, "cancelled", new CancelledError("cancelled: its inputs never became ready"));
       }
       continue;
     }
-    const nextRelease = Math.min(...remaining.map((e) => options.notBefore?.[e.task.id] ?? Infinity).filter((t) => t > now()));
+    const nextRelease = Math.min(
+      ...remaining.map((e) => options.notBefore?.[e.task.id] ?? Infinity).filter((t) => t > now()),
+    );
     let cancelRelease = (): void => undefined;
     await new Promise<void>((resolve) => {
       wakeUp = resolve;
-      if (Number.isFinite(nextRelease)) cancelRelease = clock.setTimeout(resolve, Math.max(1, (nextRelease - now()) * 1000));
+      if (Number.isFinite(nextRelease))
+        cancelRelease = clock.setTimeout(resolve, Math.max(1, (nextRelease - now()) * 1000));
     });
     cancelRelease();
   }

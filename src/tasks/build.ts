@@ -11,10 +11,16 @@ import type { TaskKindDefinition, TaskResult } from "./types.js";
  * the reference workloads run. The build writes its own log (logs/build-<image>.log); its
  * errors carry the last lines. `onLine` also receives each output line as it comes.
  */
-export async function buildStackImage(name: string, build: BuildContext, options: { signal: AbortSignal; onLine?: (line: string) => void }): Promise<TaskResult> {
+export async function buildStackImage(
+  name: string,
+  build: BuildContext,
+  options: { signal: AbortSignal; onLine?: (line: string) => void },
+): Promise<TaskResult> {
   const keyed = build.keyed.get(name);
   if (!keyed) throw new Error(`no content key for image "${name}"`);
-  const pulled = build.cache?.hits.has(keyed.key) ? await pullFromCache(keyed, build.cache, build, options.signal) : undefined;
+  const pulled = build.cache?.hits.has(keyed.key)
+    ? await pullFromCache(keyed, build.cache, build, options.signal)
+    : undefined;
   const image =
     pulled ??
     (await buildImage(keyed, {
@@ -29,12 +35,18 @@ export async function buildStackImage(name: string, build: BuildContext, options
   build.built.set(name, image);
   build.references.set(name, image.tag);
   // What the registry lacks goes there in the background (a fresh build, or one made here before): deploys never wait for it.
-  if (build.cache && image.cached !== "registry" && !build.cache.inRegistry.has(keyed.key) && cacheable(keyed)) build.cache.remote.push(keyed, image);
+  if (build.cache && image.cached !== "registry" && !build.cache.inRegistry.has(keyed.key) && cacheable(keyed))
+    build.cache.remote.push(keyed, image);
   return { cached: image.cached };
 }
 
 /** The registry's copy of an image, or undefined (a warning) when the pull fails: then it is built here. */
-async function pullFromCache(keyed: KeyedImage, cache: RunCache, build: BuildContext, signal: AbortSignal): Promise<BuiltImage | undefined> {
+async function pullFromCache(
+  keyed: KeyedImage,
+  cache: RunCache,
+  build: BuildContext,
+  signal: AbortSignal,
+): Promise<BuiltImage | undefined> {
   const logFile = path.join(build.logs.dir, `build-${keyed.spec.name}.log`);
   try {
     await cache.remote.pull(keyed, { signal, logFile });
@@ -42,7 +54,9 @@ async function pullFromCache(keyed: KeyedImage, cache: RunCache, build: BuildCon
     return { name: keyed.spec.name, tag: keyed.tag, id, cached: "registry" };
   } catch (error) {
     if (signal.aborted) throw error;
-    cache.warn(`warning: pulling ${keyed.spec.name} from ${cache.remote.registry.value} failed (${oneLine(error)}): building it here`);
+    cache.warn(
+      `warning: pulling ${keyed.spec.name} from ${cache.remote.registry.value} failed (${oneLine(error)}): building it here`,
+    );
     return undefined;
   }
 }

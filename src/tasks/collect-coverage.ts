@@ -21,7 +21,9 @@ export const collectCoverageTask: TaskKindDefinition = {
   async run(_task, ctx, run) {
     const started = startedEnvironment(run);
     if (!started.collectCoverage) {
-      throw new PaddockError(`the ${run.stack.environment.provider} provider cannot collect coverage yet`, { hint: "set `coverage: false` in the stack file to run without it" });
+      throw new PaddockError(`the ${run.stack.environment.provider} provider cannot collect coverage yet`, {
+        hint: "set `coverage: false` in the stack file to run without it",
+      });
     }
     const dir = coverageDirOf(run.runDir);
     mkdirSync(dir, { recursive: true });
@@ -36,14 +38,19 @@ export const collectCoverageTask: TaskKindDefinition = {
       const image = run.stack.services[service]?.image;
       const keyed = image && "stackImage" in image ? run.keyed.get(image.stackImage) : undefined;
       if (!keyed) return undefined;
-      const toolchain = await imageGo(keyed, run.builder, { logFile: path.join(run.logs.dir, `go-stage-${keyed.spec.name}.log`), signal: ctx.signal });
+      const toolchain = await imageGo(keyed, run.builder, {
+        logFile: path.join(run.logs.dir, `go-stage-${keyed.spec.name}.log`),
+        signal: ctx.signal,
+      });
       if (toolchain) ctx.log(`${service}: go tool covdata runs in ${toolchain.description} (no Go on this host)`);
       return toolchain;
     };
     const summary = await summarizeCollected(collected, dir, run.runId, { signal: ctx.signal, goToolchain });
     writeCoverageSummary(dir, summary);
     for (const [name, s] of Object.entries(summary.services)) {
-      ctx.log(`${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`);
+      ctx.log(
+        `${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`,
+      );
     }
   },
 };

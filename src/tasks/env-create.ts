@@ -12,7 +12,10 @@ export const envCreateTask: TaskKindDefinition = {
     if (run.attach) {
       run.started = await run.environment.attach(ctx);
       // Workloads the stack no longer declares go first: nothing will deploy them again.
-      const removed = await run.started.removeOthers(workloads(run.stack).map((w) => w.name), ctx);
+      const removed = await run.started.removeOthers(
+        workloads(run.stack).map((w) => w.name),
+        ctx,
+      );
       if (removed.length > 0) ctx.log(`removed what the stack no longer declares: ${removed.join(", ")}`);
       return { change: removed.length > 0 ? "updated" : "unchanged" };
     }

@@ -67,6 +67,9 @@ export function pulledImages(keyed: ReadonlyMap<string, KeyedImage>, cache: RunC
 
 /** The created environment; tasks that need it depend on env:create, so it exists. */
 export function startedEnvironment(run: RunContext): StartedEnvironment {
-  if (!run.started) throw new PaddockError("the environment was not created", { hint: "this is a bug in the plan: the task must depend on env:create" });
+  if (!run.started)
+    throw new PaddockError("the environment was not created", {
+      hint: "this is a bug in the plan: the task must depend on env:create",
+    });
   return run.started;
 }

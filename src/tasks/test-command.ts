@@ -8,7 +8,9 @@ export class TestsFailedError extends PaddockError {
     readonly exitCode: number,
     command: string,
   ) {
-    super(`the test command exited with code ${exitCode}: ${command}`, { hint: "its output is above and in the run's logs/test.log" });
+    super(`the test command exited with code ${exitCode}: ${command}`, {
+      hint: "its output is above and in the run's logs/test.log",
+    });
   }
 }
 
@@ -92,7 +94,9 @@ export async function runTestCommand(run: TestRun): Promise<void> {
   const log = createWriteStream(run.logFile, { flags: "a", mode: 0o600 });
   log.on("error", () => undefined); // a full disk must not end the run: the output is still shown
   const display = Array.isArray(run.command) ? run.command.join(" ") : run.command;
-  const [file, args] = Array.isArray(run.command) ? [run.command[0]!, run.command.slice(1)] : ["/bin/sh", ["-c", run.command]];
+  const [file, args] = Array.isArray(run.command)
+    ? [run.command[0]!, run.command.slice(1)]
+    : ["/bin/sh", ["-c", run.command]];
   const graceMs = (run.graceSeconds ?? 5) * 1000;
   const redact = run.redact ?? ((text: string) => text);
   const child = spawn(file, args, { cwd: run.cwd, env: run.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -106,11 +110,15 @@ export async function runTestCommand(run: TestRun): Promise<void> {
 
   const exited = new Promise<{ code: number | null; error?: Error }>((resolve) => {
     child.once("error", (error) => resolve({ code: null, error }));
-    child.once("exit", (code, signal) => resolve({ code: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : null) }));
+    child.once("exit", (code, signal) =>
+      resolve({ code: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : null) }),
+    );
   });
   // Output may still arrive after the exit, until every holder of the pipes is gone.
   const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
-  const aborted = new Promise<undefined>((resolve) => run.signal.addEventListener("abort", () => resolve(undefined), { once: true }));
+  const aborted = new Promise<undefined>((resolve) =>
+    run.signal.addEventListener("abort", () => resolve(undefined), { once: true }),
+  );
   const drain = async (): Promise<void> => {
     // Whatever the command left in its group (a server started with &) goes too, then the pipes close.
     if (child.pid !== undefined && groupAlive(child.pid)) await stopGroup(child.pid, graceMs);
@@ -124,7 +132,10 @@ export async function runTestCommand(run: TestRun): Promise<void> {
     }
     await drain();
     if (result.error || result.code === null) {
-      throw new PaddockError(`the test command could not start: ${display} (${result.error?.message ?? "no exit code"})`, { hint: "check the command and that it is installed" });
+      throw new PaddockError(
+        `the test command could not start: ${display} (${result.error?.message ?? "no exit code"})`,
+        { hint: "check the command and that it is installed" },
+      );
     }
     if (result.code !== 0) throw new TestsFailedError(result.code, display);
   } finally {

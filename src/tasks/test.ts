@@ -13,7 +13,10 @@ export const testTask: TaskKindDefinition = {
   async run(_task, ctx, run) {
     const { stack } = run;
     const command = run.test.command;
-    if (!command) throw new PaddockError("no test command", { hint: "give one after --: paddock test -- npm test, or set test.command in the stack file" });
+    if (!command)
+      throw new PaddockError("no test command", {
+        hint: "give one after --: paddock test -- npm test, or set test.command in the stack file",
+      });
     try {
       await runTestCommand({
         command,

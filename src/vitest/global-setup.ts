@@ -12,7 +12,9 @@ import { up, type Environment } from "../api/up.js";
 export default async function setup(): Promise<() => Promise<void>> {
   const environment: Environment = await up({ config: process.env["PADDOCK_CONFIG"] });
   Object.assign(process.env, environment.env);
-  process.stderr.write(`paddock: environment ${environment.runId} is up (${environment.endpoints.map((e) => `${e.service} ${e.url}`).join(", ")})\n`);
+  process.stderr.write(
+    `paddock: environment ${environment.runId} is up (${environment.endpoints.map((e) => `${e.service} ${e.url}`).join(", ")})\n`,
+  );
   return async () => {
     await environment.down();
     process.stderr.write(`paddock: environment ${environment.runId} removed\n`);

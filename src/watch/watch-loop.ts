@@ -36,7 +36,8 @@ function describeOutcome(outcome: RunStackOutcome): string {
   const changes = formatChanges(outcome.profile);
   const what = changes ? ` · ${changes}` : "";
   if (outcome.result.state === "cancelled") return `- ${clock()} cancelled after ${seconds}s`;
-  if (outcome.testExitCode !== undefined && outcome.testExitCode !== 0) return `✗ ${clock()} tests failed (exit code ${outcome.testExitCode}) in ${seconds}s${what}`;
+  if (outcome.testExitCode !== undefined && outcome.testExitCode !== 0)
+    return `✗ ${clock()} tests failed (exit code ${outcome.testExitCode}) in ${seconds}s${what}`;
   if (outcome.result.state !== "succeeded") return `✗ ${clock()} the update failed after ${seconds}s${what}`;
   return `✓ ${clock()} tests passed in ${seconds}s${what}`;
 }
@@ -61,7 +62,13 @@ export async function watchStack(options: WatchOptions): Promise<WatchResult> {
     while (!signal.aborted) {
       const files: string[] = changed ?? [];
       changed = undefined;
-      if (result.runs > 0) stderr.write(`\nchanged: ${files.map((f) => path.relative(process.cwd(), f) || f).slice(0, 5).join(", ")}${files.length > 5 ? ` and ${files.length - 5} more` : ""}\n`);
+      if (result.runs > 0)
+        stderr.write(
+          `\nchanged: ${files
+            .map((f) => path.relative(process.cwd(), f) || f)
+            .slice(0, 5)
+            .join(", ")}${files.length > 5 ? ` and ${files.length - 5} more` : ""}\n`,
+        );
       let stack: Stack | undefined;
       try {
         stack = options.loadStack();
@@ -103,7 +110,9 @@ export async function watchStack(options: WatchOptions): Promise<WatchResult> {
       }
       if (signal.aborted) break;
       if (changed === undefined) {
-        stderr.write(`watching ${watched?.roots.length ?? 0} paths; edit a file to update and test again, Ctrl-C to stop (the environment stays up)\n`);
+        stderr.write(
+          `watching ${watched?.roots.length ?? 0} paths; edit a file to update and test again, Ctrl-C to stop (the environment stays up)\n`,
+        );
         await Promise.race([new Promise<void>((resolve) => (wake = resolve)), stopped]);
         wake = undefined;
       }

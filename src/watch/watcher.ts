@@ -15,7 +15,11 @@ export class StackWatcher {
   /** Watches (again) what `set` names; resolves once the watcher has read the folders. */
   async watch(set: WatchSet): Promise<void> {
     await this.watcher?.close();
-    const watcher = watch(set.roots, { ignoreInitial: true, ignored: (file) => NEVER_WATCHED.test(file), awaitWriteFinish: false });
+    const watcher = watch(set.roots, {
+      ignoreInitial: true,
+      ignored: (file) => NEVER_WATCHED.test(file),
+      awaitWriteFinish: false,
+    });
     this.watcher = watcher;
     const changed = (file: string): void => {
       if (!set.relevant(file)) return;

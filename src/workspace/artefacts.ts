@@ -45,16 +45,35 @@ export function writeWorkspaceArtefacts(
       wallSeconds: result.wallSeconds,
       state: result.state,
       tasks: result.tasks,
-      workspace: { stacks: stacks.map((s) => ({ name: s.stack.name, runId: s.outcome.runId, runDir: s.outcome.runDir, state: s.outcome.profile.state })), builds: [...builds] },
+      workspace: {
+        stacks: stacks.map((s) => ({
+          name: s.stack.name,
+          runId: s.outcome.runId,
+          runDir: s.outcome.runDir,
+          state: s.outcome.profile.state,
+        })),
+        builds: [...builds],
+      },
     },
     redact,
   );
   const order = [SHARED_BUILDS, ...stacks.map((s) => s.stack.name)];
-  writes.attempt("the workspace profile", path.join(runDir, "profile.json"), () => writeJsonAtomic(path.join(runDir, "profile.json"), profile));
+  writes.attempt("the workspace profile", path.join(runDir, "profile.json"), () =>
+    writeJsonAtomic(path.join(runDir, "profile.json"), profile),
+  );
   const groups = order.map((name) => ({ name, tasks: profile.tasks.filter((t) => laneGroupOf(t) === name) }));
-  writes.attempt("the workspace trace", path.join(runDir, "trace.json"), () => writeFileSync(path.join(runDir, "trace.json"), JSON.stringify(toGroupedTrace(profile, groups)) + "\n", { mode: 0o600 }));
-  const report = renderReportHtml(profile, { title: `Paddock workspace ${workspace.name}, run ${runId}`, groups: { of: laneGroupOf, order } });
-  writes.attempt("the workspace report", path.join(runDir, "report.html"), () => writeFileSync(path.join(runDir, "report.html"), report, { mode: 0o600 }));
+  writes.attempt("the workspace trace", path.join(runDir, "trace.json"), () =>
+    writeFileSync(path.join(runDir, "trace.json"), JSON.stringify(toGroupedTrace(profile, groups)) + "\n", {
+      mode: 0o600,
+    }),
+  );
+  const report = renderReportHtml(profile, {
+    title: `Paddock workspace ${workspace.name}, run ${runId}`,
+    groups: { of: laneGroupOf, order },
+  });
+  writes.attempt("the workspace report", path.join(runDir, "report.html"), () =>
+    writeFileSync(path.join(runDir, "report.html"), report, { mode: 0o600 }),
+  );
   writes.finish();
   return { runId, runDir, profile };
 }

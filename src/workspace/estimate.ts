@@ -36,21 +36,35 @@ export async function estimateWorkspace(workspace: Workspace, stacks: readonly S
     parts.push({ stack, plan, keyed: await keyImages(stack) });
     const alone = simulate(plan.tasks, own, { resources: resourceLimits(stack) }).wallSeconds;
     stacksAlone.push({ name: stack.name, endSeconds: 0, aloneSeconds: alone });
-    for (const task of plan.tasks) durations[task.kind === "build" ? `build-of:${stack.name}:${task.subject}` : stackTaskId(stack.name, task.id)] = own[task.id] ?? 0;
+    for (const task of plan.tasks)
+      durations[task.kind === "build" ? `build-of:${stack.name}:${task.subject}` : stackTaskId(stack.name, task.id)] =
+        own[task.id] ?? 0;
   }
-  const merged = mergePlans(parts, { buildSlots: workspace.buildSlots, memoryBytes: workspace.memoryBytes, environments: workspace.environments });
+  const merged = mergePlans(parts, {
+    buildSlots: workspace.buildSlots,
+    memoryBytes: workspace.memoryBytes,
+    environments: workspace.environments,
+  });
   for (const build of merged.builds.values()) {
     const first = build.users[0]!;
     durations[build.id] = durations[`build-of:${stacks[first.part]!.name}:${first.name}`] ?? 0;
   }
   const sim = simulate(merged.plan.tasks, durations, { resources: merged.resources, leases: merged.leases });
-  for (const s of stacksAlone) s.endSeconds = Math.max(0, ...merged.plan.tasks.filter((t) => t.id.startsWith(`${s.name}/`)).map((t) => sim.end.get(t.id) ?? 0));
+  for (const s of stacksAlone)
+    s.endSeconds = Math.max(
+      0,
+      ...merged.plan.tasks.filter((t) => t.id.startsWith(`${s.name}/`)).map((t) => sim.end.get(t.id) ?? 0),
+    );
   const path = criticalPath(merged.plan.tasks, durations);
   return {
     wallSeconds: sim.wallSeconds,
     separateSeconds: stacksAlone.reduce((sum, s) => sum + s.aloneSeconds, 0),
     stacks: stacksAlone,
-    builds: [...merged.builds.values()].map((b) => ({ id: b.id, users: b.users.map((u) => stacks[u.part]!.name), seconds: durations[b.id] ?? 0 })),
+    builds: [...merged.builds.values()].map((b) => ({
+      id: b.id,
+      users: b.users.map((u) => stacks[u.part]!.name),
+      seconds: durations[b.id] ?? 0,
+    })),
     criticalPath: path.path,
     criticalPathSeconds: path.seconds,
   };
@@ -63,7 +77,9 @@ export function formatWorkspaceEstimate(workspace: Workspace, estimate: Workspac
     `Plan for workspace "${workspace.name}" (${estimate.stacks.length} stacks as one graph)`,
     "",
     `  ${"stack".padEnd(width)}  done at   alone`,
-    ...estimate.stacks.map((s) => `  ${s.name.padEnd(width)}  ${r(s.endSeconds).padStart(8)}  ${r(s.aloneSeconds).padStart(8)}`),
+    ...estimate.stacks.map(
+      (s) => `  ${s.name.padEnd(width)}  ${r(s.endSeconds).padStart(8)}  ${r(s.aloneSeconds).padStart(8)}`,
+    ),
     "",
     "Builds (each once, for every stack that needs it):",
     ...estimate.builds.map((b) => `  ${b.id.padEnd(28)} ${r(b.seconds).padStart(8)}  used by ${b.users.join(", ")}`),

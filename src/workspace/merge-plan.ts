@@ -28,7 +28,11 @@ export interface WorkspacePlan {
 }
 
 /** Memory an environment is assumed to need when its stack does not say (`resources.memory`). */
-const DEFAULT_ENVIRONMENT_BYTES: Record<ProviderName, number> = { docker: 1024 ** 3, kind: 4 * 1024 ** 3, cluster: 256 * 1024 ** 2 };
+const DEFAULT_ENVIRONMENT_BYTES: Record<ProviderName, number> = {
+  docker: 1024 ** 3,
+  kind: 4 * 1024 ** 3,
+  cluster: 256 * 1024 ** 2,
+};
 const MIB = 1024 ** 2;
 
 export const stackTaskId = (stack: string, local: string): string => `${stack}/${local}`;
@@ -45,7 +49,10 @@ export function groupOfTask(task: Pick<PlanTask, "id">): string | undefined {
  * environment holds its memory (and a slot) from env:create until its teardown, so environments
  * start as memory allows, never all at once blindly.
  */
-export function mergePlans(parts: readonly StackPart[], options: { buildSlots?: number; memoryBytes?: number; environments?: number }): WorkspacePlan {
+export function mergePlans(
+  parts: readonly StackPart[],
+  options: { buildSlots?: number; memoryBytes?: number; environments?: number },
+): WorkspacePlan {
   const builds = new Map<string, SharedBuild>();
   const byKey = new Map<string, SharedBuild>();
   const buildIdOf = (part: number, name: string): string => {
@@ -60,7 +67,8 @@ export function mergePlans(parts: readonly StackPart[], options: { buildSlots?: 
     if (!build.users.some((u) => u.part === part && u.name === name)) build.users.push({ part, name });
     return build.id;
   };
-  const mapDep = (part: number, dep: string): string => (dep.startsWith("build:") ? buildIdOf(part, dep.slice("build:".length)) : stackTaskId(parts[part]!.stack.name, dep));
+  const mapDep = (part: number, dep: string): string =>
+    dep.startsWith("build:") ? buildIdOf(part, dep.slice("build:".length)) : stackTaskId(parts[part]!.stack.name, dep);
 
   const tasks = new Map<string, PlanTask>();
   const owners = new Map<string, { part: number; task: PlanTask }>();
@@ -68,7 +76,9 @@ export function mergePlans(parts: readonly StackPart[], options: { buildSlots?: 
   parts.forEach((p, part) => {
     const local = new Set(p.plan.tasks.map((t) => t.id));
     const releaser = local.has("env:delete") ? "env:delete" : local.has("test") ? "test" : undefined;
-    const need = Math.ceil((p.stack.resources.memoryBytes ?? DEFAULT_ENVIRONMENT_BYTES[p.stack.environment.provider]) / MIB);
+    const need = Math.ceil(
+      (p.stack.resources.memoryBytes ?? DEFAULT_ENVIRONMENT_BYTES[p.stack.environment.provider]) / MIB,
+    );
     for (const task of p.plan.tasks) {
       if (task.kind === "build") {
         const id = buildIdOf(part, task.subject ?? "");
@@ -80,11 +90,17 @@ export function mergePlans(parts: readonly StackPart[], options: { buildSlots?: 
         ...task,
         id,
         dependsOn: task.dependsOn.map((d) => mapDep(part, d)),
-        finalizer: task.finalizer && { ...task.finalizer, requires: stackTaskId(p.stack.name, task.finalizer.requires) },
+        finalizer: task.finalizer && {
+          ...task.finalizer,
+          requires: stackTaskId(p.stack.name, task.finalizer.requires),
+        },
       };
       if (task.kind === "env:create" && releaser) {
         const releasedBy = stackTaskId(p.stack.name, releaser);
-        merged.leases = [{ resource: "memory", amount: Math.min(need, memoryCapacity), releasedBy }, ...(options.environments ? [{ resource: "environments", amount: 1, releasedBy }] : [])];
+        merged.leases = [
+          { resource: "memory", amount: Math.min(need, memoryCapacity), releasedBy },
+          ...(options.environments ? [{ resource: "environments", amount: 1, releasedBy }] : []),
+        ];
       }
       tasks.set(id, merged);
       owners.set(id, { part, task });
@@ -97,7 +113,15 @@ export function mergePlans(parts: readonly StackPart[], options: { buildSlots?: 
     api: parts.reduce((n, p) => n + (p.stack.resources.apiSlots ?? defaults.api), 0),
   };
   const first = parts[0]?.plan;
-  const plan: Plan = { stack: parts.map((p) => p.stack.name).join("+"), strategy: first?.strategy ?? "graph", mode: first?.mode ?? "test", tasks: [...tasks.values()] };
-  const leases: Record<string, number> = { memory: memoryCapacity, ...(options.environments ? { environments: options.environments } : {}) };
+  const plan: Plan = {
+    stack: parts.map((p) => p.stack.name).join("+"),
+    strategy: first?.strategy ?? "graph",
+    mode: first?.mode ?? "test",
+    tasks: [...tasks.values()],
+  };
+  const leases: Record<string, number> = {
+    memory: memoryCapacity,
+    ...(options.environments ? { environments: options.environments } : {}),
+  };
   return { plan, owners, builds, resources, leases };
 }

@@ -24,22 +24,58 @@ const DONE = new Set(["succeeded", "failed", "cancelled", "skipped"]);
  * time — on a terminal (redrawn in place), or a plain line whenever a stack's phase changes or
  * a shared build ends (CI logs).
  */
-export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; stream: NodeJS.WritableStream & { isTTY?: boolean }; stacks: { name: string; tasks: number }[]; now: () => number }) {
+export function createWorkspaceProgress(options: {
+  mode: WorkspaceProgressMode;
+  stream: NodeJS.WritableStream & { isTTY?: boolean };
+  stacks: { name: string; tasks: number }[];
+  now: () => number;
+}) {
   const { stream } = options;
   const color = colorEnabled(stream);
   const paint = paintWith(color);
-  const views = new Map<string, StackView>(options.stacks.map((s) => [s.name, { name: s.name, tasks: s.tasks, done: 0, failed: 0, running: new Map(), startedAt: undefined, endedAt: undefined, lastPhase: "waiting" }]));
+  const views = new Map<string, StackView>(
+    options.stacks.map((s) => [
+      s.name,
+      {
+        name: s.name,
+        tasks: s.tasks,
+        done: 0,
+        failed: 0,
+        running: new Map(),
+        startedAt: undefined,
+        endedAt: undefined,
+        lastPhase: "waiting",
+      },
+    ]),
+  );
   const width = Math.max(...options.stacks.map((s) => s.name.length), 13);
   let drawn = 0;
   let timer: NodeJS.Timeout | undefined;
   const stamp = (at: number): string => `[${at.toFixed(1).padStart(6)}s]`;
   const phaseOf = (view: StackView): string => {
     const phases = [...view.running.values()];
-    return phases.at(-1) ?? (view.endedAt !== undefined ? (view.failed > 0 ? "failed" : "done") : view.startedAt === undefined ? "waiting" : "waiting for its next task");
+    return (
+      phases.at(-1) ??
+      (view.endedAt !== undefined
+        ? view.failed > 0
+          ? "failed"
+          : "done"
+        : view.startedAt === undefined
+          ? "waiting"
+          : "waiting for its next task")
+    );
   };
   const line = (view: StackView): string => {
-    const elapsed = view.startedAt === undefined ? "" : ` ${(((view.endedAt ?? options.now()) - view.startedAt)).toFixed(1)}s`;
-    const state = view.endedAt !== undefined ? (view.failed > 0 ? paint("red", "✗") : paint("green", "✓")) : view.running.size > 0 ? paint("yellow", "…") : " ";
+    const elapsed =
+      view.startedAt === undefined ? "" : ` ${((view.endedAt ?? options.now()) - view.startedAt).toFixed(1)}s`;
+    const state =
+      view.endedAt !== undefined
+        ? view.failed > 0
+          ? paint("red", "✗")
+          : paint("green", "✓")
+        : view.running.size > 0
+          ? paint("yellow", "…")
+          : " ";
     return `${state} ${view.name.padEnd(width)}  ${phaseOf(view).padEnd(12)} ${String(view.done).padStart(3)}/${view.tasks} tasks${elapsed}`;
   };
   const redraw = (): void => {
@@ -64,7 +100,10 @@ export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; 
       const stack = groupOfTask(event);
       if (stack === undefined) {
         // A shared build: one line when it ends (in plain mode).
-        if (options.mode === "plain" && DONE.has(event.state)) stream.write(`${stamp(event.at)} ${event.id} ${event.state}${event.cached ? ` (${event.cached === "registry" ? "from the cache registry" : "cached"})` : ""}${event.error ? `: ${event.error}` : ""}\n`);
+        if (options.mode === "plain" && DONE.has(event.state))
+          stream.write(
+            `${stamp(event.at)} ${event.id} ${event.state}${event.cached ? ` (${event.cached === "registry" ? "from the cache registry" : "cached"})` : ""}${event.error ? `: ${event.error}` : ""}\n`,
+          );
         return;
       }
       const view = views.get(stack);
@@ -82,7 +121,8 @@ export function createWorkspaceProgress(options: { mode: WorkspaceProgressMode; 
       const phase = phaseOf(view);
       const settledPhase = view.running.size > 0 || view.endedAt !== undefined;
       if (options.mode === "plain" && ((settledPhase && phase !== view.lastPhase) || event.state === "failed")) {
-        const failure = event.state === "failed" ? `: ${event.id.slice(stack.length + 1)} failed: ${event.error ?? ""}` : "";
+        const failure =
+          event.state === "failed" ? `: ${event.id.slice(stack.length + 1)} failed: ${event.error ?? ""}` : "";
         stream.write(`${stamp(event.at)} ${stack}: ${phase} (${view.done}/${view.tasks} tasks)${failure}\n`);
         view.lastPhase = phase;
       }

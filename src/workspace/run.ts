@@ -68,23 +68,36 @@ export async function runWorkspace(options: WorkspaceRunOptions): Promise<Worksp
   const { builder, keyed } = await startRun(stacks, options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
   const cacheStack = stacks.find((s) => s.cache) ?? stacks[0]!;
-  const cache = await openRunCache(cacheStack, keyed.flatMap((k) => [...k.values()]), builder, { override: options.cacheRegistry, warn, signal: options.signal });
+  const cache = await openRunCache(
+    cacheStack,
+    keyed.flatMap((k) => [...k.values()]),
+    builder,
+    { override: options.cacheRegistry, warn, signal: options.signal },
+  );
   const runs = await Promise.all(
     stacks.map((stack, i) =>
-      StackRun.prepare(stack, { builder, keyed: keyed[i]!, cache, warn }, {
-        mode: "test",
-        strategy,
-        keep: options.keep,
-        testCommand: options.testCommand,
-        testOutput: {
-          stdout: prefixedOutput(options.testOutput?.stdout ?? process.stdout, `[${stack.name}] `),
-          stderr: prefixedOutput(options.testOutput?.stderr ?? process.stderr, `[${stack.name}] `),
+      StackRun.prepare(
+        stack,
+        { builder, keyed: keyed[i]!, cache, warn },
+        {
+          mode: "test",
+          strategy,
+          keep: options.keep,
+          testCommand: options.testCommand,
+          testOutput: {
+            stdout: prefixedOutput(options.testOutput?.stdout ?? process.stdout, `[${stack.name}] `),
+            stderr: prefixedOutput(options.testOutput?.stderr ?? process.stderr, `[${stack.name}] `),
+          },
         },
-      }),
+      ),
     ),
   );
   const parts: StackPart[] = runs.map((run, i) => ({ stack: run.stack, plan: run.plan, keyed: keyed[i]! }));
-  const workspacePlan = mergePlans(parts, { buildSlots: options.buildSlots ?? options.workspace.buildSlots, memoryBytes: options.workspace.memoryBytes, environments: options.workspace.environments });
+  const workspacePlan = mergePlans(parts, {
+    buildSlots: options.buildSlots ?? options.workspace.buildSlots,
+    memoryBytes: options.workspace.memoryBytes,
+    environments: options.workspace.environments,
+  });
   options.onPlan?.(workspacePlan);
 
   const actionFor = (task: { id: string }): TaskAction => {
@@ -94,7 +107,10 @@ export async function runWorkspace(options: WorkspaceRunOptions): Promise<Worksp
     return async (ctx) => {
       // Built once, with the first stack that declares it; every other stack gets the same image under its own name.
       const [first, ...others] = build.users;
-      const result = await buildStackImage(first!.name, runs[first!.part]!.context, { signal: ctx.signal, onLine: ctx.log });
+      const result = await buildStackImage(first!.name, runs[first!.part]!.context, {
+        signal: ctx.signal,
+        onLine: ctx.log,
+      });
       const image = runs[first!.part]!.context.built.get(first!.name)!;
       for (const user of others) {
         runs[user.part]!.context.built.set(user.name, { ...image, name: user.name });
@@ -124,17 +140,37 @@ export async function runWorkspace(options: WorkspaceRunOptions): Promise<Worksp
   const outcomes: WorkspaceStackOutcome[] = [];
   for (const [i, run] of runs.entries()) {
     const slice = sliceResult(result, i, parts, workspacePlan);
-    const mine = pushes.filter((p) => [...workspacePlan.builds.values()].some((b) => b.users[0]?.part === i && b.users[0]?.name === p.image));
+    const mine = pushes.filter((p) =>
+      [...workspacePlan.builds.values()].some((b) => b.users[0]?.part === i && b.users[0]?.name === p.image),
+    );
     const outcome = await run.finish(slice, { durations: {}, resources: workspacePlan.resources, pushes: mine });
-    outcomes.push({ stack: run.stack, outcome, rootCause: result.rootCauses.get(run.stack.name) ?? sharedRootCause(result, i, workspacePlan) });
+    outcomes.push({
+      stack: run.stack,
+      outcome,
+      rootCause: result.rootCauses.get(run.stack.name) ?? sharedRootCause(result, i, workspacePlan),
+    });
   }
-  const builds = [...workspacePlan.builds.values()].map((b) => ({ id: b.id, users: b.users.map((u) => stacks[u.part]!.name) }));
-  const { runId, runDir, profile } = writeWorkspaceArtefacts(options.workspace, result, outcomes, builds, strategy, warn);
+  const builds = [...workspacePlan.builds.values()].map((b) => ({
+    id: b.id,
+    users: b.users.map((u) => stacks[u.part]!.name),
+  }));
+  const { runId, runDir, profile } = writeWorkspaceArtefacts(
+    options.workspace,
+    result,
+    outcomes,
+    builds,
+    strategy,
+    warn,
+  );
   return { runId, runDir, profile, result, stacks: outcomes, plan: workspacePlan, builds };
 }
 
 /** A stack that failed because a shared build it needed failed: that build is its root cause. */
-function sharedRootCause(result: RunResult, part: number, plan: WorkspacePlan): { taskId: string; error: unknown } | undefined {
+function sharedRootCause(
+  result: RunResult,
+  part: number,
+  plan: WorkspacePlan,
+): { taskId: string; error: unknown } | undefined {
   const cause = result.rootCause;
   const build = cause && plan.builds.get(cause.taskId);
   return build?.users.some((u) => u.part === part) ? cause : undefined;

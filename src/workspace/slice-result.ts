@@ -10,14 +10,20 @@ export interface StackResult {
   tasks: ProfileTask[];
 }
 
-export function sliceResult(result: RunResult, part: number, parts: readonly StackPart[], workspace: WorkspacePlan): StackResult {
+export function sliceResult(
+  result: RunResult,
+  part: number,
+  parts: readonly StackPart[],
+  workspace: WorkspacePlan,
+): StackResult {
   const byId = new Map(result.tasks.map((t) => [t.id, t]));
   const ownPlan = parts[part]!.plan;
   const tasks: ProfileTask[] = [];
   for (const local of ownPlan.tasks) {
     const mergedId =
       local.kind === "build"
-        ? [...workspace.builds.values()].find((b) => b.users.some((u) => u.part === part && u.name === local.subject))?.id
+        ? [...workspace.builds.values()].find((b) => b.users.some((u) => u.part === part && u.name === local.subject))
+            ?.id
         : [...workspace.owners].find(([, o]) => o.part === part && o.task.id === local.id)?.[0];
     const record = mergedId === undefined ? undefined : byId.get(mergedId);
     if (record) tasks.push({ ...record, id: local.id, dependsOn: local.dependsOn });

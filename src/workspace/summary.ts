@@ -25,23 +25,43 @@ export function formatWorkspaceSummary(outcome: WorkspaceOutcome, options: { col
     const result = RESULT[o.profile.state];
     const painted = o.profile.state === "succeeded" ? paint("green", result.padEnd(9)) : paint("red", result.padEnd(9));
     const path = criticalPath(o.profile);
-    out.push(`  ${stack.name.padEnd(width)}  ${painted}  ${formatSeconds(o.profile.wallSeconds).padStart(7)}  ${formatSeconds(path.seconds).padStart(13)}  ${formatCacheStats(cacheStats(o.profile))}`);
+    out.push(
+      `  ${stack.name.padEnd(width)}  ${painted}  ${formatSeconds(o.profile.wallSeconds).padStart(7)}  ${formatSeconds(path.seconds).padStart(13)}  ${formatCacheStats(cacheStats(o.profile))}`,
+    );
   }
   const byId = new Map(outcome.result.tasks.map((t) => [t.id, t]));
   if (outcome.builds.length > 0) {
     out.push("", "Builds, each once for every stack that needs it:");
     for (const build of outcome.builds) {
       const task = byId.get(build.id);
-      const how = !task ? "?" : task.state !== "succeeded" ? task.state : task.cached === "registry" ? "from the cache registry" : task.cached ? "cached" : `built in ${formatSeconds(task.end - task.start)}`;
+      const how = !task
+        ? "?"
+        : task.state !== "succeeded"
+          ? task.state
+          : task.cached === "registry"
+            ? "from the cache registry"
+            : task.cached
+              ? "cached"
+              : `built in ${formatSeconds(task.end - task.start)}`;
       out.push(`  ${build.id.padEnd(28)} ${how.padEnd(26)} used by ${build.users.join(", ")}`);
     }
   }
   for (const { stack, outcome: o, rootCause } of stacks) {
     if (o.profile.state === "succeeded") continue;
-    const text = rootCause ? o.redact(formatError(rootCause.error)) : o.profile.state === "cancelled" ? "cancelled" : "failed";
-    const task = rootCause?.taskId.startsWith(`${stack.name}/`) ? rootCause.taskId.slice(stack.name.length + 1) : rootCause?.taskId;
+    const text = rootCause
+      ? o.redact(formatError(rootCause.error))
+      : o.profile.state === "cancelled"
+        ? "cancelled"
+        : "failed";
+    const task = rootCause?.taskId.startsWith(`${stack.name}/`)
+      ? rootCause.taskId.slice(stack.name.length + 1)
+      : rootCause?.taskId;
     out.push("", paint("red", `${stack.name}: ${task ? `${task} failed` : o.profile.state}`), text);
   }
-  out.push("", `run directories: ${stacks.map((s) => s.outcome.runDir).join(", ")}`, `the whole run: ${outcome.runDir}/ (profile.json, trace.json, report.html)`);
+  out.push(
+    "",
+    `run directories: ${stacks.map((s) => s.outcome.runDir).join(", ")}`,
+    `the whole run: ${outcome.runDir}/ (profile.json, trace.json, report.html)`,
+  );
   return out.join("\n") + "\n";
 }

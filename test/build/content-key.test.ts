@@ -17,7 +17,14 @@ function context(files: Record<string, string>): string {
 function image(dir: string, extra: Partial<ImageSpec> = {}): ImageSpec {
   return {
     name: "api",
-    source: { type: "dockerfile", dockerfile: path.join(dir, "Dockerfile"), context: dir, args: {}, target: undefined, network: undefined },
+    source: {
+      type: "dockerfile",
+      dockerfile: path.join(dir, "Dockerfile"),
+      context: dir,
+      args: {},
+      target: undefined,
+      network: undefined,
+    },
     dependsOn: [],
     coverage: undefined,
     ...extra,
@@ -50,7 +57,7 @@ describe("content keys", () => {
     const before = await imageContentKey(image(dir), {});
     writeFileSync(path.join(dir, "debug.log"), "more noise");
     writeFileSync(path.join(dir, "node_modules/dep/index.js"), "dep v2");
-    writeFileSync(path.join(dir, ".paddock/runs/r1/profile.json"), "{\"x\":1}");
+    writeFileSync(path.join(dir, ".paddock/runs/r1/profile.json"), '{"x":1}');
     expect(await imageContentKey(image(dir), {})).toBe(before);
     writeFileSync(path.join(dir, "keep.log"), "changed");
     expect(await imageContentKey(image(dir), {})).not.toBe(before);
@@ -71,12 +78,22 @@ describe("keys that mean content", () => {
   it("are the same for two stacks that declare the same images under other names, base images included", async () => {
     const { keyImages } = await import("../../src/build/image-tags.js");
     const { loadStack } = await import("../../src/config/load.js");
-    const shared = context({ "base/Dockerfile": "FROM scratch\nCOPY x /x\n", "base/x": "x", "api/Dockerfile": "ARG BASE\nFROM ${BASE}\nCOPY . /app\n", "api/server.js": "ok" });
+    const shared = context({
+      "base/Dockerfile": "FROM scratch\nCOPY x /x\n",
+      "base/x": "x",
+      "api/Dockerfile": "ARG BASE\nFROM ${BASE}\nCOPY . /app\n",
+      "api/server.js": "ok",
+    });
     const write = (name: string, base: string, api: string): string => {
       const file = path.join(shared, `${name}.yaml`);
       writeFileSync(
         file,
-        [`name: ${name}`, "images:", `  ${base}: { dockerfile: base/Dockerfile, context: base }`, `  ${api}: { dockerfile: api/Dockerfile, context: api, args: { BASE: "\${images.${base}}" } }`].join("\n"),
+        [
+          `name: ${name}`,
+          "images:",
+          `  ${base}: { dockerfile: base/Dockerfile, context: base }`,
+          `  ${api}: { dockerfile: api/Dockerfile, context: api, args: { BASE: "\${images.${base}}" } }`,
+        ].join("\n"),
       );
       return file;
     };

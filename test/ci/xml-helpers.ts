@@ -9,7 +9,10 @@ const XSD = readFileSync(path.join(repoRoot, "test", "fixtures", "junit-10.xsd")
 
 /** xmllint's verdict on a JUnit report: empty when it validates. */
 export async function junitSchemaErrors(xml: string): Promise<string[]> {
-  const result = await validateXML({ xml: [{ fileName: "report.xml", contents: xml }], schema: [{ fileName: "junit-10.xsd", contents: XSD }] });
+  const result = await validateXML({
+    xml: [{ fileName: "report.xml", contents: xml }],
+    schema: [{ fileName: "junit-10.xsd", contents: XSD }],
+  });
   return result.valid ? [] : result.errors.map((e) => e.rawMessage);
 }
 
@@ -22,10 +25,18 @@ export interface ParsedCase {
 }
 
 export interface ParsedJunit {
-  testsuites: { tests: string; failures: string; testsuite: { name: string; tests: string; failures: string; skipped: string; testcase: ParsedCase[] } };
+  testsuites: {
+    tests: string;
+    failures: string;
+    testsuite: { name: string; tests: string; failures: string; skipped: string; testcase: ParsedCase[] };
+  };
 }
 
 export function parseJunit(xml: string): ParsedJunit {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testcase" });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    isArray: (name) => name === "testcase",
+  });
   return parser.parse(xml) as ParsedJunit;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { runCli, tempProject } from "../helpers/cli.js";
 
-const UPGRADING = "FROM debian:12\n# we no longer run dnf update here\nRUN apt-get update && apt-get upgrade -y && apt-get install -y curl\nUSER 1000\n";
+const UPGRADING =
+  "FROM debian:12\n# we no longer run dnf update here\nRUN apt-get update && apt-get upgrade -y && apt-get install -y curl\nUSER 1000\n";
 const CLEAN = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\nUSER 1000\n";
 
 describe("paddock lint", () => {
@@ -9,7 +10,8 @@ describe("paddock lint", () => {
     const dir = tempProject({
       "api/Dockerfile": UPGRADING,
       "web/Dockerfile": CLEAN,
-      "paddock.yaml": "name: shop\nimages:\n  api: { dockerfile: api/Dockerfile }\n  web: { dockerfile: web/Dockerfile }\n",
+      "paddock.yaml":
+        "name: shop\nimages:\n  api: { dockerfile: api/Dockerfile }\n  web: { dockerfile: web/Dockerfile }\n",
     });
     const result = await runCli(["lint"], { cwd: dir });
     expect(result.code).toBe(1);
@@ -20,7 +22,8 @@ describe("paddock lint", () => {
   it("honours the stack's lint policy: `require` flags a stage that installs without upgrading", async () => {
     const dir = tempProject({
       "web/Dockerfile": CLEAN,
-      "paddock.yaml": "name: shop\nimages:\n  web: { dockerfile: web/Dockerfile }\nlint:\n  packageUpgrade: { policy: require }\n",
+      "paddock.yaml":
+        "name: shop\nimages:\n  web: { dockerfile: web/Dockerfile }\nlint:\n  packageUpgrade: { policy: require }\n",
     });
     const result = await runCli(["lint", "--format", "json"], { cwd: dir });
     const findings = JSON.parse(result.stdout) as { rule: string; line: number }[];
@@ -31,7 +34,12 @@ describe("paddock lint", () => {
   it("writes SARIF with relative paths", async () => {
     const dir = tempProject({ "api/Dockerfile": UPGRADING });
     const result = await runCli(["lint", "--format", "sarif", "api/Dockerfile"], { cwd: dir });
-    const sarif = JSON.parse(result.stdout) as { version: string; runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const sarif = JSON.parse(result.stdout) as {
+      version: string;
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
+    };
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0]?.results[0]?.ruleId).toBe("package-upgrade");
     expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe("api/Dockerfile");

@@ -27,7 +27,9 @@ describe("paddock report", () => {
     expect(result.stdout).toMatch(/would have taken 144\.8s graph/);
     const runDir = path.join(dir, ".paddock", "runs", "seeds-phased");
     expect(existsSync(path.join(runDir, "report.html"))).toBe(true);
-    const trace = JSON.parse(readFileSync(path.join(runDir, "trace.json"), "utf8")) as { traceEvents: { ph: string; name: string }[] };
+    const trace = JSON.parse(readFileSync(path.join(runDir, "trace.json"), "utf8")) as {
+      traceEvents: { ph: string; name: string }[];
+    };
     expect(trace.traceEvents.filter((e) => e.ph === "X")).toHaveLength(11);
   });
 

@@ -11,7 +11,11 @@ const hasEngine = await engineAvailable();
  * Runs paddock on a pseudo-terminal (util-linux `script`), as a person at a terminal would;
  * everything it writes lands in `typescript`. CI and colour variables are cleared unless given.
  */
-function onTerminal(args: string[], cwd: string, env: Record<string, string> = {}): { run: ResultPromise; typescript: string } {
+function onTerminal(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): { run: ResultPromise; typescript: string } {
   const typescript = path.join(cwd, "typescript.out");
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   // A pty made without a terminal around it has no size: give it a usual one.
@@ -48,7 +52,17 @@ describe.skipIf(!hasEngine)("paddock on a terminal", () => {
   describe("a build that takes a while", () => {
     const stack = `ptyslow${Date.now().toString(36)}`;
     afterAll(async () => {
-      const images = (await execa(DOCKER, ["images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", `reference=paddock/${stack}-*`])).stdout.split("\n").filter(Boolean);
+      const images = (
+        await execa(DOCKER, [
+          "images",
+          "--format",
+          "{{.Repository}}:{{.Tag}}",
+          "--filter",
+          `reference=paddock/${stack}-*`,
+        ])
+      ).stdout
+        .split("\n")
+        .filter(Boolean);
       if (images.length > 0) await execa(DOCKER, ["rmi", ...images], { reject: false });
     });
 
@@ -62,7 +76,7 @@ describe.skipIf(!hasEngine)("paddock on a terminal", () => {
           "  slow: { dockerfile: slow/Dockerfile }",
           "services:",
           "  app: { image: slow, command: [sh, -c, 'echo up; exec sleep infinity'], ready: { log: up } }",
-          "test: { command: [\"true\"] }",
+          'test: { command: ["true"] }',
         ].join("\n"),
       });
       const { run, typescript } = onTerminal(["test", "--progress", "tty"], dir);

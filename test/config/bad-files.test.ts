@@ -6,7 +6,14 @@ import { runCli } from "../helpers/cli.js";
 import { errorsOf, expectNothingWritten, loadErrors, project } from "./helpers.js";
 
 /** An anchor repeated ten times per level: 10^6 copies from a few hundred bytes. */
-const ALIAS_BOMB = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e", "f"].map((level, i) => `${level}: &${level} [${Array(10).fill(`*${"abcdef"[i]}`).join(", ")}]`), "name: demo", ""].join("\n");
+const ALIAS_BOMB = [
+  "a: &a [x, x, x, x, x, x, x, x, x, x]",
+  ...["b", "c", "d", "e", "f"].map(
+    (level, i) => `${level}: &${level} [${Array(10).fill(`*${"abcdef"[i]}`).join(", ")}]`,
+  ),
+  "name: demo",
+  "",
+].join("\n");
 
 describe("files that are not a stack are named and explained", () => {
   it("an empty file says it is empty and shows a minimal stack", () => {
@@ -39,7 +46,9 @@ describe("files that are not a stack are named and explained", () => {
   });
 
   it("invalid UTF-8 (a Latin-1 file) is reported at its byte", () => {
-    const { errors } = loadErrors({ "paddock.yaml": Buffer.concat([Buffer.from("name: demo\n# caf"), Buffer.from([0xe9]), Buffer.from(" au lait\n")]) });
+    const { errors } = loadErrors({
+      "paddock.yaml": Buffer.concat([Buffer.from("name: demo\n# caf"), Buffer.from([0xe9]), Buffer.from(" au lait\n")]),
+    });
     expect(errors[0]?.line).toBe(2);
     expect(errors[0]?.problem).toBe('the file is not valid UTF-8 at byte 16: "name: demo\\n# caf\\xe9 au lait\\n"');
   });
@@ -58,7 +67,10 @@ describe("files that are not a stack are named and explained", () => {
   });
 
   it("an alias bomb in an included fragment names the fragment", () => {
-    const { dir, errors } = loadErrors({ "bomb.yaml": ALIAS_BOMB.replace("name: demo\n", ""), "paddock.yaml": "name: demo\ninclude: [bomb.yaml]\n" });
+    const { dir, errors } = loadErrors({
+      "bomb.yaml": ALIAS_BOMB.replace("name: demo\n", ""),
+      "paddock.yaml": "name: demo\ninclude: [bomb.yaml]\n",
+    });
     expect(errors[0]?.file).toBe(path.join(dir, "bomb.yaml"));
     expect(errors[0]?.problem).toMatch(/YAML aliases expand/);
   });
@@ -84,7 +96,9 @@ describe("files that are not a stack are named and explained", () => {
     const dir = project({});
     symlinkSync(path.join(dir, "moved-away.yaml"), path.join(dir, "paddock.yaml"));
     const [error] = errorsOf(() => loadStack(findStackFile(dir)));
-    expect(error?.problem).toBe(`cannot read the file: it is a symbolic link to ${path.join(dir, "moved-away.yaml")}, which does not exist (ENOENT)`);
+    expect(error?.problem).toBe(
+      `cannot read the file: it is a symbolic link to ${path.join(dir, "moved-away.yaml")}, which does not exist (ENOENT)`,
+    );
   });
 
   it("an include that loops names the including file's entry", () => {

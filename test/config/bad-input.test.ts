@@ -7,7 +7,7 @@ const DOCKERFILE = "FROM paddock/debian:bookworm\n";
 
 /** Runs `paddock plan` on a stack and returns the result; a bad stack must fail before anything starts. */
 async function planOf(files: Record<string, string>): Promise<{ code: number; stderr: string; dir: string }> {
-  const dir = tempProject({ "Dockerfile": DOCKERFILE, ...files });
+  const dir = tempProject({ Dockerfile: DOCKERFILE, ...files });
   const result = await runCli(["plan"], { cwd: dir });
   return { code: result.code, stderr: result.stderr, dir };
 }
@@ -19,7 +19,8 @@ function expectNoSideEffects(dir: string): void {
 describe("invalid stack files are refused with the file, line, field and fix", () => {
   it("unknown key", async () => {
     const { code, stderr, dir } = await planOf({
-      "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    imag: typo\n",
+      "paddock.yaml":
+        "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    imag: typo\n",
     });
     expect(code).not.toBe(0);
     expect(stderr).toContain(`${path.join(dir, "paddock.yaml")}:7: services.api.imag: unknown field`);
@@ -29,10 +30,13 @@ describe("invalid stack files are refused with the file, line, field and fix", (
 
   it("dependsOn naming nothing", async () => {
     const { code, stderr, dir } = await planOf({
-      "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    dependsOn: [postgres]\n  postgresql: { image: api }\n",
+      "paddock.yaml":
+        "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    dependsOn: [postgres]\n  postgresql: { image: api }\n",
     });
     expect(code).not.toBe(0);
-    expect(stderr).toContain("paddock.yaml:7: services.api.dependsOn[0]: \"postgres\" is not a service or job of this stack");
+    expect(stderr).toContain(
+      'paddock.yaml:7: services.api.dependsOn[0]: "postgres" is not a service or job of this stack',
+    );
     expect(stderr).toContain("use one of: postgresql");
     expectNoSideEffects(dir);
   });
@@ -50,14 +54,16 @@ describe("invalid stack files are refused with the file, line, field and fix", (
 
   it("duplicate names: a repeated key, and a service and a job sharing a name", async () => {
     const repeated = await planOf({
-      "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api: { image: api }\n  api: { image: api }\n",
+      "paddock.yaml":
+        "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api: { image: api }\n  api: { image: api }\n",
     });
     expect(repeated.code).not.toBe(0);
     expect(repeated.stderr).toMatch(/paddock\.yaml:6: duplicate name/);
     expectNoSideEffects(repeated.dir);
 
     const shared = await planOf({
-      "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api: { image: api }\njobs:\n  api: { image: api }\n",
+      "paddock.yaml":
+        "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api: { image: api }\njobs:\n  api: { image: api }\n",
     });
     expect(shared.code).not.toBe(0);
     expect(shared.stderr).toContain('paddock.yaml:7: jobs.api: duplicate name: "api" is both a service and a job');
@@ -90,7 +96,8 @@ describe("invalid stack files are refused with the file, line, field and fix", (
 
   it("malformed duration", async () => {
     const { code, stderr, dir } = await planOf({
-      "paddock.yaml": "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    timeout: 5 minutes\n",
+      "paddock.yaml":
+        "name: demo\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  api:\n    image: api\n    timeout: 5 minutes\n",
     });
     expect(code).not.toBe(0);
     expect(stderr).toContain('paddock.yaml:7: services.api.timeout: malformed duration "5 minutes"');
@@ -104,7 +111,9 @@ describe("invalid stack files are refused with the file, line, field and fix", (
       "paddock.yaml": "name: demo\ninclude: [shared/datastore.yaml]\nimages:\n  api: { dockerfile: Dockerfile }\n",
     });
     expect(code).not.toBe(0);
-    expect(stderr).toMatch(/shared\/datastore\.yaml:5: services\.redis\.ready\.tcp: port 6380 is not among the service's ports/);
+    expect(stderr).toMatch(
+      /shared\/datastore\.yaml:5: services\.redis\.ready\.tcp: port 6380 is not among the service's ports/,
+    );
   });
 });
 
@@ -112,8 +121,10 @@ describe("include: shares fragments with local overrides", () => {
   it("merges the fragment under the stack file, which wins", async () => {
     const dir = tempProject({
       Dockerfile: DOCKERFILE,
-      "shared/datastore.yaml": "services:\n  redis: { image: api, ports: [6379], timeout: 30s }\n  postgresql: { image: api, ports: [5432] }\n",
-      "paddock.yaml": "name: demo\ninclude: [shared/datastore.yaml]\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  redis: { timeout: 90s }\n  postgresql: null\n",
+      "shared/datastore.yaml":
+        "services:\n  redis: { image: api, ports: [6379], timeout: 30s }\n  postgresql: { image: api, ports: [5432] }\n",
+      "paddock.yaml":
+        "name: demo\ninclude: [shared/datastore.yaml]\nimages:\n  api: { dockerfile: Dockerfile }\nservices:\n  redis: { timeout: 90s }\n  postgresql: null\n",
     });
     const result = await runCli(["plan", "--format", "json"], { cwd: dir });
     expect(result.stderr).toBe("");

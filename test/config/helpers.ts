@@ -19,7 +19,11 @@ export function project(files: Record<string, string | Buffer>): string {
 }
 
 /** What `loadStack` refuses a project with; fails the test if the stack loads. */
-export function loadErrors(files: Record<string, string | Buffer>): { dir: string; file: string; errors: ConfigError[] } {
+export function loadErrors(files: Record<string, string | Buffer>): {
+  dir: string;
+  file: string;
+  errors: ConfigError[];
+} {
   const dir = project(files);
   const file = path.join(dir, "paddock.yaml");
   return { dir, file, errors: errorsOf(() => loadStack(file)) };

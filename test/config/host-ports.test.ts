@@ -58,7 +58,9 @@ describe("a fixed host port that is already in use", () => {
     expect(error).toBeInstanceOf(HostPortsInUseError);
     const inUse = error as HostPortsInUseError;
     expect(inUse.ports).toEqual([{ service: "web", index: 1, host: heldPort, container: 9090 }]);
-    expect(inUse.message).toContain(`${path.join(dir, "paddock.yaml")}: services.web.ports[1]: host port ${heldPort} is already in use on 127.0.0.1`);
+    expect(inUse.message).toContain(
+      `${path.join(dir, "paddock.yaml")}: services.web.ports[1]: host port ${heldPort} is already in use on 127.0.0.1`,
+    );
     expect(inUse.hint).toContain(`stop what holds 127.0.0.1:${heldPort}`);
     expect(inUse.hint).toContain("write 9090 alone in services.web.ports");
   });

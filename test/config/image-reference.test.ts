@@ -30,7 +30,10 @@ describe("image references follow Docker's grammar", () => {
     ["redis@sha256:abc", 'digest "sha256:abc" is not algorithm:hex (e.g. sha256:<64 hex digits>)'],
     [`redis@sha256:${"a".repeat(40)}`, "a sha256 digest has 64 hex digits, this one 40"],
     ["team//api", "it has an empty path component (two '/' in a row, or a '/' at an end)"],
-    ["api-:1", `"api-" is not a valid repository name: lowercase letters and digits, separated by '.', '_', '__' or '-'`],
+    [
+      "api-:1",
+      `"api-" is not a valid repository name: lowercase letters and digits, separated by '.', '_', '__' or '-'`,
+    ],
     ["reg_istry.com:5000/api", 'registry host "reg_istry.com:5000" is not a host name or address'],
     ["localhost:99999/api", "registry port 99999 is out of range (1-65535)"],
     [`${"a".repeat(256)}:1`, "the repository name is 256 characters (at most 255)"],

@@ -37,6 +37,8 @@ describe("a large stack file", () => {
     const duplicated = [...lines.slice(0, -1), "      KEY_0: again", ""].join("\n");
     const dir = project({ ...generated.files, "paddock.yaml": duplicated });
     expect(at).toBeGreaterThan(0);
-    expect(() => loadStack(path.join(dir, "paddock.yaml"))).toThrow(`paddock.yaml:${lines.length}: duplicate name: "KEY_0" is written twice in services.wide.env`);
+    expect(() => loadStack(path.join(dir, "paddock.yaml"))).toThrow(
+      `paddock.yaml:${lines.length}: duplicate name: "KEY_0" is written twice in services.wide.env`,
+    );
   });
 });

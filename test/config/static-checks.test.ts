@@ -12,7 +12,15 @@ import { errorAt, expectNothingWritten, loadErrors, project } from "./helpers.js
 const service = (name: string, fields: string): string => `  ${name}:\n    image: paddock/debian:bookworm\n${fields}`;
 const stack = (name: string, body: string): string => `name: ${name}\n${body}`;
 
-const CASES: { title: string; name: string; body: string; field: string; problem: string | RegExp; hint: string | RegExp; line: number }[] = [
+const CASES: {
+  title: string;
+  name: string;
+  body: string;
+  field: string;
+  problem: string | RegExp;
+  hint: string | RegExp;
+  line: number;
+}[] = [
   {
     title: "a container port out of range",
     name: "bad-port",
@@ -55,7 +63,7 @@ const CASES: { title: string; name: string; body: string; field: string; problem
     body: `jobs:\n${service("migrate", "    command: []\n")}`,
     field: "jobs.migrate.command",
     problem: "is an empty list",
-    hint: "remove it to run the image's default, or give the command, e.g. [/app, --port, \"8080\"]",
+    hint: 'remove it to run the image\'s default, or give the command, e.g. [/app, --port, "8080"]',
     line: 5,
   },
   {
@@ -138,14 +146,21 @@ describe("caught when the stack is loaded, not once containers run", () => {
   }
 
   it("names a workload may not have: a leading digit or a trailing '-' (not a DNS label)", () => {
-    const { errors } = loadErrors({ "paddock.yaml": stack("names", `services:\n${service("9lives", "")}${service("web-", "")}`) });
+    const { errors } = loadErrors({
+      "paddock.yaml": stack("names", `services:\n${service("9lives", "")}${service("web-", "")}`),
+    });
     expect(errorAt(errors, "services.9lives").problem).toBe('"9lives" is not valid as a service or job name');
     expect(errorAt(errors, "services.9lives").hint).toMatch(/starting with a letter/);
     expect(errorAt(errors, "services.web-").problem).toBe('"web-" is not valid as a service or job name');
   });
 
   it("the kind node image is a reference too", () => {
-    const { errors } = loadErrors({ "paddock.yaml": stack("node-image", 'environment:\n  provider: kind\n  kind: { nodeImage: "kindest/node:v1.31 " }\n') });
+    const { errors } = loadErrors({
+      "paddock.yaml": stack(
+        "node-image",
+        'environment:\n  provider: kind\n  kind: { nodeImage: "kindest/node:v1.31 " }\n',
+      ),
+    });
     const error = errorAt(errors, "environment.kind.nodeImage");
     expect(error.line).toBe(4);
     expect(error.problem).toBe('"kindest/node:v1.31 " is not a valid image reference: it contains whitespace');
@@ -156,8 +171,13 @@ describe("caught when the stack is loaded, not once containers run", () => {
       "paddock.yaml": stack(
         "fine",
         'images:\n  pg: { ref: "127.0.0.1:5000/team/postgres:16-bookworm" }\nservices:\n' +
-          service("web", '    ports: ["18080:8080", 65535, "1:1"]\n    env: { LOG_LEVEL: debug, spring.profiles.active: e2e }\n    ready: { http: { port: 8080, path: /healthz } }\n') +
-          '  db: { image: pg }\n  cache: { image: "localhost:5000/cache@sha256:' + "a".repeat(64) + '" }\n',
+          service(
+            "web",
+            '    ports: ["18080:8080", 65535, "1:1"]\n    env: { LOG_LEVEL: debug, spring.profiles.active: e2e }\n    ready: { http: { port: 8080, path: /healthz } }\n',
+          ) +
+          '  db: { image: pg }\n  cache: { image: "localhost:5000/cache@sha256:' +
+          "a".repeat(64) +
+          '" }\n',
       ),
     });
     const result = await runCli(["plan", "--format", "json"], { cwd: dir });

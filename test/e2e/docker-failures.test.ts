@@ -5,28 +5,34 @@ import { engineAvailable, latestProfile, leftovers, NOTHING_LEFT, smallStack } f
 const hasEngine = await engineAvailable();
 
 describe.skipIf(!hasEngine)("failures on a real Docker engine name their root cause and leave nothing behind", () => {
-  it("a service whose readiness never comes fails within its timeout, naming it and its last log lines", { timeout: 120_000 }, async () => {
-    const dir = smallStack({
-      services: [
-        "  api:",
-        "    image: paddock/debian:bookworm",
-        "    command: [sh, -c, 'echo api starting on 8080 but never listening; exec sleep infinity']",
-        "    ports: [8080]",
-        "    ready: { http: { port: 8080, path: /healthz } }",
-        "    timeout: 3s",
-      ].join("\n"),
-    });
-    const started = Date.now();
-    const result = await runCli(["test", "--progress", "plain"], { cwd: dir });
-    expect(result.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(60_000);
-    expect(result.stderr).toMatch(/service "api" was not ready within its 3s timeout \(http GET :8080\/healthz, polled for [\d.]+s: last result/);
-    expect(result.stderr).toContain("| api starting on 8080 but never listening");
-    const profile = latestProfile(dir);
-    expect(profile.tasks.find((t) => t.id === "deploy:api")?.state).toBe("failed");
-    expect(profile.tasks.find((t) => t.id === "test")?.state).toBe("cancelled");
-    expect(await leftovers(profile.runId)).toEqual(NOTHING_LEFT);
-  });
+  it(
+    "a service whose readiness never comes fails within its timeout, naming it and its last log lines",
+    { timeout: 120_000 },
+    async () => {
+      const dir = smallStack({
+        services: [
+          "  api:",
+          "    image: paddock/debian:bookworm",
+          "    command: [sh, -c, 'echo api starting on 8080 but never listening; exec sleep infinity']",
+          "    ports: [8080]",
+          "    ready: { http: { port: 8080, path: /healthz } }",
+          "    timeout: 3s",
+        ].join("\n"),
+      });
+      const started = Date.now();
+      const result = await runCli(["test", "--progress", "plain"], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(result.stderr).toMatch(
+        /service "api" was not ready within its 3s timeout \(http GET :8080\/healthz, polled for [\d.]+s: last result/,
+      );
+      expect(result.stderr).toContain("| api starting on 8080 but never listening");
+      const profile = latestProfile(dir);
+      expect(profile.tasks.find((t) => t.id === "deploy:api")?.state).toBe("failed");
+      expect(profile.tasks.find((t) => t.id === "test")?.state).toBe("cancelled");
+      expect(await leftovers(profile.runId)).toEqual(NOTHING_LEFT);
+    },
+  );
 
   it("a failing migration job fails the run with its output", { timeout: 120_000 }, async () => {
     const dir = smallStack({
@@ -50,7 +56,9 @@ describe.skipIf(!hasEngine)("failures on a real Docker engine name their root ca
     const dir = smallStack({
       images: "  broken: { dockerfile: broken/Dockerfile }",
       services: "  worker: { image: broken }",
-      files: { "broken/Dockerfile": "FROM paddock/debian:bookworm\nRUN echo preparing\nRUN echo about to fail && false\n" },
+      files: {
+        "broken/Dockerfile": "FROM paddock/debian:bookworm\nRUN echo preparing\nRUN echo about to fail && false\n",
+      },
     });
     const result = await runCli(["test", "--progress", "plain", "--no-lint"], { cwd: dir });
     expect(result.code).toBe(1);
@@ -60,7 +68,10 @@ describe.skipIf(!hasEngine)("failures on a real Docker engine name their root ca
 
   it("two runs of one stack at the same time do not collide", { timeout: 180_000 }, async () => {
     const dir = smallStack({ test: '[sh, -c, "echo port=$PADDOCK_WEB_PORT; sleep 2"]' });
-    const [a, b] = await Promise.all([runCli(["test", "--progress", "plain"], { cwd: dir }), runCli(["test", "--progress", "plain"], { cwd: dir })]);
+    const [a, b] = await Promise.all([
+      runCli(["test", "--progress", "plain"], { cwd: dir }),
+      runCli(["test", "--progress", "plain"], { cwd: dir }),
+    ]);
     expect(a.code, a.stderr).toBe(0);
     expect(b.code, b.stderr).toBe(0);
     const portA = /port=(\d+)/.exec(a.stdout)?.[1];

@@ -17,13 +17,27 @@ describe.skipIf(!hasEngine)("paddock gc", () => {
 
     // A run killed with SIGKILL cannot tear down: its containers stay behind.
     const crashed = smallStack({
-      services: ["  slow:", "    image: paddock/debian:bookworm", "    command: [sleep, infinity]", '    ready: { log: "never printed" }', "    timeout: 60s"].join("\n"),
+      services: [
+        "  slow:",
+        "    image: paddock/debian:bookworm",
+        "    command: [sleep, infinity]",
+        '    ready: { log: "never printed" }',
+        "    timeout: 60s",
+      ].join("\n"),
     });
-    const child = execa(process.execPath, [paddockBin, "up", "--progress", "plain"], { cwd: crashed, reject: false, all: true });
-    await new Promise<void>((resolve) => child.all?.on("data", (chunk: Buffer) => /deploy:slow\s+running/.test(chunk.toString()) && resolve()));
+    const child = execa(process.execPath, [paddockBin, "up", "--progress", "plain"], {
+      cwd: crashed,
+      reject: false,
+      all: true,
+    });
+    await new Promise<void>((resolve) =>
+      child.all?.on("data", (chunk: Buffer) => /deploy:slow\s+running/.test(chunk.toString()) && resolve()),
+    );
     const crashedRun = readdirSync(path.join(crashed, ".paddock", "runs")).filter((d) => d !== "latest")[0] ?? "";
     // Killed once its slow service's container exists: nothing tears it down.
-    await waitFor("the slow service's container", async () => (await leftovers(crashedRun)).containers.some((c) => c.endsWith("-slow")));
+    await waitFor("the slow service's container", async () =>
+      (await leftovers(crashedRun)).containers.some((c) => c.endsWith("-slow")),
+    );
     child.kill("SIGKILL");
     await child;
     expect((await leftovers(crashedRun)).containers.length).toBeGreaterThan(0);

@@ -14,7 +14,8 @@ export const DOCKER = process.env["PADDOCK_DOCKER"] ?? "/usr/bin/docker";
 export async function engineAvailable(): Promise<boolean> {
   const result = await execa(DOCKER, ["info", "--format", "{{.ServerVersion}}"], { reject: false });
   if (result.exitCode === 0) return true;
-  if (process.env["CI"]) throw new Error(`no Docker engine answers (${DOCKER} info failed); CI must run scripts/engine-bootstrap.sh first`);
+  if (process.env["CI"])
+    throw new Error(`no Docker engine answers (${DOCKER} info failed); CI must run scripts/engine-bootstrap.sh first`);
   return false;
 }
 
@@ -27,7 +28,9 @@ export interface Leftovers {
 /** Everything still labelled with a run id. */
 export async function leftovers(runId: string): Promise<Leftovers> {
   const list = async (args: string[], format: string): Promise<string[]> =>
-    (await execa(DOCKER, [...args, "--filter", `label=dev.paddock.run=${runId}`, "--format", format])).stdout.split("\n").filter(Boolean);
+    (await execa(DOCKER, [...args, "--filter", `label=dev.paddock.run=${runId}`, "--format", format])).stdout
+      .split("\n")
+      .filter(Boolean);
   const [containers, volumes, networks] = await Promise.all([
     list(["ps", "--all"], "{{.Names}}"),
     list(["volume", "ls"], "{{.Name}}"),
@@ -38,7 +41,17 @@ export async function leftovers(runId: string): Promise<Leftovers> {
 
 /** Workload (service label) → container id, for every container of a run's environment. */
 export async function containerIds(runId: string): Promise<Record<string, string>> {
-  const rows = (await execa(DOCKER, ["ps", "--all", "--no-trunc", "--filter", `label=dev.paddock.run=${runId}`, "--format", '{{.Label "dev.paddock.service"}} {{.ID}}'])).stdout;
+  const rows = (
+    await execa(DOCKER, [
+      "ps",
+      "--all",
+      "--no-trunc",
+      "--filter",
+      `label=dev.paddock.run=${runId}`,
+      "--format",
+      '{{.Label "dev.paddock.service"}} {{.ID}}',
+    ])
+  ).stdout;
   return Object.fromEntries(
     rows
       .split("\n")
@@ -53,7 +66,10 @@ export const NOTHING_LEFT: Leftovers = { containers: [], volumes: [], networks: 
 export function copyExample(): string {
   const root = mkdtempSync(path.join(os.tmpdir(), "paddock-example-"));
   const skip = (src: string): boolean => !/[/\\](\.paddock|node_modules)([/\\]|$)/.test(src);
-  cpSync(path.join(repoRoot, "examples", "hybrid-stack"), path.join(root, "examples", "hybrid-stack"), { recursive: true, filter: skip });
+  cpSync(path.join(repoRoot, "examples", "hybrid-stack"), path.join(root, "examples", "hybrid-stack"), {
+    recursive: true,
+    filter: skip,
+  });
   cpSync(path.join(repoRoot, "scripts", "engine-bootstrap.sh"), path.join(root, "scripts", "engine-bootstrap.sh"));
   return path.join(root, "examples", "hybrid-stack");
 }
@@ -61,18 +77,36 @@ export function copyExample(): string {
 export interface ProfileJson {
   runId: string;
   state: string;
-  tasks: { id: string; kind: string; state: string; cached: boolean | "registry"; change?: "created" | "updated" | "unchanged"; error?: string }[];
+  tasks: {
+    id: string;
+    kind: string;
+    state: string;
+    cached: boolean | "registry";
+    change?: "created" | "updated" | "unchanged";
+    error?: string;
+  }[];
 }
 
 export function latestProfile(stackDir: string): ProfileJson {
-  return JSON.parse(readFileSync(path.join(stackDir, ".paddock", "runs", "latest", "profile.json"), "utf8")) as ProfileJson;
+  return JSON.parse(
+    readFileSync(path.join(stackDir, ".paddock", "runs", "latest", "profile.json"), "utf8"),
+  ) as ProfileJson;
 }
 
 /** The debootstrap base image engine-bootstrap.sh makes: small stacks run it directly. */
 export const BASE_IMAGE = "paddock/debian:bookworm";
 
 /** A tiny stack on the base image: a service that logs "ready", and whatever the test adds. */
-export function smallStack(extra: { name?: string; services?: string; jobs?: string; images?: string; files?: Record<string, string>; test?: string } = {}): string {
+export function smallStack(
+  extra: {
+    name?: string;
+    services?: string;
+    jobs?: string;
+    images?: string;
+    files?: Record<string, string>;
+    test?: string;
+  } = {},
+): string {
   return tempProject({
     ...extra.files,
     "paddock.yaml": [

@@ -23,24 +23,38 @@ function dockerThatCannotRemoveNetworks(): string {
 }
 
 describe.skipIf(!hasEngine)("a teardown that fails", () => {
-  it("prints the tool's output, and keeps the whole error in logs/env-delete.log and profile.json", { timeout: 120_000 }, async () => {
-    const dir = smallStack();
-    const result = await runCli(["test", "--progress", "plain"], { cwd: dir, env: { PADDOCK_DOCKER: dockerThatCannotRemoveNetworks() } });
-    const profile = latestProfile(dir);
-    try {
-      expect(result.code).toBe(1);
-      expect(profile.tasks.find((t) => t.id === "test")?.state).toBe("succeeded");
-      const teardown = profile.tasks.find((t) => t.id === "env:delete");
-      expect(teardown?.state).toBe("failed");
-      for (const text of [result.stderr, teardown?.error ?? "", readFileSync(path.join(dir, ".paddock", "runs", profile.runId, "logs", "env-delete.log"), "utf8")]) {
-        expect(text).toContain(`teardown of run ${profile.runId} did not finish`);
-        expect(text).toMatch(/command: \S*docker network rm \S+/);
-        expect(text).toMatch(/\| Error response from daemon: error while removing network: network \S+ has active endpoints/);
-        expect(text).toContain("paddock gc");
+  it(
+    "prints the tool's output, and keeps the whole error in logs/env-delete.log and profile.json",
+    { timeout: 120_000 },
+    async () => {
+      const dir = smallStack();
+      const result = await runCli(["test", "--progress", "plain"], {
+        cwd: dir,
+        env: { PADDOCK_DOCKER: dockerThatCannotRemoveNetworks() },
+      });
+      const profile = latestProfile(dir);
+      try {
+        expect(result.code).toBe(1);
+        expect(profile.tasks.find((t) => t.id === "test")?.state).toBe("succeeded");
+        const teardown = profile.tasks.find((t) => t.id === "env:delete");
+        expect(teardown?.state).toBe("failed");
+        for (const text of [
+          result.stderr,
+          teardown?.error ?? "",
+          readFileSync(path.join(dir, ".paddock", "runs", profile.runId, "logs", "env-delete.log"), "utf8"),
+        ]) {
+          expect(text).toContain(`teardown of run ${profile.runId} did not finish`);
+          expect(text).toMatch(/command: \S*docker network rm \S+/);
+          expect(text).toMatch(
+            /\| Error response from daemon: error while removing network: network \S+ has active endpoints/,
+          );
+          expect(text).toContain("paddock gc");
+        }
+      } finally {
+        for (const network of (await leftovers(profile.runId)).networks)
+          await execa(DOCKER, ["network", "rm", network], { reject: false });
       }
-    } finally {
-      for (const network of (await leftovers(profile.runId)).networks) await execa(DOCKER, ["network", "rm", network], { reject: false });
-    }
-    expect(await leftovers(profile.runId)).toEqual(NOTHING_LEFT);
-  });
+      expect(await leftovers(profile.runId)).toEqual(NOTHING_LEFT);
+    },
+  );
 });

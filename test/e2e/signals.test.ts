@@ -36,30 +36,41 @@ describe.skipIf(!hasEngine)("signals at every point of a real run of the example
     expect(warm.code, warm.stderr.slice(-3000)).toBe(0);
   }, 900_000);
 
-  it.each(CASES)("%s, %s: cancels, tears down, and leaves no container, network, volume or process of the run", { timeout: 300_000 }, async (point, signal) => {
-    // An edit of the gateway, so there is a build to interrupt.
-    appendFileSync(path.join(stackDir, "services", "gateway", "server.js"), `\n// ${point} ${signal} ${Date.now()}\n`);
-    const before = new Set(readdirSync(path.join(stackDir, ".paddock", "runs")));
-    const child = execa(process.execPath, [paddockBin, "test", "--progress", "plain"], { cwd: stackDir, reject: false, all: true });
-    let seen = "";
-    await new Promise<void>((resolve, reject) => {
-      child.all?.on("data", (chunk: Buffer) => {
-        seen += chunk.toString();
-        if (POINTS[point].test(seen)) resolve();
+  it.each(CASES)(
+    "%s, %s: cancels, tears down, and leaves no container, network, volume or process of the run",
+    { timeout: 300_000 },
+    async (point, signal) => {
+      // An edit of the gateway, so there is a build to interrupt.
+      appendFileSync(
+        path.join(stackDir, "services", "gateway", "server.js"),
+        `\n// ${point} ${signal} ${Date.now()}\n`,
+      );
+      const before = new Set(readdirSync(path.join(stackDir, ".paddock", "runs")));
+      const child = execa(process.execPath, [paddockBin, "test", "--progress", "plain"], {
+        cwd: stackDir,
+        reject: false,
+        all: true,
       });
-      void child.then(() => reject(new Error(`the run ended before ${point}:\n${seen.slice(-2000)}`)));
-    });
-    child.kill(signal);
-    const result = await child;
-    const runId = readdirSync(path.join(stackDir, ".paddock", "runs")).find((d) => !before.has(d) && d !== "latest")!;
-    expect(result.all).toContain(`interrupted (${signal})`);
-    expect(result.exitCode).toBe(130);
-    // Teardown ran (or, when the signal came before the environment existed, had nothing to do).
-    expect(latestProfile(stackDir).tasks.find((t) => t.id === "env:delete")?.state).toMatch(/^(succeeded|skipped)$/);
-    expect(await leftovers(runId)).toEqual(NOTHING_LEFT);
-    expect(processesOfRun(runId)).toEqual([]);
-    // No dangling kept marker or build container either: nothing else carries the run's label.
-    const labelled = await execa("docker", ["ps", "-a", "--filter", `label=dev.paddock.run=${runId}`, "-q"]);
-    expect(labelled.stdout).toBe("");
-  });
+      let seen = "";
+      await new Promise<void>((resolve, reject) => {
+        child.all?.on("data", (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (POINTS[point].test(seen)) resolve();
+        });
+        void child.then(() => reject(new Error(`the run ended before ${point}:\n${seen.slice(-2000)}`)));
+      });
+      child.kill(signal);
+      const result = await child;
+      const runId = readdirSync(path.join(stackDir, ".paddock", "runs")).find((d) => !before.has(d) && d !== "latest")!;
+      expect(result.all).toContain(`interrupted (${signal})`);
+      expect(result.exitCode).toBe(130);
+      // Teardown ran (or, when the signal came before the environment existed, had nothing to do).
+      expect(latestProfile(stackDir).tasks.find((t) => t.id === "env:delete")?.state).toMatch(/^(succeeded|skipped)$/);
+      expect(await leftovers(runId)).toEqual(NOTHING_LEFT);
+      expect(processesOfRun(runId)).toEqual([]);
+      // No dangling kept marker or build container either: nothing else carries the run's label.
+      const labelled = await execa("docker", ["ps", "-a", "--filter", `label=dev.paddock.run=${runId}`, "-q"]);
+      expect(labelled.stdout).toBe("");
+    },
+  );
 });

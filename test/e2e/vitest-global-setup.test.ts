@@ -9,12 +9,16 @@ const exampleDir = path.join(repoRoot, "examples", "hybrid-stack");
 
 describe.skipIf(!hasEngine)("Paddock's Vitest globalSetup", () => {
   it("runs the example's tests under Vitest with the stack up, then removes it", { timeout: 900_000 }, async () => {
-    const result = await execa(process.execPath, [path.join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "vitest.config.mjs"], {
-      cwd: exampleDir,
-      reject: false,
-      all: true,
-      env: { NO_COLOR: "1", FORCE_COLOR: "0" },
-    });
+    const result = await execa(
+      process.execPath,
+      [path.join(repoRoot, "node_modules", "vitest", "vitest.mjs"), "run", "--config", "vitest.config.mjs"],
+      {
+        cwd: exampleDir,
+        reject: false,
+        all: true,
+        env: { NO_COLOR: "1", FORCE_COLOR: "0" },
+      },
+    );
     // eslint-disable-next-line no-control-regex
     const output = String(result.all).replace(/\x1b\[[0-9;]*m/g, "");
     expect(result.exitCode, output).toBe(0);

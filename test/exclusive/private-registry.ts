@@ -16,7 +16,6 @@ export interface PrivateRegistry {
   stop(): void;
 }
 
-
 /**
  * A registry of the test's own, started by the shared bootstrap script's `registry` step on a
  * free loopback port with its own storage: the test may stop it without touching the shared one.
@@ -34,8 +33,11 @@ export async function startPrivateRegistry(): Promise<PrivateRegistry> {
     PADDOCK_REGISTRY_PIDFILE: path.join(dir, "registry.pid"),
   };
   await new Promise<void>((resolve, reject) =>
-    execFile("bash", [path.join(repoRoot, "scripts", "engine-bootstrap.sh"), "registry"], { env, timeout: 60_000 }, (error, _out, stderr) =>
-      error ? reject(new Error(`the registry did not start: ${stderr}`)) : resolve(),
+    execFile(
+      "bash",
+      [path.join(repoRoot, "scripts", "engine-bootstrap.sh"), "registry"],
+      { env, timeout: 60_000 },
+      (error, _out, stderr) => (error ? reject(new Error(`the registry did not start: ${stderr}`)) : resolve()),
     ),
   );
   const pid = Number(readFileSync(env.PADDOCK_REGISTRY_PIDFILE, "utf8").trim());

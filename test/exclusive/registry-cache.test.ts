@@ -14,10 +14,18 @@ import { DOCKER, engineAvailable, latestProfile, type ProfileJson } from "../e2e
 import { registryInstalled, startPrivateRegistry, type PrivateRegistry } from "./private-registry.js";
 
 const hasEngine = await engineAvailable();
-if (!registryInstalled && process.env["CI"]) throw new Error("/usr/bin/docker-registry is missing, and CI is set: scripts/engine-bootstrap.sh installs it");
+if (!registryInstalled && process.env["CI"])
+  throw new Error("/usr/bin/docker-registry is missing, and CI is set: scripts/engine-bootstrap.sh installs it");
 const token = `t${process.pid}${Date.now()}`;
 
-const dockerfile = (step: string): string => ["ARG BASE=paddock/debian:bookworm", "FROM ${BASE}", `RUN echo ${step}-${token} > /step && sleep 1`, "COPY version /app/version", ""].join("\n");
+const dockerfile = (step: string): string =>
+  [
+    "ARG BASE=paddock/debian:bookworm",
+    "FROM ${BASE}",
+    `RUN echo ${step}-${token} > /step && sleep 1`,
+    "COPY version /app/version",
+    "",
+  ].join("\n");
 
 function stack(registry: string): string {
   return tempProject({
@@ -41,7 +49,8 @@ function stack(registry: string): string {
   });
 }
 
-const builds = (profile: ProfileJson): Record<string, boolean | string> => Object.fromEntries(profile.tasks.filter((t) => t.kind === "build").map((t) => [t.id, t.cached]));
+const builds = (profile: ProfileJson): Record<string, boolean | string> =>
+  Object.fromEntries(profile.tasks.filter((t) => t.kind === "build").map((t) => [t.id, t.cached]));
 
 /** A cold machine as far as this stack goes: its images removed here, the builder cache pruned. */
 async function forgetLocally(registry: string): Promise<void> {
@@ -61,60 +70,121 @@ describe.skipIf(!hasEngine || !registryInstalled)("a registry as a build cache a
   }, 120_000);
   afterAll(() => registry?.stop());
 
-  it("pushes what it builds; a second machine then pulls everything and builds nothing", { timeout: 300_000 }, async () => {
-    const first = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
-    expect(first.code, first.stderr.slice(-2000)).toBe(0);
-    const pushed = JSON.parse(readFileSync(path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "profile.json"), "utf8")) as { pushes: { image: string; ok: boolean }[] };
-    expect(pushed.pushes.map((p) => [p.image, p.ok]).sort()).toEqual([["api", true], ["base", true], ["worker", true]]);
+  it(
+    "pushes what it builds; a second machine then pulls everything and builds nothing",
+    { timeout: 300_000 },
+    async () => {
+      const first = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
+      expect(first.code, first.stderr.slice(-2000)).toBe(0);
+      const pushed = JSON.parse(
+        readFileSync(path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "profile.json"), "utf8"),
+      ) as { pushes: { image: string; ok: boolean }[] };
+      expect(pushed.pushes.map((p) => [p.image, p.ok]).sort()).toEqual([
+        ["api", true],
+        ["base", true],
+        ["worker", true],
+      ]);
 
-    await forgetLocally(registry.address);
-    const second = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
-    expect(second.code, second.stderr.slice(-2000)).toBe(0);
-    expect(builds(latestProfile(dir))).toEqual({ "build:base": "registry", "build:api": "registry", "build:worker": "registry" });
-    expect(second.stderr).toContain("3 of 3 builds cached (0 here, 3 from the registry; 0 built)");
-  });
+      await forgetLocally(registry.address);
+      const second = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
+      expect(second.code, second.stderr.slice(-2000)).toBe(0);
+      expect(builds(latestProfile(dir))).toEqual({
+        "build:base": "registry",
+        "build:api": "registry",
+        "build:worker": "registry",
+      });
+      expect(second.stderr).toContain("3 of 3 builds cached (0 here, 3 from the registry; 0 built)");
+    },
+  );
 
-  it("an edited service builds only itself, with the layers before the edit taken from the registry", { timeout: 300_000 }, async () => {
-    writeFileSync(path.join(dir, "api", "version"), "api 2\n");
-    await forgetLocally(registry.address);
-    const result = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
-    expect(result.code, result.stderr.slice(-2000)).toBe(0);
-    expect(builds(latestProfile(dir))).toEqual({ "build:base": "registry", "build:api": false, "build:worker": "registry" });
-    const log = readFileSync(path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "logs", "build-api.log"), "utf8");
-    expect(log).toContain(`importing cache manifest from ${registry.address}/cache/image:latest-api`);
-    // The step before the edit: its layer pulled from the registry, not run again.
-    expect(log).toMatch(new RegExp(`#(\\d+) \\[2/3\\] RUN echo api-${token}[^\\n]*\\n(#\\1 [^\\n]*\\n)*?#\\1 pulling sha256:[0-9a-f]+[^\\n]*\\n#\\1 CACHED`));
-  });
+  it(
+    "an edited service builds only itself, with the layers before the edit taken from the registry",
+    { timeout: 300_000 },
+    async () => {
+      writeFileSync(path.join(dir, "api", "version"), "api 2\n");
+      await forgetLocally(registry.address);
+      const result = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(builds(latestProfile(dir))).toEqual({
+        "build:base": "registry",
+        "build:api": false,
+        "build:worker": "registry",
+      });
+      const log = readFileSync(
+        path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "logs", "build-api.log"),
+        "utf8",
+      );
+      expect(log).toContain(`importing cache manifest from ${registry.address}/cache/image:latest-api`);
+      // The step before the edit: its layer pulled from the registry, not run again.
+      expect(log).toMatch(
+        new RegExp(
+          `#(\\d+) \\[2/3\\] RUN echo api-${token}[^\\n]*\\n(#\\1 [^\\n]*\\n)*?#\\1 pulling sha256:[0-9a-f]+[^\\n]*\\n#\\1 CACHED`,
+        ),
+      );
+    },
+  );
 
-  it("a half-pushed image (its manifest there, a layer gone) is a miss: that image is built, the others pulled", { timeout: 300_000 }, async () => {
-    const workerTag = await keyTagOf("worker");
-    const manifest = (await (await fetch(`${registry.url}/v2/cache/image/manifests/${workerTag}`, { headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" } })).json()) as { layers: { digest: string }[] };
-    const top = manifest.layers.at(-1)!.digest;
-    expect((await fetch(`${registry.url}/v2/cache/image/blobs/${top}`, { method: "DELETE" })).status).toBe(202);
-    await forgetLocally(registry.address);
-    const result = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
-    expect(result.code, result.stderr.slice(-2000)).toBe(0);
-    expect(builds(latestProfile(dir))).toEqual({ "build:base": "registry", "build:api": "registry", "build:worker": false });
-  });
+  it(
+    "a half-pushed image (its manifest there, a layer gone) is a miss: that image is built, the others pulled",
+    { timeout: 300_000 },
+    async () => {
+      const workerTag = await keyTagOf("worker");
+      const manifest = (await (
+        await fetch(`${registry.url}/v2/cache/image/manifests/${workerTag}`, {
+          headers: { accept: "application/vnd.docker.distribution.manifest.v2+json" },
+        })
+      ).json()) as { layers: { digest: string }[] };
+      const top = manifest.layers.at(-1)!.digest;
+      expect((await fetch(`${registry.url}/v2/cache/image/blobs/${top}`, { method: "DELETE" })).status).toBe(202);
+      await forgetLocally(registry.address);
+      const result = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(builds(latestProfile(dir))).toEqual({
+        "build:base": "registry",
+        "build:api": "registry",
+        "build:worker": false,
+      });
+    },
+  );
 
   it("a registry that stops mid-run is one warning, and the run passes", { timeout: 300_000 }, async () => {
     writeFileSync(path.join(dir, "worker", "version"), "worker 2\n");
-    const child = execa(process.execPath, [paddockBin, "test", "--progress", "plain"], { cwd: dir, reject: false, all: true });
-    await new Promise<void>((resolve) => child.all?.on("data", (chunk: Buffer) => /build:worker\s+running/.test(chunk.toString()) && resolve()));
+    const child = execa(process.execPath, [paddockBin, "test", "--progress", "plain"], {
+      cwd: dir,
+      reject: false,
+      all: true,
+    });
+    await new Promise<void>((resolve) =>
+      child.all?.on("data", (chunk: Buffer) => /build:worker\s+running/.test(chunk.toString()) && resolve()),
+    );
     registry.stop();
-    await waitFor("the registry to stop", async () => (await fetch(`${registry.url}/v2/`).then(() => false, () => true)));
+    await waitFor(
+      "the registry to stop",
+      async () =>
+        await fetch(`${registry.url}/v2/`).then(
+          () => false,
+          () => true,
+        ),
+    );
     const result = await child;
     expect(result.exitCode, result.all.slice(-2000)).toBe(0);
     expect(result.all.match(/warning: pushing worker to .* failed/g)).toHaveLength(1);
     expect(result.all).toContain("Pushed to the cache registry: 0 of 1 images (1 failed");
   });
 
-  it("an unreachable registry is one warning at startup; everything is built locally", { timeout: 300_000 }, async () => {
-    const result = await runCli(["test", "--progress", "plain", "--cache-registry", `${registry.address}/cache`], { cwd: dir, timeoutMs: 300_000 });
-    expect(result.code, result.stderr.slice(-2000)).toBe(0);
-    expect(result.stderr.match(/warning: the cache registry .* is not usable/g)).toHaveLength(1);
-    expect(latestProfile(dir).tasks.filter((t) => t.cached === "registry")).toEqual([]);
-  });
+  it(
+    "an unreachable registry is one warning at startup; everything is built locally",
+    { timeout: 300_000 },
+    async () => {
+      const result = await runCli(["test", "--progress", "plain", "--cache-registry", `${registry.address}/cache`], {
+        cwd: dir,
+        timeoutMs: 300_000,
+      });
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(result.stderr.match(/warning: the cache registry .* is not usable/g)).toHaveLength(1);
+      expect(latestProfile(dir).tasks.filter((t) => t.cached === "registry")).toEqual([]);
+    },
+  );
 });
 
 /** The registry tag of a stack image here (its content key): the keyed tag that its readable tag (`paddock/<name>:<key16>`) starts. */

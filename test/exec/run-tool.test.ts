@@ -6,7 +6,11 @@ import { CancelledError, describeError, PaddockError, wrap } from "../../src/err
 import { runTool } from "../../src/exec/run-tool.js";
 import { ToolError } from "../../src/exec/tool-error.js";
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (e: unknown) => e);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe("runTool", () => {
   it("passes arguments as they are, never through a shell", async () => {
@@ -29,9 +33,13 @@ describe("runTool", () => {
   });
 
   it("marks a failure transient when its output matches a retryable pattern", async () => {
-    const error = (await failure(runTool("sh", ["-c", "echo 'read: connection reset by peer' >&2; exit 1"]))) as ToolError;
+    const error = (await failure(
+      runTool("sh", ["-c", "echo 'read: connection reset by peer' >&2; exit 1"]),
+    )) as ToolError;
     expect(error.transient).toBe(true);
-    const custom = (await failure(runTool("sh", ["-c", "echo 'etcd busy'; exit 1"], { transient: [/etcd busy/] }))) as ToolError;
+    const custom = (await failure(
+      runTool("sh", ["-c", "echo 'etcd busy'; exit 1"], { transient: [/etcd busy/] }),
+    )) as ToolError;
     expect(custom.transient).toBe(true);
   });
 

@@ -13,7 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const result = await execa(process.execPath, [paddockBin, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...options.env, FORCE_COLOR: "0" },

@@ -24,7 +24,8 @@ export function processesOfRun(runId: string): { pid: number; command: string }[
     } catch {
       continue;
     }
-    if ((command.includes(runId) || environ.includes(runId)) && processRunning(Number(entry))) found.push({ pid: Number(entry), command });
+    if ((command.includes(runId) || environ.includes(runId)) && processRunning(Number(entry)))
+      found.push({ pid: Number(entry), command });
   }
   return found;
 }

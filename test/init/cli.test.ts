@@ -24,12 +24,20 @@ describe("paddock init --from", () => {
     const init = await runCli(["init", "--from", "app/docker-compose.yml"], { cwd: dir });
     expect(init.code).toBe(0);
     expect(init.stderr).toContain("wrote app/paddock.yaml");
-    expect(init.stderr).toContain('not carried over: restart: "always": Paddock starts each workload once per run and never restarts it');
+    expect(init.stderr).toContain(
+      'not carried over: restart: "always": Paddock starts each workload once per run and never restarts it',
+    );
     const file = path.join(dir, "app", "paddock.yaml");
     const text = readFileSync(file, "utf8");
     expect(text).toMatch(/^# paddock\.yaml converted by `paddock init` from docker-compose\.yml\./);
     expect(text).toContain('# not carried over: restart: "always"'); // the note sits above the service too
-    expect(parse(text)).toMatchObject({ name: "app", services: { db: { ready: { exec: ["pg_isready"] }, timeout: "20s" }, api: { image: "api", ports: [8080], dependsOn: ["db"] } } });
+    expect(parse(text)).toMatchObject({
+      name: "app",
+      services: {
+        db: { ready: { exec: ["pg_isready"] }, timeout: "20s" },
+        api: { image: "api", ports: [8080], dependsOn: ["db"] },
+      },
+    });
     expect(loadStack(file).services["api"]?.dependsOn).toEqual(["db"]);
     const plan = await runCli(["plan"], { cwd: path.join(dir, "app") });
     expect(plan.stderr).toBe("");
@@ -38,7 +46,11 @@ describe("paddock init --from", () => {
   });
 
   it("never overwrites an existing paddock.yaml without --force; --stdout prints and writes nothing", async () => {
-    const dir = tempProject({ "compose.yaml": COMPOSE, "api/Dockerfile": "FROM scratch\n", "paddock.yaml": "name: mine\n" });
+    const dir = tempProject({
+      "compose.yaml": COMPOSE,
+      "api/Dockerfile": "FROM scratch\n",
+      "paddock.yaml": "name: mine\n",
+    });
     const refused = await runCli(["init", "--from", "compose.yaml"], { cwd: dir });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("paddock.yaml already exists; nothing was written");
@@ -47,7 +59,12 @@ describe("paddock init --from", () => {
 
     const printed = await runCli(["init", "--from", ".", "--stdout"], { cwd: dir });
     expect(printed.code).toBe(0);
-    expect(parse(printed.stdout)).toMatchObject({ name: path.basename(dir).toLowerCase().replace(/[^a-z0-9-]+/g, "-") });
+    expect(parse(printed.stdout)).toMatchObject({
+      name: path
+        .basename(dir)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-"),
+    });
     expect(readFileSync(path.join(dir, "paddock.yaml"), "utf8")).toBe("name: mine\n");
 
     const forced = await runCli(["init", "--from", "compose.yaml", "--force", "--project-name", "Shop"], { cwd: dir });
@@ -56,12 +73,19 @@ describe("paddock init --from", () => {
   });
 
   it("writes paths relative to --output", async () => {
-    const dir = tempProject({ "compose/compose.yaml": COMPOSE.replace("./api", "../src/api"), "src/api/Dockerfile": "FROM scratch\n" });
+    const dir = tempProject({
+      "compose/compose.yaml": COMPOSE.replace("./api", "../src/api"),
+      "src/api/Dockerfile": "FROM scratch\n",
+    });
     const result = await runCli(["init", "--from", "compose", "--output", "e2e/paddock.yaml"], { cwd: dir });
     expect(result.code).toBe(0);
-    const stack = parse(readFileSync(path.join(dir, "e2e", "paddock.yaml"), "utf8")) as { images: Record<string, { context: string }> };
+    const stack = parse(readFileSync(path.join(dir, "e2e", "paddock.yaml"), "utf8")) as {
+      images: Record<string, { context: string }>;
+    };
     expect(stack.images["api"]?.context).toBe("../src/api");
-    expect(loadStack(path.join(dir, "e2e", "paddock.yaml")).images["api"]?.source).toMatchObject({ context: path.join(dir, "src", "api") });
+    expect(loadStack(path.join(dir, "e2e", "paddock.yaml")).images["api"]?.source).toMatchObject({
+      context: path.join(dir, "src", "api"),
+    });
   });
 
   it("stops on an invalid Compose file with its file, line and field", async () => {
@@ -85,7 +109,7 @@ describe("paddock init without --from", () => {
   it("writes a commented starting point from the Dockerfiles below here, skipping node_modules, .git and .paddock", async () => {
     const dir = tempProject({
       "services/api/Dockerfile": "FROM scratch AS build\nEXPOSE 9000\nFROM scratch\nEXPOSE 8080 8443/tcp\n",
-      "services/worker/Dockerfile": "FROM scratch\nHEALTHCHECK CMD [\"/probe\"]\n",
+      "services/worker/Dockerfile": 'FROM scratch\nHEALTHCHECK CMD ["/probe"]\n',
       "tools/db.Dockerfile": "FROM scratch\n",
       "node_modules/pkg/Dockerfile": "FROM scratch\n",
       ".git/Dockerfile": "FROM scratch\n",
@@ -94,7 +118,9 @@ describe("paddock init without --from", () => {
     });
     const result = await runCli(["init"], { cwd: dir });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain("found 3 Dockerfile(s): services/api/Dockerfile, services/worker/Dockerfile, tools/db.Dockerfile");
+    expect(result.stderr).toContain(
+      "found 3 Dockerfile(s): services/api/Dockerfile, services/worker/Dockerfile, tools/db.Dockerfile",
+    );
     const text = readFileSync(path.join(dir, "paddock.yaml"), "utf8");
     expect(text).toContain("paddock init --from docker-compose.yml --force");
     expect(text).toContain("# ready: { http: { port: 8080, path: /healthz } }");
@@ -105,7 +131,11 @@ describe("paddock init without --from", () => {
       worker: { dockerfile: "services/worker/Dockerfile", context: "services/worker" },
       db: { dockerfile: "tools/db.Dockerfile", context: "tools" },
     });
-    expect(stack.services).toEqual({ api: { image: "api", ports: [8080, 8443] }, worker: { image: "worker", ready: { healthcheck: true } }, db: { image: "db" } });
+    expect(stack.services).toEqual({
+      api: { image: "api", ports: [8080, 8443] },
+      worker: { image: "worker", ready: { healthcheck: true } },
+      db: { image: "db" },
+    });
     const plan = await runCli(["plan"], { cwd: dir });
     expect(plan.code).toBe(0);
 

@@ -8,7 +8,8 @@ const load = (files: Record<string, string>, from: string[], env: Record<string,
   const dir = tempProject(files);
   return { dir, project: loadComposeProject({ from, cwd: dir, env, envFile }) };
 };
-const service = (model: Record<string, unknown>, name: string): Record<string, unknown> => (model["services"] as Record<string, Record<string, unknown>>)[name] ?? {};
+const service = (model: Record<string, unknown>, name: string): Record<string, unknown> =>
+  (model["services"] as Record<string, Record<string, unknown>>)[name] ?? {};
 
 describe("loading Compose files", () => {
   it("merges several -f files the way Compose does", () => {
@@ -51,15 +52,20 @@ describe("loading Compose files", () => {
     expect(web["ports"]).toEqual(["8080:80", "9090:90"]); // appended
     expect(web["volumes"]).toEqual(["./other:/data", "cache:/cache"]); // unique by target: the later one wins
     expect(web["healthcheck"]).toEqual({ test: ["CMD", "new"], interval: "5s" });
-    expect(web["depends_on"]).toEqual({ db: { condition: "service_started", required: true }, cache: { condition: "service_healthy" } });
+    expect(web["depends_on"]).toEqual({
+      db: { condition: "service_started", required: true },
+      cache: { condition: "service_healthy" },
+    });
     expect(Object.keys(project.model["services"] as object)).toEqual(["web", "db", "cache"]);
   });
 
   it("honours !reset and !override in a later file", () => {
     const { project } = load(
       {
-        "compose.yaml": "services:\n  web:\n    image: web\n    ports: ['80']\n    environment: { A: '1', B: '2' }\n    command: [a]\n",
-        "override.yaml": "services:\n  web:\n    ports: !reset []\n    environment: !override { C: '3' }\n    command: !reset null\n",
+        "compose.yaml":
+          "services:\n  web:\n    image: web\n    ports: ['80']\n    environment: { A: '1', B: '2' }\n    command: [a]\n",
+        "override.yaml":
+          "services:\n  web:\n    ports: !reset []\n    environment: !override { C: '3' }\n    command: !reset null\n",
       },
       ["compose.yaml", "override.yaml"],
     );
@@ -71,7 +77,8 @@ describe("loading Compose files", () => {
 
   it("interpolates from .env and the shell (the shell wins), and names a missing required variable's file and line", () => {
     const files = {
-      "compose.yaml": "name: ${PROJECT:-fallback}\nservices:\n  web:\n    image: \"web:${TAG}\"\n    ports: [\"${PORT:-80}:80\"]\n    command: [echo, $$HOME]\n",
+      "compose.yaml":
+        'name: ${PROJECT:-fallback}\nservices:\n  web:\n    image: "web:${TAG}"\n    ports: ["${PORT:-80}:80"]\n    command: [echo, $$HOME]\n',
       ".env": "TAG=from-dotenv\nPORT=8081\nPROJECT=shop\n",
     };
     const { project } = load(files, ["compose.yaml"], { TAG: "from-shell" });
@@ -84,7 +91,10 @@ describe("loading Compose files", () => {
     const other = load({ ...files, "ci.env": "TAG=ci\n" }, ["compose.yaml"], {}, "ci.env").project;
     expect(service(other.model, "web")["image"]).toBe("web:ci");
 
-    const dir = tempProject({ "compose.yaml": "services:\n  web:\n    image: web\n    environment:\n      TOKEN: ${TOKEN:?set TOKEN to the API token}\n" });
+    const dir = tempProject({
+      "compose.yaml":
+        "services:\n  web:\n    image: web\n    environment:\n      TOKEN: ${TOKEN:?set TOKEN to the API token}\n",
+    });
     const error = (() => {
       try {
         loadComposeProject({ from: ["compose.yaml"], cwd: dir, env: {} });
@@ -95,11 +105,16 @@ describe("loading Compose files", () => {
     })();
     expect(error).toBeInstanceOf(ComposeError);
     expect((error as ComposeError).line).toBe(5);
-    expect((error as ComposeError).message).toContain("services.web.environment.TOKEN: required variable TOKEN is missing: set TOKEN to the API token");
+    expect((error as ComposeError).message).toContain(
+      "services.web.environment.TOKEN: required variable TOKEN is missing: set TOKEN to the API token",
+    );
   });
 
   it("validates every file against the Compose Specification's schema, naming file, line and field", () => {
-    const dir = tempProject({ "compose.yaml": "services:\n  web:\n    image: web\n    ports: [{ target: 80, bogus: 1 }]\n    restart: [always]\n" });
+    const dir = tempProject({
+      "compose.yaml":
+        "services:\n  web:\n    image: web\n    ports: [{ target: 80, bogus: 1 }]\n    restart: [always]\n",
+    });
     let error: unknown;
     try {
       loadComposeProject({ from: ["compose.yaml"], cwd: dir, env: {} });
@@ -107,7 +122,9 @@ describe("loading Compose files", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ComposeErrors);
-    const problems = (error as ComposeErrors).errors.map((e) => `${path.basename(e.file)}:${e.line} ${e.fieldPath}: ${e.problem}`);
+    const problems = (error as ComposeErrors).errors.map(
+      (e) => `${path.basename(e.file)}:${e.line} ${e.fieldPath}: ${e.problem}`,
+    );
     expect(problems).toContain("compose.yaml:4 services.web.ports[0].bogus: is not a Compose field");
     expect(problems).toContain("compose.yaml:5 services.web.restart: must be string");
   });
@@ -115,18 +132,29 @@ describe("loading Compose files", () => {
   it("finds compose.yaml and its override file in a folder, and resolves extends within the project", () => {
     const { project, dir } = load(
       {
-        "app/compose.yaml": "services:\n  base: { image: 'app:1', environment: { A: '1' } }\n  web: { extends: base, environment: { B: '2' } }\n",
+        "app/compose.yaml":
+          "services:\n  base: { image: 'app:1', environment: { A: '1' } }\n  web: { extends: base, environment: { B: '2' } }\n",
         "app/compose.override.yaml": "services:\n  web: { command: [serve] }\n",
       },
       ["app"],
     );
     expect(project.files.map((f) => path.relative(dir, f))).toEqual(["app/compose.yaml", "app/compose.override.yaml"]);
     expect(project.name).toBe("app");
-    expect(service(project.model, "web")).toEqual({ image: "app:1", environment: { A: "1", B: "2" }, command: ["serve"] });
+    expect(service(project.model, "web")).toEqual({
+      image: "app:1",
+      environment: { A: "1", B: "2" },
+      command: ["serve"],
+    });
   });
 
   it("rejects an extends cycle and an unknown base with the field to fix", () => {
-    expect(() => load({ "compose.yaml": "services:\n  a: { image: x, extends: b }\n  b: { image: x, extends: a }\n" }, ["compose.yaml"])).toThrow(/extends cycle: a → b → a/);
-    expect(() => load({ "compose.yaml": "services:\n  a: { image: x, extends: nope }\n" }, ["compose.yaml"])).toThrow(/services\.a\.extends: extends service "nope"/);
+    expect(() =>
+      load({ "compose.yaml": "services:\n  a: { image: x, extends: b }\n  b: { image: x, extends: a }\n" }, [
+        "compose.yaml",
+      ]),
+    ).toThrow(/extends cycle: a → b → a/);
+    expect(() => load({ "compose.yaml": "services:\n  a: { image: x, extends: nope }\n" }, ["compose.yaml"])).toThrow(
+      /services\.a\.extends: extends service "nope"/,
+    );
   });
 });

@@ -49,17 +49,31 @@ describe("healthchecks and dependencies", () => {
     const at = (scope: string, field: string): string[] => notesAbout(report.notes, scope, field);
     expect(at("cmd", "healthcheck.timeout")[0]).toMatch(/"3s": Paddock's checks have no per-check time limit/);
     expect(at("cmd", "healthcheck.start_interval")[0]).toMatch(/Paddock polls at one interval from the start/);
-    expect(at("image-check", "healthcheck")[0]).toMatch(/has no test: ready: \{ healthcheck: true \} waits for the image's own HEALTHCHECK/);
+    expect(at("image-check", "healthcheck")[0]).toMatch(
+      /has no test: ready: \{ healthcheck: true \} waits for the image's own HEALTHCHECK/,
+    );
     expect(at("disabled", "healthcheck")[0]).toMatch(/disabled: no ready: check/);
     expect(at("none", "healthcheck")[0]).toMatch(/disabled: no ready: check/);
     expect(at("bad", "healthcheck.test")[0]).toMatch(/must start with CMD, CMD-SHELL or NONE/);
-    expect(at("implicit", "healthcheck")[0]).toMatch(/client waits for it to be healthy and it sets no healthcheck: ready: \{ healthcheck: true \}/);
-    expect(at("client", "depends_on.cmd")[0]).toMatch(/service_started: Paddock starts this once cmd is ready \(its ready: check passed\), later than Compose would/);
-    expect(at("client", "depends_on.cmd.restart")).toEqual(["dropped depends_on.cmd.restart: Paddock never restarts a workload when its dependency restarts"]);
+    expect(at("implicit", "healthcheck")[0]).toMatch(
+      /client waits for it to be healthy and it sets no healthcheck: ready: \{ healthcheck: true \}/,
+    );
+    expect(at("client", "depends_on.cmd")[0]).toMatch(
+      /service_started: Paddock starts this once cmd is ready \(its ready: check passed\), later than Compose would/,
+    );
+    expect(at("client", "depends_on.cmd.restart")).toEqual([
+      "dropped depends_on.cmd.restart: Paddock never restarts a workload when its dependency restarts",
+    ]);
     expect(at("client", "depends_on.plain")).toEqual([]);
-    expect(at("client", "depends_on.disabled")[0]).toMatch(/service_healthy: disabled has no usable health check, so Paddock starts this once disabled started/);
-    expect(at("client", "depends_on.job")[0]).toMatch(/service_started: job runs as a job, so this starts only after it finished successfully/);
-    expect(at("client", "depends_on.ghost")).toEqual(["dropped depends_on.ghost: ghost is not a service of the project (an optional dependency)"]);
+    expect(at("client", "depends_on.disabled")[0]).toMatch(
+      /service_healthy: disabled has no usable health check, so Paddock starts this once disabled started/,
+    );
+    expect(at("client", "depends_on.job")[0]).toMatch(
+      /service_started: job runs as a job, so this starts only after it finished successfully/,
+    );
+    expect(at("client", "depends_on.ghost")).toEqual([
+      "dropped depends_on.ghost: ghost is not a service of the project (an optional dependency)",
+    ]);
     expect(at("job", "ports")[0]).toMatch(/a job publishes no ports/);
     expect(at("job", "healthcheck")[0]).toMatch(/a job is done when its command exits 0/);
   });

@@ -31,8 +31,18 @@ describe("the shop fixture (compose.yaml + compose.ci.yaml)", () => {
   });
 
   it("turns builds into images: context, dockerfile (relative to the context in Compose), args, target, network", () => {
-    expect(stack.images["api-server"]).toEqual({ dockerfile: "./api/Dockerfile.prod", context: ".", args: { NODE_ENV: "production", REGISTRY_TOKEN: "" }, target: "runtime", network: "host" });
-    expect(stack.images["migrate"]).toEqual({ dockerfile: "./migrate/Dockerfile", context: "./migrate", args: { MIGRATE_VERSION: "4.17" } });
+    expect(stack.images["api-server"]).toEqual({
+      dockerfile: "./api/Dockerfile.prod",
+      context: ".",
+      args: { NODE_ENV: "production", REGISTRY_TOKEN: "" },
+      target: "runtime",
+      network: "host",
+    });
+    expect(stack.images["migrate"]).toEqual({
+      dockerfile: "./migrate/Dockerfile",
+      context: "./migrate",
+      args: { MIGRATE_VERSION: "4.17" },
+    });
     const api = stackFile.images["api-server"]?.source;
     expect(api?.type === "dockerfile" && api.dockerfile).toBe(path.join(dir, "api", "Dockerfile.prod"));
   });
@@ -81,16 +91,32 @@ describe("the shop fixture (compose.yaml + compose.ci.yaml)", () => {
 
   it("reports what did not carry over, per service", () => {
     const lines = report.format().split("\n");
-    expect(lines).toContain('  not carried over: restart: "unless-stopped": Paddock starts each workload once per run and never restarts it; one that exits early fails the run with its last log lines');
-    expect(lines).toContain('  not carried over: profiles: ["frontend"]: no active profile, so it is not deployed (paddock init --profile frontend includes it)');
-    expect(lines).toContain("  not carried over: x-common-env: an extension field: Compose ignores it too (YAML anchors defined in it were expanded where they are used)");
-    expect(report.for("api_server").map((n) => n.field)).toEqual(["service name", "image", "ports", "restart", "env_file[0]"]);
+    expect(lines).toContain(
+      '  not carried over: restart: "unless-stopped": Paddock starts each workload once per run and never restarts it; one that exits early fails the run with its last log lines',
+    );
+    expect(lines).toContain(
+      '  not carried over: profiles: ["frontend"]: no active profile, so it is not deployed (paddock init --profile frontend includes it)',
+    );
+    expect(lines).toContain(
+      "  not carried over: x-common-env: an extension field: Compose ignores it too (YAML anchors defined in it were expanded where they are used)",
+    );
+    expect(report.for("api_server").map((n) => n.field)).toEqual([
+      "service name",
+      "image",
+      "ports",
+      "restart",
+      "env_file[0]",
+    ]);
     expect(report.for("migrate")).toEqual([]); // restart: "no" is what Paddock does anyway
   });
 
   it("includes a profile's services with --profile", () => {
     const withFrontend = convertShop(["compose.yaml"], ["frontend"]);
-    expect(withFrontend.stack.services["web"]).toEqual({ image: "web", ports: ["3000:3000"], dependsOn: ["api-server"] });
+    expect(withFrontend.stack.services["web"]).toEqual({
+      image: "web",
+      ports: ["3000:3000"],
+      dependsOn: ["api-server"],
+    });
     expect(withFrontend.stack.images["web"]).toEqual({ dockerfile: "./web/Dockerfile", context: "./web" });
     // Without the CI override, the debug port is there too.
     expect(withFrontend.stack.services["api-server"]?.ports).toEqual([8080, "9229:9229"]);

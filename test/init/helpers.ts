@@ -11,7 +11,11 @@ export interface Converted extends Conversion {
   project: ComposeProject;
   /** The paddock.yaml text and its parsed value. */
   text: string;
-  yaml: Record<string, unknown> & { services?: Record<string, Record<string, unknown>>; jobs?: Record<string, Record<string, unknown>>; images?: Record<string, Record<string, unknown>> };
+  yaml: Record<string, unknown> & {
+    services?: Record<string, Record<string, unknown>>;
+    jobs?: Record<string, Record<string, unknown>>;
+    images?: Record<string, Record<string, unknown>>;
+  };
 }
 
 /** Writes `files` to a temp project and converts `from` (default compose.yaml) as `paddock init` would. */
@@ -20,7 +24,12 @@ export function convertFiles(
   options: { from?: string[]; env?: Record<string, string>; profiles?: string[]; envFile?: string } = {},
 ): Converted {
   const dir = tempProject(files);
-  const project = loadComposeProject({ from: options.from ?? ["compose.yaml"], cwd: dir, env: options.env ?? {}, envFile: options.envFile });
+  const project = loadComposeProject({
+    from: options.from ?? ["compose.yaml"],
+    cwd: dir,
+    env: options.env ?? {},
+    envFile: options.envFile,
+  });
   const conversion = convertProject(project, { profiles: options.profiles ?? [], outputDir: project.dir });
   const text = renderStackFile({ stack: conversion.stack, header: ["test"] });
   return { ...conversion, dir, project, text, yaml: parse(text) as Converted["yaml"] };
@@ -32,6 +41,16 @@ export function notesAbout(notes: readonly InitNote[], scope: string, field: str
 }
 
 /** A project that skips file loading: for converter tests of fields the schema makes hard to write. */
-export function projectOf(model: Record<string, unknown>, dir = path.join("/tmp", "paddock-init-none")): ComposeProject {
-  return { name: "test", dir, files: [path.join(dir, "compose.yaml")], model, lookup: () => undefined, locate: () => ({ file: path.join(dir, "compose.yaml"), line: undefined }) };
+export function projectOf(
+  model: Record<string, unknown>,
+  dir = path.join("/tmp", "paddock-init-none"),
+): ComposeProject {
+  return {
+    name: "test",
+    dir,
+    files: [path.join(dir, "compose.yaml")],
+    model,
+    lookup: () => undefined,
+    locate: () => ({ file: path.join(dir, "compose.yaml"), line: undefined }),
+  };
 }

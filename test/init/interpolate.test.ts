@@ -24,7 +24,9 @@ describe("Compose interpolation", () => {
   });
 
   it("fails on ${VAR:?err} when unset or empty, and on ${VAR?err} only when unset, with the message", () => {
-    expect(() => interpolate("${UNSET:?set UNSET first}", lookup)).toThrow(/required variable UNSET is missing: set UNSET first/);
+    expect(() => interpolate("${UNSET:?set UNSET first}", lookup)).toThrow(
+      /required variable UNSET is missing: set UNSET first/,
+    );
     expect(() => interpolate("${EMPTY:?must not be empty}", lookup)).toThrow(/EMPTY is empty: must not be empty/);
     expect(interpolate("${EMPTY?x}", lookup)).toBe("");
     expect(() => interpolate("${UNSET?needed}", lookup)).toThrow(InterpolationError);
@@ -77,7 +79,16 @@ describe(".env files", () => {
 
 describe("command strings", () => {
   it("split into words like a shell would, without running one", () => {
-    expect(shellWords(`npm run start -- --port "8080" 'a b' c\\ d`)).toEqual(["npm", "run", "start", "--", "--port", "8080", "a b", "c d"]);
+    expect(shellWords(`npm run start -- --port "8080" 'a b' c\\ d`)).toEqual([
+      "npm",
+      "run",
+      "start",
+      "--",
+      "--port",
+      "8080",
+      "a b",
+      "c d",
+    ]);
     expect(shellWords(`sh -c "echo \\"hi\\" \\$HOME"`)).toEqual(["sh", "-c", 'echo "hi" $HOME']);
     expect(shellWords(`''`)).toEqual([""]);
     expect(() => shellWords(`echo "open`)).toThrow(/unclosed/);

@@ -35,18 +35,24 @@ describe("the coverage mount in the Kind config", () => {
   it("uses the config's own mount at /paddock-coverage, adds it to the nodes without one, makes it writable", async () => {
     const dir = tmp();
     const file = path.join(dir, "kind.yaml");
-    writeFileSync(file, `kind: Cluster
+    writeFileSync(
+      file,
+      `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 nodes:
   - role: control-plane
   - role: worker
     extraMounts: [{ hostPath: ./cov, containerPath: /paddock-coverage, readOnly: true }, { hostPath: ./data, containerPath: /data }]
   - role: worker
-`);
+`,
+    );
     const config = KindConfig.load(file);
     expect(config.ensureCoverageMount("/paddock-coverage", path.join(dir, "unused"))).toEqual([path.join(dir, "cov")]);
     const nodes = await written(config, dir);
-    for (const node of nodes) expect(node.extraMounts).toContainEqual(expect.objectContaining({ hostPath: path.join(dir, "cov"), containerPath: "/paddock-coverage" }));
+    for (const node of nodes)
+      expect(node.extraMounts).toContainEqual(
+        expect.objectContaining({ hostPath: path.join(dir, "cov"), containerPath: "/paddock-coverage" }),
+      );
     expect(nodes[1]!.extraMounts![0]!.readOnly).toBe(false);
     expect(nodes[1]!.extraMounts![1]).toEqual({ hostPath: path.join(dir, "data"), containerPath: "/data" });
     expect(config.adjustments.filter((a) => a.includes("/paddock-coverage"))).toHaveLength(3);
@@ -57,8 +63,14 @@ describe("coverage targets of manifest-written services (kind)", () => {
   it("include services written as manifests whose images declare coverage; never jobs; none with coverage: false", () => {
     const dir = tmp();
     const stack = writeStack(dir, { coverage: "go" });
-    expect(coverageTargets(stack).map((t) => [t.service.name, t.kind])).toEqual([["cache", "go"], ["web", "go"]]);
-    writeFileSync(path.join(dir, "paddock.yaml"), readFileSync(path.join(dir, "paddock.yaml"), "utf8") + "coverage: false\n");
+    expect(coverageTargets(stack).map((t) => [t.service.name, t.kind])).toEqual([
+      ["cache", "go"],
+      ["web", "go"],
+    ]);
+    writeFileSync(
+      path.join(dir, "paddock.yaml"),
+      readFileSync(path.join(dir, "paddock.yaml"), "utf8") + "coverage: false\n",
+    );
     expect(coverageTargets(loadStack(path.join(dir, "paddock.yaml")))).toEqual([]);
   });
 });
@@ -97,14 +109,29 @@ spec: { selector: { app: api }, ports: [{ port: 80 }] }
 
   it("sets the runtime's variable, the mount and the hostPath volume on the containers of coverage images only", () => {
     const objects = parseObjects(manifests, "api.yaml");
-    const result = instrumentCoverage(objects, new Map([["paddock/s-api:k1", "node"]]), "/paddock-coverage/run1/api", "other");
-    const spec = (objects[0] as unknown as { spec: { template: { spec: Record<string, unknown[]> } } }).spec.template.spec;
+    const result = instrumentCoverage(
+      objects,
+      new Map([["paddock/s-api:k1", "node"]]),
+      "/paddock-coverage/run1/api",
+      "other",
+    );
+    const spec = (objects[0] as unknown as { spec: { template: { spec: Record<string, unknown[]> } } }).spec.template
+      .spec;
     const [api, proxy] = spec["containers"] as Record<string, unknown>[];
-    expect(api!["env"]).toEqual([{ name: "A", value: "1" }, { name: "NODE_V8_COVERAGE", value: "/paddock-coverage" }]);
-    expect(api!["volumeMounts"]).toEqual([{ name: "data", mountPath: "/data" }, { name: "paddock-coverage", mountPath: "/paddock-coverage" }]);
+    expect(api!["env"]).toEqual([
+      { name: "A", value: "1" },
+      { name: "NODE_V8_COVERAGE", value: "/paddock-coverage" },
+    ]);
+    expect(api!["volumeMounts"]).toEqual([
+      { name: "data", mountPath: "/data" },
+      { name: "paddock-coverage", mountPath: "/paddock-coverage" },
+    ]);
     expect(proxy!["env"]).toBeUndefined();
     expect((spec["initContainers"] as Record<string, unknown>[])[0]!["env"]).toBeUndefined();
-    expect(spec["volumes"]).toEqual([{ name: "data", emptyDir: {} }, { name: "paddock-coverage", hostPath: { path: "/paddock-coverage/run1/api", type: "DirectoryOrCreate" } }]);
+    expect(spec["volumes"]).toEqual([
+      { name: "data", emptyDir: {} },
+      { name: "paddock-coverage", hostPath: { path: "/paddock-coverage/run1/api", type: "DirectoryOrCreate" } },
+    ]);
     expect(result.replaced).toEqual(["api/api: NODE_V8_COVERAGE"]);
     expect(result.controllers).toEqual([
       { kind: "Deployment", name: "api", namespace: "app", selector: "app=api,tier=web", graceSeconds: 10 },

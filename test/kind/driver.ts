@@ -26,7 +26,10 @@ export class KindRunDriver {
     private readonly runDir: string,
   ) {}
 
-  static async open(options: { stack: Stack; run: { runId: string; stack: string }; builder: ImageBuilder }, runDir: string): Promise<KindRunDriver> {
+  static async open(
+    options: { stack: Stack; run: { runId: string; stack: string }; builder: ImageBuilder },
+    runDir: string,
+  ): Promise<KindRunDriver> {
     const environment = (await kindProvider.open({ ...options, runDir })) as KindEnvironment;
     return new KindRunDriver(environment, options, runDir);
   }
@@ -75,7 +78,12 @@ export class KindRunDriver {
 
   /** The collect:coverage task of a run, then coverage/summary.json as it wrote it. */
   async collectCoverageSummary(ctx: Ctx): Promise<CoverageSummaryFile> {
-    const run = { stack: this.options.stack, runId: this.options.run.runId, runDir: this.runDir, started: this.started } as RunContext;
+    const run = {
+      stack: this.options.stack,
+      runId: this.options.run.runId,
+      runDir: this.runDir,
+      started: this.started,
+    } as RunContext;
     const task = { id: "collect:coverage", kind: "collect:coverage" } as PlanTask;
     await collectCoverageTask.run(task, { task, signal: ctx.signal, attempt: 1, log: ctx.log }, run);
     const summary = readCoverageSummary(this.runDir);

@@ -40,14 +40,23 @@ export function useSim(config: Record<string, unknown> = {}): Sim {
   const home = path.join(dir, "home");
   mkdirSync(stateDir, { recursive: true });
   mkdirSync(home, { recursive: true });
-  writeFileSync(path.join(stateDir, "sim.json"), JSON.stringify({ timeScale: 0.01, clusterCreateSeconds: 20, ...config }));
-  const basePath = (process.env["PATH"] ?? "").split(path.delimiter).filter((p) => p !== simBin).join(path.delimiter);
+  writeFileSync(
+    path.join(stateDir, "sim.json"),
+    JSON.stringify({ timeScale: 0.01, clusterCreateSeconds: 20, ...config }),
+  );
+  const basePath = (process.env["PATH"] ?? "")
+    .split(path.delimiter)
+    .filter((p) => p !== simBin)
+    .join(path.delimiter);
   const env = { PATH: `${simBin}${path.delimiter}${basePath}`, PADDOCK_SIM_DIR: stateDir, HOME: home };
   Object.assign(process.env, env);
   delete process.env["KUBECONFIG"];
   try {
     onTestFinished(() => {
-      spawnSync(path.join(simBin, "kind"), ["delete", "clusters", "--all"], { env: { ...process.env, ...env }, stdio: "ignore" });
+      spawnSync(path.join(simBin, "kind"), ["delete", "clusters", "--all"], {
+        env: { ...process.env, ...env },
+        stdio: "ignore",
+      });
     });
   } catch {
     // not inside a test: the caller cleans up
@@ -67,13 +76,22 @@ export function useSim(config: Record<string, unknown> = {}): Sim {
         .sort((a, b) => a.t - b.t);
     },
     clusters: () => {
-      const r = spawnSync(path.join(simBin, "kind"), ["get", "clusters"], { env: { ...process.env, ...env }, encoding: "utf8" });
-      return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+      const r = spawnSync(path.join(simBin, "kind"), ["get", "clusters"], {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      });
+      return r.stdout
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
     },
   };
 }
 
-export function context(runDir: string, signal: AbortSignal = AbortSignal.timeout(60_000)): ProviderContext & { runDir: string; lines: string[] } {
+export function context(
+  runDir: string,
+  signal: AbortSignal = AbortSignal.timeout(60_000),
+): ProviderContext & { runDir: string; lines: string[] } {
   mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   return { signal, runDir, lines, log: (line: string) => lines.push(line) };
@@ -116,7 +134,8 @@ export function tagImage(source: string, name: string, tag: string): BuiltImage 
 
 /** A loopback port nothing listens on now (for a Kind config's hostPort). */
 export function freePort(): number {
-  const script = "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const script =
+    "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
   return Number(execFileSync(process.execPath, ["-e", script], { encoding: "utf8" }));
 }
 
@@ -130,7 +149,11 @@ export function testImageWithFiles(name: string, tag: string, files: Record<stri
     // A folder's contents into the image's folder of the same name (which may exist: /app does).
     for (const top of new Set(Object.keys(files).map((f) => f.split("/")[0]!))) {
       const source = path.join(dir, top);
-      execFileSync(dockerBin(), ["cp", statSync(source).isDirectory() ? `${source}/.` : source, `${container}:/${top}`]);
+      execFileSync(dockerBin(), [
+        "cp",
+        statSync(source).isDirectory() ? `${source}/.` : source,
+        `${container}:/${top}`,
+      ]);
     }
     const ref = `paddock-test/${name}:${tag}`;
     execFileSync(dockerBin(), ["commit", container, ref]);
@@ -148,5 +171,7 @@ export function removeImages(refs: string[]): void {
 
 /** Index of the first command whose argv starts with these words (or satisfies the predicate). */
 export function indexOf(commands: SimCommand[], match: string[] | ((c: SimCommand) => boolean)): number {
-  return commands.findIndex((c) => (typeof match === "function" ? match(c) : match.every((word, i) => c.argv[i] === word)));
+  return commands.findIndex((c) =>
+    typeof match === "function" ? match(c) : match.every((word, i) => c.argv[i] === word),
+  );
 }

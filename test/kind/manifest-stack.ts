@@ -16,9 +16,15 @@ export interface ManifestStack {
  */
 export function manifestStack(
   files: Record<string, string>,
-  options: { services?: Record<string, string[]>; bootstrap?: { crds?: string[]; manifests?: string[] }; extra?: Record<string, unknown> } = {},
+  options: {
+    services?: Record<string, string[]>;
+    bootstrap?: { crds?: string[]; manifests?: string[] };
+    extra?: Record<string, unknown>;
+  } = {},
 ): ManifestStack {
-  const services = Object.fromEntries(Object.entries(options.services ?? {}).map(([name, manifests]) => [name, { manifests }]));
+  const services = Object.fromEntries(
+    Object.entries(options.services ?? {}).map(([name, manifests]) => [name, { manifests }]),
+  );
   const stackFile = {
     name: "schema-check",
     environment: { provider: "kind", ...(options.bootstrap ? { bootstrap: options.bootstrap } : {}) },

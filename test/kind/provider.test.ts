@@ -14,15 +14,29 @@ import { leftovers } from "../sim/test-image.js";
 import { context, dockerAvailable, freePort, indexOf, removeImages, testImage, useSim, type Sim } from "./helpers.js";
 
 const docker = dockerAvailable();
-if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the kind provider tests need it (kind load asks it for image IDs)");
-if (!docker) console.warn("SKIPPED test/kind/provider.test.ts: the Docker engine does not answer (`docker info` failed); `kind load` needs real local images");
+if (!docker && process.env["CI"])
+  throw new Error(
+    "the Docker engine does not answer, and CI is set: the kind provider tests need it (kind load asks it for image IDs)",
+  );
+if (!docker)
+  console.warn(
+    "SKIPPED test/kind/provider.test.ts: the Docker engine does not answer (`docker info` failed); `kind load` needs real local images",
+  );
 
 const RUN = { runId: "r1a2b3", stack: "kind-test" };
 
 /** A run's kind environment, driven task by task; its run directory is `<dir>/<runDir>`. */
-async function provider(dir: string, options: Parameters<typeof writeStack>[1] = {}, run = RUN, runDir = "run"): Promise<KindRunDriver> {
+async function provider(
+  dir: string,
+  options: Parameters<typeof writeStack>[1] = {},
+  run = RUN,
+  runDir = "run",
+): Promise<KindRunDriver> {
   const stack = writeStack(dir, options);
-  return KindRunDriver.open({ stack, run: { ...run, stack: stack.name }, builder: new DockerBuilder(await detectDockerCli()) }, path.join(dir, runDir));
+  return KindRunDriver.open(
+    { stack, run: { ...run, stack: stack.name }, builder: new DockerBuilder(await detectDockerCli()) },
+    path.join(dir, runDir),
+  );
 }
 
 interface SimObject {
@@ -32,7 +46,10 @@ interface SimObject {
 }
 
 function simObjects(sim: Sim, cluster: string): Record<string, SimObject> {
-  return JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster, "objects.json"), "utf8")) as Record<string, SimObject>;
+  return JSON.parse(readFileSync(path.join(sim.stateDir, "clusters", cluster, "objects.json"), "utf8")) as Record<
+    string,
+    SimObject
+  >;
 }
 
 describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_000 }, () => {
@@ -57,7 +74,9 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
     expect(existsSync(path.join(sim.home, ".kube", "config"))).toBe(false);
     expect(p.clusterName).toMatch(/^pdk-kind-test-r1a2b3$/);
     expect(sim.clusters()).toEqual([p.clusterName]);
-    const adjusted = YAML.parse(readFileSync(path.join(ctx.runDir, "kind-config.yaml"), "utf8")) as { nodes: { extraPortMappings: Record<string, unknown>[]; extraMounts: Record<string, unknown>[] }[] };
+    const adjusted = YAML.parse(readFileSync(path.join(ctx.runDir, "kind-config.yaml"), "utf8")) as {
+      nodes: { extraPortMappings: Record<string, unknown>[]; extraMounts: Record<string, unknown>[] }[];
+    };
     const mappings = adjusted.nodes[0]!.extraPortMappings;
     expect(mappings[0]).toMatchObject({ containerPort: 30082, hostPort: webHostPort, listenAddress: "127.0.0.1" });
     // The rendered cache service got a NodePort and a loopback host port of its own.
@@ -80,7 +99,13 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
     expect(objects["/ConfigMap/app/migrate-files-0"]).toBeDefined();
 
     const endpoints = p.endpoints();
-    expect(endpoints.find((e) => e.service === "web")).toEqual({ service: "web", containerPort: 8080, host: "127.0.0.1", port: webHostPort, url: `http://127.0.0.1:${webHostPort}/api` });
+    expect(endpoints.find((e) => e.service === "web")).toEqual({
+      service: "web",
+      containerPort: 8080,
+      host: "127.0.0.1",
+      port: webHostPort,
+      url: `http://127.0.0.1:${webHostPort}/api`,
+    });
     expect(endpoints.find((e) => e.service === "cache")).toMatchObject({ containerPort: 6379, host: "127.0.0.1" });
     expect(p.testEnv()).toEqual({ KUBECONFIG: kubeconfig });
     // The endpoint answers: the NodePort, through the node's published port, to the pod.
@@ -94,11 +119,24 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
 
     const commands = sim.commands();
     const create = indexOf(commands, ["kind", "create", "cluster"]);
-    expect(commands[create]!.argv).toEqual(expect.arrayContaining(["--name", p.clusterName, "--config", path.join(ctx.runDir, "kind-config.yaml"), "--kubeconfig", kubeconfig, "--retain"]));
+    expect(commands[create]!.argv).toEqual(
+      expect.arrayContaining([
+        "--name",
+        p.clusterName,
+        "--config",
+        path.join(ctx.runDir, "kind-config.yaml"),
+        "--kubeconfig",
+        kubeconfig,
+        "--retain",
+      ]),
+    );
     expect(commands[create]!.argv).not.toContain("--wait");
     const applies = commands.filter((c) => c.argv[0] === "kubectl" && c.argv[1] === "apply");
     expect(applies.length).toBeGreaterThan(0);
-    for (const a of applies) expect(a.argv).toEqual(expect.arrayContaining(["--server-side", "--field-manager=paddock", "-f", "-", "--kubeconfig", kubeconfig]));
+    for (const a of applies)
+      expect(a.argv).toEqual(
+        expect.arrayContaining(["--server-side", "--field-manager=paddock", "-f", "-", "--kubeconfig", kubeconfig]),
+      );
     // Bootstrap: namespaces + CRDs in one apply, the CRD waited for once, then the rest in one apply.
     const established = commands.filter((c) => c.argv.includes("--for=condition=Established"));
     expect(established).toHaveLength(1);
@@ -111,11 +149,25 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
       expect(commands.indexOf(l)).toBeGreaterThan(create);
       expect(l.argv).toEqual(["kind", "load", "docker-image", web.tag, "--name", p.clusterName]);
     }
-    expect(indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl rollout status deployment/web -n app"))).toBeGreaterThan(0);
-    expect(indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl rollout status deployment/cache -n app"))).toBeGreaterThan(0);
-    expect(indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl wait --for=condition=complete job/migrate -n app"))).toBeGreaterThan(0);
+    expect(
+      indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl rollout status deployment/web -n app")),
+    ).toBeGreaterThan(0);
+    expect(
+      indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl rollout status deployment/cache -n app")),
+    ).toBeGreaterThan(0);
+    expect(
+      indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl wait --for=condition=complete job/migrate -n app")),
+    ).toBeGreaterThan(0);
     const ours = commands.filter((c) => c.argv.join(" ") !== "kind get clusters");
-    expect(ours.at(-1)!.argv).toEqual(["kind", "delete", "cluster", "--name", p.clusterName, "--kubeconfig", kubeconfig]);
+    expect(ours.at(-1)!.argv).toEqual([
+      "kind",
+      "delete",
+      "cluster",
+      "--name",
+      p.clusterName,
+      "--kubeconfig",
+      kubeconfig,
+    ]);
     // The readiness of the cluster is polled, not trusted to --wait.
     expect(indexOf(commands, (c) => c.argv.slice(0, 3).join(" ") === "kubectl get nodes")).toBeGreaterThan(create);
   });
@@ -124,7 +176,10 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
     const sim = useSim({ failClusterCreate: true });
     const p = await provider(sim.dir);
     const ctx = context(path.join(sim.dir, "run"));
-    const error = await p.create(ctx).then(() => undefined, (e: unknown) => e);
+    const error = await p.create(ctx).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PaddockError);
     expect(describeError(error)).toContain(`kind create cluster --name ${p.clusterName} failed`);
     expect(describeError(error)).toContain("could not initialize a Kubernetes cluster");
@@ -148,7 +203,10 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
   }
 
   async function failure(promise: Promise<unknown>): Promise<PaddockError> {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PaddockError);
     return error as PaddockError;
   }
@@ -176,7 +234,9 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
 
   it("reports a failed job with its output", async () => {
     const sim = useSim();
-    const p = await provider(sim.dir, { migrateCommand: ["sh", "-c", "echo applying 001.sql; echo 'ERROR: relation t already exists' >&2; exit 1"] });
+    const p = await provider(sim.dir, {
+      migrateCommand: ["sh", "-c", "echo applying 001.sql; echo 'ERROR: relation t already exists' >&2; exit 1"],
+    });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
     const error = await failure(p.runJob(p.options.stack.jobs["migrate"]!, new Map([["web", web]]), ctx));
@@ -188,7 +248,9 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
 
   it("reports a crash loop with the container's last log lines", async () => {
     const sim = useSim();
-    const p = await provider(sim.dir, { cacheCommand: ["sh", "-c", "echo cache starting; echo 'fatal: cannot bind 6379' >&2; exit 1"] });
+    const p = await provider(sim.dir, {
+      cacheCommand: ["sh", "-c", "echo cache starting; echo 'fatal: cannot bind 6379' >&2; exit 1"],
+    });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["cache"]!, new Map([["web", web]]), ctx));
@@ -209,14 +271,21 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
     const error = await failure(p.deploy(cache, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
     expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
-    expect(error.message).toMatch(/^service "cache" was not ready within 3s \(deployment "cache": cache-\S+ Running \(cache running\)/);
-    expect(error.message).toMatch(/events:\n(.*\n)*.*Warning Unhealthy pod\/cache-\S+: Readiness probe failed: dial tcp [\d.]+:6379: connect: connection refused/);
+    expect(error.message).toMatch(
+      /^service "cache" was not ready within 3s \(deployment "cache": cache-\S+ Running \(cache running\)/,
+    );
+    expect(error.message).toMatch(
+      /events:\n(.*\n)*.*Warning Unhealthy pod\/cache-\S+: Readiness probe failed: dial tcp [\d.]+:6379: connect: connection refused/,
+    );
     await endsClean(sim, p, ctx);
   });
 
   it("fails readiness within the timeout when a manifest's containerPort is wrong: the workload, the probe and its last result", async () => {
     // The server listens on 8080; the manifest says its port "http" is 8081, and the readiness probe asks "http".
-    const wrongPort = WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8081, name: http }]\n          readinessProbe: { httpGet: { path: /healthz, port: http }, periodSeconds: 1 }");
+    const wrongPort = WEB.replace(
+      "ports: [{ containerPort: 8080 }]",
+      "ports: [{ containerPort: 8081, name: http }]\n          readinessProbe: { httpGet: { path: /healthz, port: http }, periodSeconds: 1 }",
+    );
     const sim = useSim();
     const p = await provider(sim.dir, { extra: { "manifests/web.yaml": wrongPort } });
     const ctx = context(path.join(sim.dir, "run"));
@@ -224,19 +293,32 @@ describe.skipIf(!docker)("kind provider faults", { timeout: 120_000 }, () => {
     const service = { ...p.options.stack.services["web"]!, timeoutSeconds: 4 };
     const error = await failure(p.deploy(service, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
-    expect(error.message).toMatch(/^service "web" was not ready within 4s \(deployment "web": web-\S+ Running \(web running\)/);
-    expect(error.message).toMatch(/Warning Unhealthy pod\/web-\S+: Readiness probe failed: Get "http:\/\/[\d.]+:8081\/healthz": dial tcp [\d.]+:8081: connect: connection refused \(x\d+\)/);
+    expect(error.message).toMatch(
+      /^service "web" was not ready within 4s \(deployment "web": web-\S+ Running \(web running\)/,
+    );
+    expect(error.message).toMatch(
+      /Warning Unhealthy pod\/web-\S+: Readiness probe failed: Get "http:\/\/[\d.]+:8081\/healthz": dial tcp [\d.]+:8081: connect: connection refused \(x\d+\)/,
+    );
     await endsClean(sim, p, ctx);
   });
 
   it("a manifest with an unknown field is refused as the API server refuses it, naming the field", async () => {
     const sim = useSim();
-    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": WEB.replace("ports: [{ containerPort: 8080 }]", "ports: [{ containerPort: 8080 }]\n          imagePullPolcy: IfNotPresent") } });
+    const p = await provider(sim.dir, {
+      extra: {
+        "manifests/web.yaml": WEB.replace(
+          "ports: [{ containerPort: 8080 }]",
+          "ports: [{ containerPort: 8080 }]\n          imagePullPolcy: IfNotPresent",
+        ),
+      },
+    });
     const ctx = context(path.join(sim.dir, "run"));
     await upTo(p, ctx);
     const error = await failure(p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx));
     console.log(error.message, "\n  try:", error.hint);
-    expect(describeError(error)).toContain(`Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`);
+    expect(describeError(error)).toContain(
+      `Error from server: failed to create typed patch object (app/web; apps/v1, Kind=Deployment): .spec.template.spec.containers[name="web"].imagePullPolcy: field not declared in schema`,
+    );
     expect(error.transient).toBe(false);
     expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
     await endsClean(sim, p, ctx);
@@ -258,7 +340,10 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
     // The crashed run never deleted it; a new run with the same id meets it.
     const again = await provider(sim.dir, {}, RUN, "run2");
     const ctx2 = context(path.join(sim.dir, "run2"));
-    const error = await again.create(ctx2).then(() => undefined, (e: unknown) => e as PaddockError);
+    const error = await again.create(ctx2).then(
+      () => undefined,
+      (e: unknown) => e as PaddockError,
+    );
     expect(error?.message).toContain(`a kind cluster named "${again.clusterName}" already exists`);
     expect(error?.hint).toContain(`kind delete cluster --name ${again.clusterName}`);
     await again.delete(ctx2, { failed: true });
@@ -292,19 +377,28 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
     const commands = sim.commands();
     expect(commands.filter((c) => c.argv[1] === "create")).toHaveLength(1);
     expect(commands.filter((c) => c.argv[1] === "export" && c.argv[2] === "kubeconfig")).toHaveLength(1);
-    expect(indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl delete job migrate -n app --ignore-not-found"))).toBeGreaterThan(0);
+    expect(
+      indexOf(commands, (c) => c.argv.join(" ").startsWith("kubectl delete job migrate -n app --ignore-not-found")),
+    ).toBeGreaterThan(0);
     expect(existsSync(path.join(ctx2.runDir, "kubeconfig"))).toBe(true);
     expect(existsSync(path.join(sim.home, ".kube", "config"))).toBe(false);
   });
 
   it("says at deploy time which extraPortMappings entry a published nodePort needs", async () => {
     const sim = useSim();
-    const p = await provider(sim.dir, { extra: { "manifests/web.yaml": WEB.replace("nodePort: 30082", "nodePort: 30999") } });
+    const p = await provider(sim.dir, {
+      extra: { "manifests/web.yaml": WEB.replace("nodePort: 30082", "nodePort: 30999") },
+    });
     const ctx = context(path.join(sim.dir, "run"));
     await p.create(ctx);
     await p.bootstrap(ctx);
-    const error = await p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx).then(() => undefined, (e: unknown) => e as PaddockError);
-    expect(error?.message).toContain('service "web" publishes nodePort 30999, but the Kind config maps no host port to it');
+    const error = await p.deploy(p.options.stack.services["web"]!, new Map([["web", web]]), ctx).then(
+      () => undefined,
+      (e: unknown) => e as PaddockError,
+    );
+    expect(error?.message).toContain(
+      'service "web" publishes nodePort 30999, but the Kind config maps no host port to it',
+    );
     expect(error?.hint).toContain("containerPort: 30999");
     // Nothing was applied for the workload: the error came before.
     expect(sim.commands().filter((c) => c.argv[1] === "rollout")).toHaveLength(0);
@@ -314,7 +408,10 @@ describe.skipIf(!docker)("kind provider: existing clusters, reuse, port mappings
 });
 
 const podman = spawnSync("podman", ["version", "--format", "{{.Client.Version}}"], { encoding: "utf8" }).status === 0;
-if (!podman) console.warn("SKIPPED the podman image-archive test in test/kind/provider.test.ts: podman is not installed here (not faked)");
+if (!podman)
+  console.warn(
+    "SKIPPED the podman image-archive test in test/kind/provider.test.ts: podman is not installed here (not faked)",
+  );
 
 describe.skipIf(!podman || !docker)("kind provider with podman as the builder", { timeout: 120_000 }, () => {
   it("loads through a temporary archive unique to the run and removes it", async () => {

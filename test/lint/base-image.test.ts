@@ -27,14 +27,18 @@ describe("base-image-pinned", () => {
 
   it("resolves the ARG from the stack's build args", () => {
     const rel = "base-image/arg-without-default.info.Dockerfile";
-    const image = (BASE: string) => ({ stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, args: { BASE } }] } });
+    const image = (BASE: string) => ({
+      stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, args: { BASE } }] },
+    });
     expect(lint(rel, image("alpine:3.20"))).toEqual([]);
     expect(lint(rel, image("alpine")).map((f) => [f.rule, f.severity])).toEqual([["base-image-pinned", "warning"]]);
   });
 
   it("accepts another image of the stack: Paddock tags it by its content key", () => {
     const rel = "base-image/arg-without-default.info.Dockerfile";
-    const image = { stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, args: { BASE: "${images.runtime}" } }] } };
+    const image = {
+      stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, args: { BASE: "${images.runtime}" } }] },
+    };
     expect(lint(rel, image)).toEqual([]);
   });
 });

@@ -21,7 +21,10 @@ describe("lintConfigSchema", () => {
 
   it("expresses both seeds' policies", () => {
     const forbid = lintConfigSchema.parse({ packageUpgrade: { policy: "forbid" } });
-    const require = lintConfigSchema.parse({ packageUpgrade: { policy: "require" }, rules: { "package-upgrade": "error" } });
+    const require = lintConfigSchema.parse({
+      packageUpgrade: { policy: "require" },
+      rules: { "package-upgrade": "error" },
+    });
     expect(forbid.packageUpgrade.policy).toBe("forbid");
     expect(require.packageUpgrade.policy).toBe("require");
     expect(require.rules["base-image-pinned"]).toBe("warning");
@@ -34,6 +37,8 @@ describe("lintConfigSchema", () => {
     expect(lintConfigSchema.safeParse({ packageUpgrade: { policy: "allow" } }).success).toBe(false);
     expect(lintConfigSchema.safeParse({ packageUpgrade: { policy: "forbid", extra: 1 } }).success).toBe(false);
     expect(lintConfigSchema.safeParse({ ignore: [{ path: "x/**", rules: ["nope"] }] }).success).toBe(false);
-    expect(lintConfigSchema.safeParse({ ignore: ["vendor/**", { path: "legacy/**", rules: ["package-upgrade"] }] }).success).toBe(true);
+    expect(
+      lintConfigSchema.safeParse({ ignore: ["vendor/**", { path: "legacy/**", rules: ["package-upgrade"] }] }).success,
+    ).toBe(true);
   });
 });

@@ -51,7 +51,17 @@ describe("lintFiles and discoverDockerfiles", () => {
   let dir = "";
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "paddock-lint-"));
-    for (const rel of ["Dockerfile", "svc/api.Dockerfile", "svc/Dockerfile.dev", "node_modules/x/Dockerfile", ".git/Dockerfile", "dist/Dockerfile", ".paddock/Dockerfile", "svc/Dockerfile.dockerignore", "svc/README.md"]) {
+    for (const rel of [
+      "Dockerfile",
+      "svc/api.Dockerfile",
+      "svc/Dockerfile.dev",
+      "node_modules/x/Dockerfile",
+      ".git/Dockerfile",
+      "dist/Dockerfile",
+      ".paddock/Dockerfile",
+      "svc/Dockerfile.dockerignore",
+      "svc/README.md",
+    ]) {
       await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
       await writeFile(path.join(dir, rel), "FROM alpine\nRUN apk upgrade\n");
     }
@@ -63,11 +73,18 @@ describe("lintFiles and discoverDockerfiles", () => {
 
   it("discovers Dockerfiles, skipping node_modules, .git, dist and .paddock", async () => {
     const found = await discoverDockerfiles(dir);
-    expect(found.map((f) => path.relative(dir, f).split(path.sep).join("/"))).toEqual(["Dockerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile"]);
+    expect(found.map((f) => path.relative(dir, f).split(path.sep).join("/"))).toEqual([
+      "Dockerfile",
+      "svc/Dockerfile.dev",
+      "svc/api.Dockerfile",
+    ]);
   });
 
   it("lints Dockerfiles and scripts, keeps paths as given, adds stack findings, sorts", async () => {
-    const findings = await lintFiles(["build.sh", "Dockerfile"], { cwd: dir, stack: { file: "paddock.yaml", noCache: true } });
+    const findings = await lintFiles(["build.sh", "Dockerfile"], {
+      cwd: dir,
+      stack: { file: "paddock.yaml", noCache: true },
+    });
     expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([
       "Dockerfile:1 non-root-final-stage", // column 1
       "Dockerfile:1 base-image-pinned", // column 6
@@ -84,6 +101,14 @@ describe("lintFiles and discoverDockerfiles", () => {
     expect(files.length).toBeGreaterThanOrEqual(20);
     const findings = await lintFiles(files);
     expect(findings.length).toBeGreaterThan(20);
-    expect(new Set(findings.map((f) => f.rule))).toEqual(new Set(["package-upgrade", "base-image-pinned", "dependency-layer-order", "non-root-final-stage", "invalid-ignore"]));
+    expect(new Set(findings.map((f) => f.rule))).toEqual(
+      new Set([
+        "package-upgrade",
+        "base-image-pinned",
+        "dependency-layer-order",
+        "non-root-final-stage",
+        "invalid-ignore",
+      ]),
+    );
   });
 });

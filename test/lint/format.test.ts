@@ -7,8 +7,24 @@ import { formatJson, formatSarif, formatText, RULE_METADATA, type Finding } from
 import { FIXTURES, lint } from "./helpers.js";
 
 const findings: Finding[] = [
-  { file: "docker/api/Dockerfile", line: 3, column: 5, rule: "package-upgrade", severity: "error", message: "`dnf update` upgrades", fix: "remove it" },
-  { file: "docker/my app/Dockerfile", line: 1, column: 6, rule: "base-image-pinned", severity: "info", message: "cannot check", fix: "pin it" },
+  {
+    file: "docker/api/Dockerfile",
+    line: 3,
+    column: 5,
+    rule: "package-upgrade",
+    severity: "error",
+    message: "`dnf update` upgrades",
+    fix: "remove it",
+  },
+  {
+    file: "docker/my app/Dockerfile",
+    line: 1,
+    column: 6,
+    rule: "base-image-pinned",
+    severity: "info",
+    message: "cannot check",
+    fix: "pin it",
+  },
 ];
 
 describe("formatText", () => {
@@ -26,8 +42,22 @@ describe("formatText", () => {
 describe("formatJson", () => {
   it("is an array of {file,line,column,rule,severity,message}", () => {
     expect(JSON.parse(formatJson(findings))).toEqual([
-      { file: "docker/api/Dockerfile", line: 3, column: 5, rule: "package-upgrade", severity: "error", message: "`dnf update` upgrades" },
-      { file: "docker/my app/Dockerfile", line: 1, column: 6, rule: "base-image-pinned", severity: "info", message: "cannot check" },
+      {
+        file: "docker/api/Dockerfile",
+        line: 3,
+        column: 5,
+        rule: "package-upgrade",
+        severity: "error",
+        message: "`dnf update` upgrades",
+      },
+      {
+        file: "docker/my app/Dockerfile",
+        line: 1,
+        column: 6,
+        rule: "base-image-pinned",
+        severity: "info",
+        message: "cannot check",
+      },
     ]);
   });
 });
@@ -47,7 +77,9 @@ describe("formatSarif", () => {
     const validate = validator();
     const log: unknown = JSON.parse(formatSarif(findings, { rootDir: "/repo", cwd: "/repo" }));
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
-    const real: unknown = JSON.parse(formatSarif(lint("package-upgrade/every-manager.bad.Dockerfile"), { rootDir: FIXTURES, cwd: FIXTURES }));
+    const real: unknown = JSON.parse(
+      formatSarif(lint("package-upgrade/every-manager.bad.Dockerfile"), { rootDir: FIXTURES, cwd: FIXTURES }),
+    );
     expect(validate(real), JSON.stringify(validate.errors, null, 2)).toBe(true);
   });
 
@@ -61,8 +93,24 @@ describe("formatSarif", () => {
       version: string;
       $schema: string;
       runs: Array<{
-        tool: { driver: { name: string; rules: Array<{ id: string; defaultConfiguration: { level: string }; help: { text: string } }> } };
-        results: Array<{ ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }> }>;
+        tool: {
+          driver: {
+            name: string;
+            rules: Array<{ id: string; defaultConfiguration: { level: string }; help: { text: string } }>;
+          };
+        };
+        results: Array<{
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: Array<{
+            physicalLocation: {
+              artifactLocation: { uri: string; uriBaseId: string };
+              region: { startLine: number; startColumn: number };
+            };
+          }>;
+        }>;
       }>;
     };
     expect(log.version).toBe("2.1.0");
@@ -71,11 +119,17 @@ describe("formatSarif", () => {
     const run = log.runs[0];
     expect(run?.tool.driver.name).toBe("paddock");
     expect(run?.tool.driver.rules.map((r) => r.id)).toEqual(RULE_METADATA.map((m) => m.id));
-    expect(run?.tool.driver.rules[0]).toMatchObject({ id: "package-upgrade", defaultConfiguration: { level: "error" } });
+    expect(run?.tool.driver.rules[0]).toMatchObject({
+      id: "package-upgrade",
+      defaultConfiguration: { level: "error" },
+    });
     const [a, b] = run?.results ?? [];
     expect(a).toMatchObject({ ruleId: "package-upgrade", level: "error", message: { text: "`dnf update` upgrades" } });
     expect(run?.tool.driver.rules[a?.ruleIndex ?? -1]?.id).toBe("package-upgrade");
-    expect(a?.locations[0]?.physicalLocation).toEqual({ artifactLocation: { uri: "docker/api/Dockerfile", uriBaseId: "%SRCROOT%" }, region: { startLine: 3, startColumn: 5 } });
+    expect(a?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: "docker/api/Dockerfile", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 3, startColumn: 5 },
+    });
     expect(b?.level).toBe("note");
     expect(b?.locations[0]?.physicalLocation.artifactLocation.uri).toBe("docker/my%20app/Dockerfile");
   });

@@ -12,7 +12,9 @@ export function fixture(rel: string): string {
 /** Lints a fixture (paths relative to the fixtures folder, which is the cwd). */
 export function lint(rel: string, options: LintOptions = {}): Finding[] {
   const opts: LintOptions = { cwd: FIXTURES, ...options };
-  return /\.(sh|mk)$|Makefile$/.test(rel) ? lintScript(rel, fixture(rel), opts) : lintDockerfile(rel, fixture(rel), opts);
+  return /\.(sh|mk)$|Makefile$/.test(rel)
+    ? lintScript(rel, fixture(rel), opts)
+    : lintDockerfile(rel, fixture(rel), opts);
 }
 
 /** `rule@line` for compact exact assertions. */

@@ -24,15 +24,24 @@ describe("config", () => {
   const text = fixture("ignore/inline-ignores.Dockerfile");
 
   it("turns rules off and changes severities", () => {
-    const findings = lintDockerfile("x/Dockerfile", text, { config: { rules: { "package-upgrade": "off", "invalid-ignore": "error" } } });
+    const findings = lintDockerfile("x/Dockerfile", text, {
+      config: { rules: { "package-upgrade": "off", "invalid-ignore": "error" } },
+    });
     expect(findings.map((f) => `${f.rule}:${f.severity}`)).toEqual(["invalid-ignore:error", "invalid-ignore:error"]);
   });
 
   it("drops findings by path glob, for all rules or for some", () => {
     const cwd = "/repo";
-    expect(lintDockerfile("docker/legacy/Dockerfile", text, { cwd, config: { ignore: ["docker/legacy/**"] } })).toEqual([]);
-    expect(lintDockerfile("/repo/docker/legacy/Dockerfile", text, { cwd, config: { ignore: ["docker/**/Dockerfile"] } })).toEqual([]);
-    const some = lintDockerfile("docker/api/Dockerfile", text, { cwd, config: { ignore: [{ path: "docker/*/Dockerfile", rules: ["invalid-ignore"] }] } });
+    expect(lintDockerfile("docker/legacy/Dockerfile", text, { cwd, config: { ignore: ["docker/legacy/**"] } })).toEqual(
+      [],
+    );
+    expect(
+      lintDockerfile("/repo/docker/legacy/Dockerfile", text, { cwd, config: { ignore: ["docker/**/Dockerfile"] } }),
+    ).toEqual([]);
+    const some = lintDockerfile("docker/api/Dockerfile", text, {
+      cwd,
+      config: { ignore: [{ path: "docker/*/Dockerfile", rules: ["invalid-ignore"] }] },
+    });
     expect(some.map((f) => f.rule)).toEqual(["package-upgrade"]);
     expect(lintDockerfile("docker/api/Dockerfile", text, { cwd, config: { ignore: ["Dockerfile"] } })).toEqual([]);
     expect(lintDockerfile("docker/api/Dockerfile", text, { cwd, config: { ignore: ["other/**"] } })).toHaveLength(3);

@@ -3,7 +3,8 @@ import { parseShell } from "../../src/lint/shell.js";
 import { tokenizeShell } from "../../src/lint/shell-tokenizer.js";
 import { matchesGlob } from "../../src/lint/glob.js";
 
-const names = (src: string, bare = false) => parseShell(src, { bareHeredocIsScript: bare }).map((c) => c.argv.map((w) => w.value).join(" "));
+const names = (src: string, bare = false) =>
+  parseShell(src, { bareHeredocIsScript: bare }).map((c) => c.argv.map((w) => w.value).join(" "));
 
 describe("shell tokenizer", () => {
   it("splits on &&, ||, ;, |, & and newlines", () => {
@@ -28,7 +29,11 @@ describe("shell tokenizer", () => {
   });
 
   it("parses $(...), backticks and sh -c strings", () => {
-    expect(names("echo $(yum update -y) `apk upgrade`")).toEqual(["echo $(yum update -y) `apk upgrade`", "yum update -y", "apk upgrade"]);
+    expect(names("echo $(yum update -y) `apk upgrade`")).toEqual([
+      "echo $(yum update -y) `apk upgrade`",
+      "yum update -y",
+      "apk upgrade",
+    ]);
     expect(names(`sh -ec "apt-get upgrade -y"`)).toEqual(["sh -ec apt-get upgrade -y", "apt-get upgrade -y"]);
   });
 

@@ -24,7 +24,9 @@ describe("non-root-final-stage", () => {
 
   it("uses the stack's target stage as the final stage", () => {
     const rel = "non-root/user-root-last.bad.Dockerfile";
-    expect(lint(rel, { stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, target: "build" }] } })).toEqual([]);
+    expect(
+      lint(rel, { stack: { file: "paddock.yaml", images: [{ name: "x", dockerfile: rel, target: "build" }] } }),
+    ).toEqual([]);
   });
 
   it("accepts a USER inherited from the base stage and distroless :nonroot", () => {
@@ -40,8 +42,16 @@ describe("non-root-final-stage", () => {
 describe("dependency-layer-order", () => {
   it("flags COPY . ., ADD . /src and COPY ./ before a dependency download in the same stage", () => {
     const findings = lint("dependency-order/copy-all-first.bad.Dockerfile");
-    expect(at(findings)).toEqual(["dependency-layer-order@3:1", "dependency-layer-order@8:1", "dependency-layer-order@15:1"]);
-    expect(findings.map((f) => /before `([^`]+)`/.exec(f.message)?.[1])).toEqual(["npm ci", "go mod download", "pip install -r"]);
+    expect(at(findings)).toEqual([
+      "dependency-layer-order@3:1",
+      "dependency-layer-order@8:1",
+      "dependency-layer-order@15:1",
+    ]);
+    expect(findings.map((f) => /before `([^`]+)`/.exec(f.message)?.[1])).toEqual([
+      "npm ci",
+      "go mod download",
+      "pip install -r",
+    ]);
   });
 
   it("accepts manifests first, then COPY . . before the build", () => {
@@ -50,7 +60,8 @@ describe("dependency-layer-order", () => {
 });
 
 describe("coverage-arg", () => {
-  const withCoverage = (rel: string, coverage: "go" | "node") => lint(rel, { stack: { file: "paddock.yaml", images: [{ name: "api", dockerfile: rel, coverage }] } });
+  const withCoverage = (rel: string, coverage: "go" | "node") =>
+    lint(rel, { stack: { file: "paddock.yaml", images: [{ name: "api", dockerfile: rel, coverage }] } });
 
   it("is silent for images the stack does not build with coverage", () => {
     expect(lint("coverage/go-no-arg.bad.Dockerfile")).toEqual([]);

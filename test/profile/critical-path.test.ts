@@ -46,7 +46,10 @@ describe("criticalPath", () => {
   });
 
   it("survives a dependency cycle in a hand-written profile", () => {
-    const p = profileOf([task("a", "build", 0, 1, { dependsOn: ["b"] }), task("b", "build", 0, 2, { dependsOn: ["a"] })]);
+    const p = profileOf([
+      task("a", "build", 0, 1, { dependsOn: ["b"] }),
+      task("b", "build", 0, 2, { dependsOn: ["a"] }),
+    ]);
     expect(criticalPath(p).steps.length).toBe(2);
   });
 });

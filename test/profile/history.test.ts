@@ -23,7 +23,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(n: number, buildSeconds: number, options: { cached?: boolean; failed?: boolean; stack?: string } = {}): Profile {
+function run(
+  n: number,
+  buildSeconds: number,
+  options: { cached?: boolean; failed?: boolean; stack?: string } = {},
+): Profile {
   return profileOf(
     [
       task("build:api", "build", 0, buildSeconds, {
@@ -55,7 +59,11 @@ describe("history file", () => {
     const onDisk = JSON.parse(await readFile(path, "utf8")) as unknown;
     expect(onDisk).toEqual(history);
     expect(history.runs[1]?.tasks["build:gateway"]).toEqual({ seconds: 0.4, cached: true, state: "succeeded" });
-    expect(history.runs[0]).toMatchObject({ stack: "signalprocessing", strategy: "phased", startedAt: "2025-01-14T09:30:12.000Z" });
+    expect(history.runs[0]).toMatchObject({
+      stack: "signalprocessing",
+      strategy: "phased",
+      startedAt: "2025-01-14T09:30:12.000Z",
+    });
     // No temp files left behind.
     expect(await readdir(join(dir, ".paddock"))).toEqual(["history.json"]);
   });
@@ -90,7 +98,10 @@ describe("history file", () => {
   it("drops malformed runs but keeps the good ones", async () => {
     const path = join(dir, "history.json");
     const good = historyRunOf(run(1, 30));
-    await writeFile(path, JSON.stringify({ version: 1, runs: [good, { runId: 3 }, { ...good, tasks: { x: { seconds: -1 } } }] }));
+    await writeFile(
+      path,
+      JSON.stringify({ version: 1, runs: [good, { runId: 3 }, { ...good, tasks: { x: { seconds: -1 } } }] }),
+    );
     const read = await readHistory(path);
     expect(read.history.runs).toEqual([good]);
     expect(read.warning).toMatch(/ignored 2 malformed/);

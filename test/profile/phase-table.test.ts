@@ -6,9 +6,25 @@ import { loadFixture, profileOf, task } from "./helpers/fixtures.js";
 describe("unionLength", () => {
   it("counts overlapping intervals once and keeps gaps out", () => {
     expect(unionLength([])).toBe(0);
-    expect(unionLength([{ start: 0, end: 10 }, { start: 5, end: 12 }, { start: 20, end: 21 }])).toBeCloseTo(13);
-    expect(unionLength([{ start: 3, end: 4 }, { start: 0, end: 10 }])).toBeCloseTo(10);
-    expect(unionLength([{ start: 0, end: 1 }, { start: 1, end: 2 }])).toBeCloseTo(2);
+    expect(
+      unionLength([
+        { start: 0, end: 10 },
+        { start: 5, end: 12 },
+        { start: 20, end: 21 },
+      ]),
+    ).toBeCloseTo(13);
+    expect(
+      unionLength([
+        { start: 3, end: 4 },
+        { start: 0, end: 10 },
+      ]),
+    ).toBeCloseTo(10);
+    expect(
+      unionLength([
+        { start: 0, end: 1 },
+        { start: 1, end: 2 },
+      ]),
+    ).toBeCloseTo(2);
   });
 });
 
@@ -68,6 +84,8 @@ describe("phaseTable on the graph run", () => {
     );
     const rows = phaseTable(profile);
     expect(rows.find((r) => r.phase === "teardown")?.tasks).toBe(0);
-    expect(phaseTable(profileOf([], { wallSeconds: 0 })).every((r) => r.seconds === 0 && r.percentOfWall === 0)).toBe(true);
+    expect(phaseTable(profileOf([], { wallSeconds: 0 })).every((r) => r.seconds === 0 && r.percentOfWall === 0)).toBe(
+      true,
+    );
   });
 });

@@ -21,11 +21,11 @@ const events: ProgressEvent[] = [
   { type: "task", id: "deploy:api", kind: "deploy", state: "waiting", at: 0 },
   { type: "task", id: "build:gateway", kind: "build", state: "running", at: 0.1 },
   { type: "task", id: "env:create", kind: "env:create", state: "running", at: 0.1 },
-  { type: "log", id: "env:create", line: "Creating cluster \"paddock\" ...", at: 1 },
+  { type: "log", id: "env:create", line: 'Creating cluster "paddock" ...', at: 1 },
   { type: "task", id: "build:gateway", kind: "build", state: "succeeded", cached: true, at: 12.3 },
   { type: "task", id: "env:create", kind: "env:create", state: "succeeded", at: 24.1 },
   { type: "task", id: "deploy:api", kind: "deploy", state: "running", at: 24.2 },
-  { type: "log", id: "deploy:api", line: "Waiting for deployment \"api\" rollout", at: 25 },
+  { type: "log", id: "deploy:api", line: 'Waiting for deployment "api" rollout', at: 25 },
   { type: "task", id: "deploy:api", kind: "deploy", state: "retrying", attempt: 1, error: "probe failed", at: 30 },
   { type: "task", id: "deploy:api", kind: "deploy", state: "running", attempt: 2, at: 31 },
   { type: "task", id: "deploy:api", kind: "deploy", state: "failed", attempt: 2, error: "rollout timed out", at: 61.5 },
@@ -68,7 +68,12 @@ describe("quiet progress", () => {
     expect(out).toBe(
       '[  61.5s] deploy:api  failed (attempt 2): rollout timed out\n  last 1 log line(s) of deploy:api:\n    Waiting for deployment "api" rollout\n',
     );
-    expect(feed("quiet", events.filter((e) => !(e.type === "task" && e.state === "failed")))).toBe("");
+    expect(
+      feed(
+        "quiet",
+        events.filter((e) => !(e.type === "task" && e.state === "failed")),
+      ),
+    ).toBe("");
   });
 });
 
@@ -123,8 +128,19 @@ describe("tty progress", () => {
     const sink = new Sink();
     sink.columns = 30;
     const progress = createProgress({ mode: "tty", stream: sink, now: () => 1 });
-    progress.onEvent({ type: "task", id: "deploy:a-very-long-service-name-indeed", kind: "deploy", state: "running", at: 0 });
-    progress.onEvent({ type: "log", id: "deploy:a-very-long-service-name-indeed", line: "\x1b[31mred\x1b[0m\tlog line that goes on", at: 0.5 });
+    progress.onEvent({
+      type: "task",
+      id: "deploy:a-very-long-service-name-indeed",
+      kind: "deploy",
+      state: "running",
+      at: 0,
+    });
+    progress.onEvent({
+      type: "log",
+      id: "deploy:a-very-long-service-name-indeed",
+      line: "\x1b[31mred\x1b[0m\tlog line that goes on",
+      at: 0.5,
+    });
     progress.close();
     for (const line of emulate(sink.text, 30)) expect(line.length).toBeLessThanOrEqual(29);
   });
@@ -142,7 +158,7 @@ function emulate(output: string, columns = 200): string[] {
   const screen: string[] = [""];
   let row = 0;
   let col = 0;
-  for (let i = 0; i < output.length; ) {
+  for (let i = 0; i < output.length;) {
     const ch = output[i] ?? "";
     if (ch === "\x1b") {
       // eslint-disable-next-line no-control-regex

@@ -16,7 +16,15 @@ describe("renderReportHtml", () => {
     expect(html).not.toMatch(/@import|@font-face|url\(/);
     for (const t of profile.tasks) expect(barTag(html, t.id)).toBeDefined();
     expect(html).toContain('class="legend"');
-    for (const label of ["Build images", "Create environment", "Load images", "Deploy services", "Test", "Teardown", "Critical path"]) {
+    for (const label of [
+      "Build images",
+      "Create environment",
+      "Load images",
+      "Deploy services",
+      "Test",
+      "Teardown",
+      "Critical path",
+    ]) {
       expect(html).toContain(label);
     }
     expect(html).toContain("the same run would have taken 201.1s phased / 276.8s sequential");
@@ -50,13 +58,18 @@ describe("renderReportHtml", () => {
     const profile = profileOf(
       [
         task("build:a", "build", 0, 5),
-        task(evil, "deploy", 5, 9, { dependsOn: ["build:a"], state: "failed", error, attemptLog: [{ start: 5, end: 9, outcome: error }] }),
+        task(evil, "deploy", 5, 9, {
+          dependsOn: ["build:a"],
+          state: "failed",
+          error,
+          attemptLog: [{ start: 5, end: 9, outcome: error }],
+        }),
       ],
       { stack: "<stack>", runId: `"run"`, state: "failed" },
     );
     const html = renderReportHtml(profile, { title: "<b>title</b>" });
     expect(html).not.toContain("<img");
-    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain("<script>alert");
     expect(html).not.toContain("<stack>");
     expect(html).not.toContain("<b>title</b>");
     expect(html).toContain(escapeHtml(evil));

@@ -60,7 +60,9 @@ async function chromium(extra: string[], file: string): Promise<string> {
 
 describe("report screenshot (headless Chromium)", () => {
   it.runIf(!available && inCi)("has Chromium installed", () => {
-    throw new Error(`${CHROMIUM} not found: run scripts/install-chromium.sh (CI must install Chromium for the report screenshot test)`);
+    throw new Error(
+      `${CHROMIUM} not found: run scripts/install-chromium.sh (CI must install Chromium for the report screenshot test)`,
+    );
   });
 
   describe.skipIf(!available)("with Chromium", () => {

@@ -13,7 +13,9 @@ describe("formatRunSummary", () => {
     expect(text).toMatch(/deploy:signalprocessing\s+8\.1s/);
     expect(text).toContain("Parallel efficiency: 1.41×");
     expect(text).toContain("Cache: 0 of 2 builds cached (0 of 11 tasks)");
-    expect(text).toContain("This run (phased) took 201.1s; the same run would have taken 180.5s graph / 276.8s sequential (estimated).");
+    expect(text).toContain(
+      "This run (phased) took 201.1s; the same run would have taken 180.5s graph / 276.8s sequential (estimated).",
+    );
     expect(text).not.toContain("Failed:");
   });
 

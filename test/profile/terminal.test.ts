@@ -21,7 +21,10 @@ describe("the build step of a line of build output", () => {
   it.each([
     ["#8 [builder 3/5] RUN go build -o /out ./...", "[builder 3/5] RUN go build -o /out ./..."],
     ["#5 [2/3] COPY package.json ./", "[2/3] COPY package.json ./"],
-    ["#12 [stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc", "[stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc"],
+    [
+      "#12 [stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc",
+      "[stage-1 1/2] FROM docker.io/library/debian:bookworm@sha256:abc",
+    ],
     ["Step 3/5 : RUN apt-get update", "[3/5] RUN apt-get update"],
     ["STEP 2/4: COPY . /app", "[2/4] COPY . /app"],
   ])("%s", (line, step) => {
@@ -78,7 +81,12 @@ describe("the live list shows a running build's step", () => {
     const sink = new Sink();
     const progress = createProgress({ mode: "tty", stream: sink, now: () => 14, color: false });
     progress.onEvent({ type: "task", id: "build:api", kind: "build", state: "running", at: 0 });
-    progress.onEvent({ type: "log", id: "build:api", line: "#1 [internal] load build definition from Dockerfile", at: 0.1 });
+    progress.onEvent({
+      type: "log",
+      id: "build:api",
+      line: "#1 [internal] load build definition from Dockerfile",
+      at: 0.1,
+    });
     progress.onEvent({ type: "log", id: "build:api", line: "#8 [builder 3/5] RUN go build ./...", at: 2 });
     const atStep = sink.text.length;
     progress.onEvent({ type: "log", id: "build:api", line: "#8 4.12 compiling internal/server", at: 6 });

@@ -82,6 +82,9 @@ describe("toChromeTrace", () => {
     const { complete } = checkTrace(profile);
     expect(complete).toHaveLength(profile.tasks.length);
     // 201.1 s must not turn into 201099999.99...
-    expect(complete.find((e) => e.args.id === "deploy:signalprocessing")).toMatchObject({ ts: 193_000_000, dur: 8_100_000 });
+    expect(complete.find((e) => e.args.id === "deploy:signalprocessing")).toMatchObject({
+      ts: 193_000_000,
+      dur: 8_100_000,
+    });
   });
 });

@@ -18,7 +18,10 @@ describe("coverage collection when the engine stopped answering", () => {
       all: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n",
     });
     const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-cov-"));
-    const error = await collectDockerCoverage(docker, (s) => `paddock-run-${s}`, [{ service, kind: "node" }], dir, { signal: new AbortController().signal, log: () => undefined }).then(
+    const error = await collectDockerCoverage(docker, (s) => `paddock-run-${s}`, [{ service, kind: "node" }], dir, {
+      signal: new AbortController().signal,
+      log: () => undefined,
+    }).then(
       () => undefined,
       (e: unknown) => e as Error,
     );

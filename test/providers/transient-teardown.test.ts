@@ -20,7 +20,8 @@ function flakyDaemon(): { runner: CommandRunner; calls: string[][] } {
     if (args[0] === "ps" && !failedOnce) {
       failedOnce = true;
       // What the real client prints when dockerd drops the connection, failing as runTool fails (its contract).
-      const output = 'error during connect: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/json": unexpected EOF\n';
+      const output =
+        'error during connect: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/json": unexpected EOF\n';
       const transient = (options.transient ?? DEFAULT_TRANSIENT).some((re) => re.test(output));
       throw new ToolError([file, ...args], 1, lastLines(output), { transient, output });
     }
@@ -36,13 +37,29 @@ describe("a transient failure wrapped by a provider", () => {
     const stack = loadStack(`${dir}/paddock.yaml`);
     const { runner, calls } = flakyDaemon();
     // dockerCli's runner is the seam: the real command lines, answered without an engine.
-    const environment = new DockerEnvironment(dockerCli("docker", "20.10.24", "buildkit", runner), stack, { runId: "flaky-1", stack: "flaky" });
-    const teardown: PlanTask = { id: "env:delete", kind: "env:delete", phase: "teardown", dependsOn: [], resource: undefined, subject: undefined, finalizer: undefined, timeoutSeconds: 30 };
-    const run = { environment, failed: () => false } as unknown as RunContext;
-    const result = await runPlan({ stack: "flaky", strategy: "graph", mode: "test", tasks: [teardown] }, (task) => (ctx) => taskKind(task.kind).run(task, ctx, run), {
-      resources: { build: 1, load: 1, api: 1 },
-      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    const environment = new DockerEnvironment(dockerCli("docker", "20.10.24", "buildkit", runner), stack, {
+      runId: "flaky-1",
+      stack: "flaky",
     });
+    const teardown: PlanTask = {
+      id: "env:delete",
+      kind: "env:delete",
+      phase: "teardown",
+      dependsOn: [],
+      resource: undefined,
+      subject: undefined,
+      finalizer: undefined,
+      timeoutSeconds: 30,
+    };
+    const run = { environment, failed: () => false } as unknown as RunContext;
+    const result = await runPlan(
+      { stack: "flaky", strategy: "graph", mode: "test", tasks: [teardown] },
+      (task) => (ctx) => taskKind(task.kind).run(task, ctx, run),
+      {
+        resources: { build: 1, load: 1, api: 1 },
+        retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+      },
+    );
     const record = result.tasks[0]!;
     expect(record.state).toBe("succeeded");
     expect(record.attempts).toBe(2);

@@ -34,7 +34,12 @@ const ready: ProbeResult = { ready: true, detail: "HTTP 200" };
 describe("waitUntilReady", () => {
   it("returns at the first ready answer without asking whether the workload died", async () => {
     const check = neverDied();
-    await waitUntilReady(scripted([ready]), { workload: "api", intervalSeconds: 0.01, signal: new AbortController().signal, died: check.died });
+    await waitUntilReady(scripted([ready]), {
+      workload: "api",
+      intervalSeconds: 0.01,
+      signal: new AbortController().signal,
+      died: check.died,
+    });
     expect(check.calls()).toBe(0);
   });
 
@@ -47,7 +52,9 @@ describe("waitUntilReady", () => {
       died: async () => "exited with code 3",
       lastLogs: async () => ["panic: no DATABASE_URL"],
     }).catch((e: unknown) => e);
-    expect(String(error)).toContain('service "api" exited with code 3 before it was ready (http GET :8080/healthz: ECONNREFUSED)');
+    expect(String(error)).toContain(
+      'service "api" exited with code 3 before it was ready (http GET :8080/healthz: ECONNREFUSED)',
+    );
     expect(String(error)).toContain("| panic: no DATABASE_URL");
     expect(probe.calls).toBe(1);
   });
@@ -56,7 +63,12 @@ describe("waitUntilReady", () => {
     const check = neverDied();
     const probe = scripted([...Array<ProbeResult>(60).fill(notYet), ready]);
     const started = performance.now();
-    await waitUntilReady(probe, { workload: "api", intervalSeconds: 0.01, signal: new AbortController().signal, died: check.died });
+    await waitUntilReady(probe, {
+      workload: "api",
+      intervalSeconds: 0.01,
+      signal: new AbortController().signal,
+      died: check.died,
+    });
     const seconds = (performance.now() - started) / 1000;
     expect(probe.calls).toBe(61);
     expect(check.calls()).toBeGreaterThanOrEqual(1);

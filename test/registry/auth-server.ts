@@ -28,7 +28,8 @@ export const MANIFEST = JSON.stringify({
   layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: sha(LAYER), size: LAYER.length }],
 });
 
-const basicOk = (header: string | undefined): boolean => header === `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
+const basicOk = (header: string | undefined): boolean =>
+  header === `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}`;
 
 export async function startAuthServer(mode: "basic" | "bearer"): Promise<AuthServer> {
   const tokenRequests: URLSearchParams[] = [];
@@ -38,7 +39,10 @@ export async function startAuthServer(mode: "basic" | "bearer"): Promise<AuthSer
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (mode === "bearer" && url.pathname === "/token") {
       tokenRequests.push(url.searchParams);
-      if (!basicOk(req.headers.authorization)) return res.writeHead(401, { "Content-Type": "application/json" }).end('{"details":"incorrect username or password"}');
+      if (!basicOk(req.headers.authorization))
+        return res
+          .writeHead(401, { "Content-Type": "application/json" })
+          .end('{"details":"incorrect username or password"}');
       const token = `tok-${tokens.size + 1}`;
       tokens.set(token, url.searchParams.get("scope") ?? "");
       return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ token }));
@@ -47,18 +51,31 @@ export async function startAuthServer(mode: "basic" | "bearer"): Promise<AuthSer
     const repo = /^\/v2\/(.+?)\/(manifests|blobs)\//.exec(url.pathname)?.[1];
     const scope = repo ? `repository:${repo}:pull` : "";
     const authorized =
-      mode === "basic" ? basicOk(req.headers.authorization) : (() => {
-        const granted = tokens.get((req.headers.authorization ?? "").replace(/^Bearer /, ""));
-        return granted !== undefined && (scope === "" || granted === scope);
-      })();
+      mode === "basic"
+        ? basicOk(req.headers.authorization)
+        : (() => {
+            const granted = tokens.get((req.headers.authorization ?? "").replace(/^Bearer /, ""));
+            return granted !== undefined && (scope === "" || granted === scope);
+          })();
     if (!authorized) {
-      const challenge = mode === "basic" ? 'Basic realm="test registry"' : `Bearer realm="http://127.0.0.1:${port}/token",service="paddock-test"${scope ? `,scope="${scope}"` : ""}`;
-      return res.writeHead(401, { "WWW-Authenticate": challenge, "Docker-Distribution-Api-Version": "registry/2.0" }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+      const challenge =
+        mode === "basic"
+          ? 'Basic realm="test registry"'
+          : `Bearer realm="http://127.0.0.1:${port}/token",service="paddock-test"${scope ? `,scope="${scope}"` : ""}`;
+      return res
+        .writeHead(401, { "WWW-Authenticate": challenge, "Docker-Distribution-Api-Version": "registry/2.0" })
+        .end('{"errors":[{"code":"UNAUTHORIZED"}]}');
     }
     const headers = { "Docker-Distribution-Api-Version": "registry/2.0" };
     if (url.pathname === "/v2/") return res.writeHead(200, headers).end("{}");
     if (url.pathname === "/v2/app/web/manifests/v1") {
-      return res.writeHead(200, { ...headers, "Content-Type": "application/vnd.oci.image.manifest.v1+json", "Docker-Content-Digest": sha(MANIFEST) }).end(MANIFEST);
+      return res
+        .writeHead(200, {
+          ...headers,
+          "Content-Type": "application/vnd.oci.image.manifest.v1+json",
+          "Docker-Content-Digest": sha(MANIFEST),
+        })
+        .end(MANIFEST);
     }
     const blob = /^\/v2\/app\/web\/blobs\/(.+)$/.exec(url.pathname)?.[1];
     if (blob === sha(CONFIG) || blob === sha(LAYER)) return res.writeHead(200, headers).end();

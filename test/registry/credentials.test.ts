@@ -63,7 +63,11 @@ describe("credentials from the engine's login configuration", () => {
     expect(none.state).toBe("auth-required");
     expect(none.detail).toContain(`docker login ${basic.authority}`);
 
-    const wrong = dockerConfig({ auths: { [`http://${basic.authority}/v2/`]: { auth: Buffer.from(`${USER}:${PASSWORD}-typo`).toString("base64") } } });
+    const wrong = dockerConfig({
+      auths: {
+        [`http://${basic.authority}/v2/`]: { auth: Buffer.from(`${USER}:${PASSWORD}-typo`).toString("base64") },
+      },
+    });
     const refused = await ping(registry, { env: wrong });
     expect(refused.state).toBe("auth-required");
     expect(refused.detail).toContain("refused the credentials from");
@@ -82,7 +86,10 @@ describe("credentials from the engine's login configuration", () => {
     expect(await ping(registry, { env })).toMatchObject({ state: "ok" });
     const lookup = await hasImage(registry, "app/web", "v1", { env });
     expect(lookup).toMatchObject({ hit: true });
-    expect(bearer.tokenRequests.map((q) => [q.get("service"), q.get("scope")])).toContainEqual(["paddock-test", "repository:app/web:pull"]);
+    expect(bearer.tokenRequests.map((q) => [q.get("service"), q.get("scope")])).toContainEqual([
+      "paddock-test",
+      "repository:app/web:pull",
+    ]);
   });
 
   it("Bearer: refused credentials are a miss that names the token service, not the secret", async () => {
@@ -101,7 +108,10 @@ describe("credentials from the engine's login configuration", () => {
     const reply = JSON.stringify({ ServerURL: bearer.authority, Username: USER, Secret: PASSWORD });
     const helper = (log: string): string => `cat > "${log}"\necho '${reply}'`;
     const dir = tempDir("paddock-helper-log-");
-    const perHost = dockerConfig({ credHelpers: { [bearer.authority]: "paddocktest" }, auths: {} }, { paddocktest: helper(path.join(dir, "per-host")) });
+    const perHost = dockerConfig(
+      { credHelpers: { [bearer.authority]: "paddocktest" }, auths: {} },
+      { paddocktest: helper(path.join(dir, "per-host")) },
+    );
     expect(await hasImage(registry, "app/web", "v1", { env: perHost })).toMatchObject({ hit: true });
     expect(readFileSync(path.join(dir, "per-host"), "utf8")).toBe(bearer.authority);
 
@@ -110,7 +120,10 @@ describe("credentials from the engine's login configuration", () => {
     expect(readFileSync(path.join(dir, "store"), "utf8")).toBe(bearer.authority);
 
     // A helper with nothing stored falls back to the file's auths entry.
-    const empty = dockerConfig({ credsStore: "paddockempty", auths: { [bearer.authority]: { auth: BASE64 } } }, { paddockempty: "echo 'credentials not found in native keychain'; exit 1" });
+    const empty = dockerConfig(
+      { credsStore: "paddockempty", auths: { [bearer.authority]: { auth: BASE64 } } },
+      { paddockempty: "echo 'credentials not found in native keychain'; exit 1" },
+    );
     expect(await ping(registry, { env: empty })).toMatchObject({ state: "ok" });
   });
 

@@ -13,8 +13,12 @@ import { api, deleteManifests, liveRegistry, manifestOf, testRepository } from "
 
 const BASE = "paddock/debian:bookworm";
 const docker = dockerAvailable();
-if (!docker && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the registry tests push with docker");
-if (!docker) console.warn("SKIPPED test/registry/docker-registry.test.ts: the Docker engine does not answer (`docker info` failed)");
+if (!docker && process.env["CI"])
+  throw new Error("the Docker engine does not answer, and CI is set: the registry tests push with docker");
+if (!docker)
+  console.warn(
+    "SKIPPED test/registry/docker-registry.test.ts: the Docker engine does not answer (`docker info` failed)",
+  );
 const registry = docker ? await liveRegistry("test/registry/docker-registry.test.ts") : undefined;
 const cli = { name: "docker" as const, bin: dockerBin() };
 
@@ -49,8 +53,20 @@ describe.skipIf(!registry)("the registry client against the bootstrap's registry
     const lookup = await hasImage(live, repository, "t1");
     expect(lookup).toMatchObject({ hit: true });
     expect(lookup.reason).toContain("manifest, config and 1 layer(s) present");
-    expect(await hasImage(live, repository, "never-pushed")).toMatchObject({ hit: false, cause: "absent", reason: `no manifest for ${repository}:never-pushed` });
-    const many = await hasImages(live, [{ repository, tag: "t1" }, { repository, tag: "nope" }, { repository: testRepository("nothing"), tag: "t1" }], { concurrency: 2 });
+    expect(await hasImage(live, repository, "never-pushed")).toMatchObject({
+      hit: false,
+      cause: "absent",
+      reason: `no manifest for ${repository}:never-pushed`,
+    });
+    const many = await hasImages(
+      live,
+      [
+        { repository, tag: "t1" },
+        { repository, tag: "nope" },
+        { repository: testRepository("nothing"), tag: "t1" },
+      ],
+      { concurrency: 2 },
+    );
     expect(many.map((l) => l.hit)).toEqual([true, false, false]);
   });
 
@@ -71,9 +87,19 @@ describe.skipIf(!registry)("the registry client against the bootstrap's registry
     const index = JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
-      manifests: [{ mediaType: MEDIA_TYPES.dockerManifest, digest: child.digest, size: child.size, platform: { os: "linux", architecture: "amd64" } }],
+      manifests: [
+        {
+          mediaType: MEDIA_TYPES.dockerManifest,
+          digest: child.digest,
+          size: child.size,
+          platform: { os: "linux", architecture: "amd64" },
+        },
+      ],
     });
-    const put = await api(live, "PUT", `/v2/${name}/manifests/multi`, { body: index, contentType: MEDIA_TYPES.ociIndex });
+    const put = await api(live, "PUT", `/v2/${name}/manifests/multi`, {
+      body: index,
+      contentType: MEDIA_TYPES.ociIndex,
+    });
     expect(put.status, await put.text()).toBe(201);
     pushed.at(-1)!.tags.push("multi");
     const hit = await hasImage(live, repository, "multi");
@@ -91,7 +117,8 @@ describe.skipIf(!registry)("the registry client against the bootstrap's registry
     execFileSync(dockerBin(), ["rmi", remote]);
     expect(spawnSync(dockerBin(), ["image", "inspect", remote]).status).not.toBe(0);
     expect(await pullImage(cli, live, repository, "t1")).toBe(remote);
-    const id = (ref: string): string => execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
+    const id = (ref: string): string =>
+      execFileSync(dockerBin(), ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
     expect(id(remote)).toBe(id(BASE));
   });
 
@@ -104,7 +131,9 @@ describe.skipIf(!registry)("the registry client against the bootstrap's registry
     localTags.push("127.0.0.1:9/paddock-test/unreachable:t1");
     expect(failure).toBeInstanceOf(ToolError);
     const error = failure as ToolError;
-    expect(error.message).toContain(`pushing 127.0.0.1:9/paddock-test/unreachable:t1 failed (exit 1): ${dockerBin()} push 127.0.0.1:9/paddock-test/unreachable:t1`);
+    expect(error.message).toContain(
+      `pushing 127.0.0.1:9/paddock-test/unreachable:t1 failed (exit 1): ${dockerBin()} push 127.0.0.1:9/paddock-test/unreachable:t1`,
+    );
     // The tool's output is the error's evidence, printed once with it.
     expect(describeError(error)).toMatch(/connection refused/);
     expect(error.hint).toContain("engine-bootstrap.sh registry");

@@ -14,8 +14,13 @@ export async function liveRegistry(file: string): Promise<RegistryRef | undefine
   const registry = parseRegistryRef(LIVE_REGISTRY);
   const answer = await ping(registry);
   if (answer.state === "ok") return registry;
-  if (process.env["CI"]) throw new Error(`the registry at ${LIVE_REGISTRY} does not answer (${answer.detail}), and CI is set: run scripts/engine-bootstrap.sh registry first`);
-  console.warn(`SKIPPED ${file}: no registry answers at ${LIVE_REGISTRY} (${answer.detail}); start one with: sudo bash scripts/engine-bootstrap.sh registry`);
+  if (process.env["CI"])
+    throw new Error(
+      `the registry at ${LIVE_REGISTRY} does not answer (${answer.detail}), and CI is set: run scripts/engine-bootstrap.sh registry first`,
+    );
+  console.warn(
+    `SKIPPED ${file}: no registry answers at ${LIVE_REGISTRY} (${answer.detail}); start one with: sudo bash scripts/engine-bootstrap.sh registry`,
+  );
   return undefined;
 }
 
@@ -25,13 +30,27 @@ export function testRepository(what: string): string {
 }
 
 /** The registry's API directly, as a user with curl would use it. */
-export async function api(registry: RegistryRef, method: string, path: string, init: { body?: string; contentType?: string } = {}): Promise<Response> {
+export async function api(
+  registry: RegistryRef,
+  method: string,
+  path: string,
+  init: { body?: string; contentType?: string } = {},
+): Promise<Response> {
   const headers: Record<string, string> = { Accept: MANIFEST_ACCEPT.join(", ") };
   if (init.contentType) headers["Content-Type"] = init.contentType;
   return fetch(`${registry.baseUrl}${path}`, { method, headers, body: init.body });
 }
 
-export async function manifestOf(registry: RegistryRef, name: string, reference: string): Promise<{ digest: string; mediaType: string; size: number; json: { layers: { digest: string }[]; config: { digest: string } } }> {
+export async function manifestOf(
+  registry: RegistryRef,
+  name: string,
+  reference: string,
+): Promise<{
+  digest: string;
+  mediaType: string;
+  size: number;
+  json: { layers: { digest: string }[]; config: { digest: string } };
+}> {
   const response = await api(registry, "GET", `/v2/${name}/manifests/${reference}`);
   if (response.status !== 200) throw new Error(`GET manifest ${name}:${reference}: HTTP ${response.status}`);
   const body = await response.text();

@@ -8,8 +8,10 @@ import { repositoryName } from "../../src/registry/ref.js";
 import { pullImage, pushImage } from "../../src/registry/transfer.js";
 import { deleteManifests, liveRegistry, testRepository } from "./live-registry.js";
 
-const podman = spawnSync("podman", ["info", "--format", "{{.Host.OCIRuntime.Name}}"], { encoding: "utf8" }).status === 0;
-if (!podman) console.warn("SKIPPED test/registry/podman-registry.test.ts: podman is not installed (or `podman info` fails)");
+const podman =
+  spawnSync("podman", ["info", "--format", "{{.Host.OCIRuntime.Name}}"], { encoding: "utf8" }).status === 0;
+if (!podman)
+  console.warn("SKIPPED test/registry/podman-registry.test.ts: podman is not installed (or `podman info` fails)");
 const registry = podman ? await liveRegistry("test/registry/podman-registry.test.ts") : undefined;
 const cli = { name: "podman" as const, bin: "podman" };
 
@@ -43,7 +45,8 @@ describe.skipIf(!registry)("push and pull through podman (plain HTTP to loopback
     expect(spawnSync("podman", ["image", "exists", remote]).status).not.toBe(0);
     expect(await pullImage(cli, live, repository, "t1")).toBe(remote);
     expect(spawnSync("podman", ["image", "exists", remote]).status).toBe(0);
-    const id = (ref: string): string => execFileSync("podman", ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
+    const id = (ref: string): string =>
+      execFileSync("podman", ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).trim();
     expect(id(remote)).toBe(id(local));
   });
 });

@@ -13,13 +13,26 @@ const DIGEST_B = `sha256:${"b".repeat(64)}`;
 
 describe("parseWwwAuthenticate", () => {
   it("reads a Bearer challenge with quoted commas in its scope", () => {
-    expect(parseWwwAuthenticate('Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:team/app:pull,push"')).toEqual([
-      { scheme: "bearer", params: { realm: "https://auth.example.com/token", service: "registry.example.com", scope: "repository:team/app:pull,push" } },
+    expect(
+      parseWwwAuthenticate(
+        'Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:team/app:pull,push"',
+      ),
+    ).toEqual([
+      {
+        scheme: "bearer",
+        params: {
+          realm: "https://auth.example.com/token",
+          service: "registry.example.com",
+          scope: "repository:team/app:pull,push",
+        },
+      },
     ]);
   });
 
   it("reads Basic, several challenges, and unquoted values", () => {
-    expect(parseWwwAuthenticate('Basic realm="Registry Realm", Bearer realm=https://t.example/token, service=reg')).toEqual([
+    expect(
+      parseWwwAuthenticate('Basic realm="Registry Realm", Bearer realm=https://t.example/token, service=reg'),
+    ).toEqual([
       { scheme: "basic", params: { realm: "Registry Realm" } },
       { scheme: "bearer", params: { realm: "https://t.example/token", service: "reg" } },
     ]);
@@ -74,17 +87,31 @@ describe("manifests", () => {
     expect(pickPlatform(index.manifests, { os: "windows", architecture: "amd64" })?.digest).toBe(DIGEST_A);
 
     const image = parseManifest(
-      JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.dockerManifest, config: { digest: DIGEST_A }, layers: [{ digest: DIGEST_B }, { digest: DIGEST_A, urls: ["https://foreign.example/layer"] }] }),
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.dockerManifest,
+        config: { digest: DIGEST_A },
+        layers: [{ digest: DIGEST_B }, { digest: DIGEST_A, urls: ["https://foreign.example/layer"] }],
+      }),
       null,
       "app:v1",
     );
     expect(image).toMatchObject({ kind: "image", mediaType: MEDIA_TYPES.dockerManifest, config: { digest: DIGEST_A } });
-    if (image.kind === "image") expect(image.layers.map((l) => l.urls)).toEqual([undefined, ["https://foreign.example/layer"]]);
+    if (image.kind === "image")
+      expect(image.layers.map((l) => l.urls)).toEqual([undefined, ["https://foreign.example/layer"]]);
   });
 
   it("refuses digests that could escape a URL path, and schema 1", () => {
-    expect(() => parseManifest(JSON.stringify({ config: { digest: "../../x" }, layers: [] }), MEDIA_TYPES.ociManifest, "app:v1")).toThrow(/app:v1 config: missing or invalid digest/);
-    expect(() => parseManifest(JSON.stringify({ schemaVersion: 1, fsLayers: [] }), "application/vnd.docker.distribution.manifest.v1+prettyjws", "app:v1")).toThrow(/schema 1/);
+    expect(() =>
+      parseManifest(JSON.stringify({ config: { digest: "../../x" }, layers: [] }), MEDIA_TYPES.ociManifest, "app:v1"),
+    ).toThrow(/app:v1 config: missing or invalid digest/);
+    expect(() =>
+      parseManifest(
+        JSON.stringify({ schemaVersion: 1, fsLayers: [] }),
+        "application/vnd.docker.distribution.manifest.v1+prettyjws",
+        "app:v1",
+      ),
+    ).toThrow(/schema 1/);
   });
 });
 

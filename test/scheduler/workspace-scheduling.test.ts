@@ -12,7 +12,17 @@ const RESOURCES = { build: 2, load: 2, api: 4 };
 function task(id: string, dependsOn: string[] = [], extra: Partial<PlanTask> = {}): PlanTask {
   const local = id.includes("/") ? id.split("/")[1]! : id;
   const kind = (local.startsWith("env:") || local === "test" ? local : local.split(":")[0]) as TaskKind;
-  return { id, kind, phase: taskKind(kind).phase, dependsOn, resource: undefined, subject: undefined, finalizer: undefined, timeoutSeconds: 30, ...extra };
+  return {
+    id,
+    kind,
+    phase: taskKind(kind).phase,
+    dependsOn,
+    resource: undefined,
+    subject: undefined,
+    finalizer: undefined,
+    timeoutSeconds: 30,
+    ...extra,
+  };
 }
 const plan = (tasks: PlanTask[]): Plan => ({ stack: "ws", strategy: "graph", mode: "test", tasks });
 const groupOf = (t: PlanTask): string | undefined => (t.id.includes("/") ? t.id.split("/")[0] : undefined);
@@ -23,20 +33,30 @@ function workspace(): PlanTask[] {
     task(`${s}/env:create`),
     task(`${s}/deploy:api`, [`${s}/env:create`, "build:shared"]),
     task(`${s}/test`, [`${s}/deploy:api`]),
-    task(`${s}/env:delete`, [`${s}/env:create`, `${s}/deploy:api`, `${s}/test`], { finalizer: { requires: `${s}/env:create` } }),
+    task(`${s}/env:delete`, [`${s}/env:create`, `${s}/deploy:api`, `${s}/test`], {
+      finalizer: { requires: `${s}/env:create` },
+    }),
   ];
   return [task("build:shared"), ...stack("a"), ...stack("b")];
 }
 
-function run(clock: VirtualClock, tasks: PlanTask[], fail: (id: string) => boolean, options: Partial<SchedulerOptions> = {}) {
-  const action = (t: PlanTask): TaskAction => async () => {
-    await clock.sleep(t.kind === "env:create" ? 100 : 10);
-    if (fail(t.id)) throw new PaddockError(`${t.id} broke`);
-  };
+function run(
+  clock: VirtualClock,
+  tasks: PlanTask[],
+  fail: (id: string) => boolean,
+  options: Partial<SchedulerOptions> = {},
+) {
+  const action =
+    (t: PlanTask): TaskAction =>
+    async () => {
+      await clock.sleep(t.kind === "env:create" ? 100 : 10);
+      if (fail(t.id)) throw new PaddockError(`${t.id} broke`);
+    };
   return clock.run(runPlan(plan(tasks), action, { resources: RESOURCES, clock, groupOf, ...options }));
 }
 
-const states = (tasks: { id: string; state: string }[]): Record<string, string> => Object.fromEntries(tasks.map((t) => [t.id, t.state]));
+const states = (tasks: { id: string; state: string }[]): Record<string, string> =>
+  Object.fromEntries(tasks.map((t) => [t.id, t.state]));
 
 describe("scheduling a workspace", () => {
   it("a failing stack fails alone: the other stack's tasks still run, and each tears down", async () => {
@@ -56,12 +76,23 @@ describe("scheduling a workspace", () => {
 
   it("with fail-fast, the first failure stops every stack", async () => {
     const result = await run(new VirtualClock(), workspace(), (id) => id === "a/deploy:api", { failFast: true });
-    expect(states(result.tasks)).toMatchObject({ "a/test": "cancelled", "b/test": "cancelled", "a/env:delete": "succeeded", "b/env:delete": "succeeded" });
+    expect(states(result.tasks)).toMatchObject({
+      "a/test": "cancelled",
+      "b/test": "cancelled",
+      "a/env:delete": "succeeded",
+      "b/env:delete": "succeeded",
+    });
   });
 
   it("a failing shared build cancels what needs it in every stack, nothing else", async () => {
     const result = await run(new VirtualClock(), workspace(), (id) => id === "build:shared");
-    expect(states(result.tasks)).toMatchObject({ "build:shared": "failed", "a/deploy:api": "cancelled", "b/deploy:api": "cancelled", "a/env:create": "succeeded", "b/env:delete": "succeeded" });
+    expect(states(result.tasks)).toMatchObject({
+      "build:shared": "failed",
+      "a/deploy:api": "cancelled",
+      "b/deploy:api": "cancelled",
+      "a/env:create": "succeeded",
+      "b/env:delete": "succeeded",
+    });
   });
 
   it("holds an environment's lease from env:create until its env:delete settles", async () => {

@@ -14,7 +14,10 @@ function mirrorFor(files: Record<string, string>, env: Record<string, string> = 
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
   const { PADDOCK_DEBIAN_MIRROR: _ignored, ...rest } = process.env;
   try {
-    return execFileSync("bash", [script, "print-mirror"], { env: { ...rest, PADDOCK_APT_SOURCES_DIR: dir, ...env }, encoding: "utf8" }).trim();
+    return execFileSync("bash", [script, "print-mirror"], {
+      env: { ...rest, PADDOCK_APT_SOURCES_DIR: dir, ...env },
+      encoding: "utf8",
+    }).trim();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,7 +61,12 @@ describe("engine-bootstrap.sh: the Debian mirror for debootstrap", () => {
   });
 
   it("finds the Debian entry beside Ubuntu ones, whatever the file order", () => {
-    expect(mirrorFor({ "sources.list.d/00-ubuntu.sources": UBUNTU_NOBLE, "sources.list.d/50-debian.sources": DEBIAN_BOOKWORM })).toBe("http://ftp.de.debian.org/debian");
+    expect(
+      mirrorFor({
+        "sources.list.d/00-ubuntu.sources": UBUNTU_NOBLE,
+        "sources.list.d/50-debian.sources": DEBIAN_BOOKWORM,
+      }),
+    ).toBe("http://ftp.de.debian.org/debian");
   });
 
   it("reads one-line sources.list entries by their suite field, options in brackets included", () => {
@@ -74,8 +82,11 @@ describe("engine-bootstrap.sh: the Debian mirror for debootstrap", () => {
 
   it("skips a security-only file (bookworm-security is not bookworm)", () => {
     const security = "deb http://security.debian.org/debian-security bookworm-security main\n";
-    const securitySources = "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\n";
-    expect(mirrorFor({ "sources.list": security, "sources.list.d/security.sources": securitySources })).toBe("http://deb.debian.org/debian");
+    const securitySources =
+      "Types: deb\nURIs: http://deb.debian.org/debian-security\nSuites: bookworm-security\nComponents: main\n";
+    expect(mirrorFor({ "sources.list": security, "sources.list.d/security.sources": securitySources })).toBe(
+      "http://deb.debian.org/debian",
+    );
   });
 
   it("skips disabled and deb-src-only stanzas and reads folded fields", () => {
@@ -101,6 +112,11 @@ describe("engine-bootstrap.sh: the Debian mirror for debootstrap", () => {
   });
 
   it("lets PADDOCK_DEBIAN_MIRROR win", () => {
-    expect(mirrorFor({ "sources.list.d/debian.sources": DEBIAN_BOOKWORM }, { PADDOCK_DEBIAN_MIRROR: "http://given.example/debian" })).toBe("http://given.example/debian");
+    expect(
+      mirrorFor(
+        { "sources.list.d/debian.sources": DEBIAN_BOOKWORM },
+        { PADDOCK_DEBIAN_MIRROR: "http://given.example/debian" },
+      ),
+    ).toBe("http://given.example/debian");
   });
 });

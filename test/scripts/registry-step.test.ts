@@ -10,8 +10,14 @@ import { freeLocalPort as freePort } from "../helpers/ports.js";
 
 const script = path.join(repoRoot, "scripts", "engine-bootstrap.sh");
 const installed = existsSync("/usr/bin/docker-registry");
-if (!installed && process.env["CI"]) throw new Error("/usr/bin/docker-registry is missing, and CI is set: run `sudo bash scripts/engine-bootstrap.sh registry` first");
-if (!installed) console.warn("SKIPPED test/scripts/registry-step.test.ts: Debian's docker-registry is not installed (sudo bash scripts/engine-bootstrap.sh registry installs it)");
+if (!installed && process.env["CI"])
+  throw new Error(
+    "/usr/bin/docker-registry is missing, and CI is set: run `sudo bash scripts/engine-bootstrap.sh registry` first",
+  );
+if (!installed)
+  console.warn(
+    "SKIPPED test/scripts/registry-step.test.ts: Debian's docker-registry is not installed (sudo bash scripts/engine-bootstrap.sh registry installs it)",
+  );
 
 interface StepResult {
   code: number;
@@ -20,12 +26,16 @@ interface StepResult {
 
 function runStep(env: Record<string, string>): Promise<StepResult> {
   return new Promise((resolve) => {
-    execFile("bash", [script, "registry"], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
-    });
+    execFile(
+      "bash",
+      [script, "registry"],
+      { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 },
+      (error, _stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stderr });
+      },
+    );
   });
 }
-
 
 function alive(pid: number): boolean {
   try {
@@ -97,7 +107,9 @@ describe.skipIf(!installed)("engine-bootstrap.sh registry", () => {
     expect(readFileSync(env["PADDOCK_REGISTRY_LOG"]!, "utf8")).toContain(`listening on 127.0.0.1:${port}`);
 
     // Not reachable on the machine's other addresses.
-    const external = Object.values(os.networkInterfaces()).flat().find((a) => a && a.family === "IPv4" && !a.internal);
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === "IPv4" && !a.internal);
     if (external) expect(await connects(external.address, port)).toBe(false);
   });
 
@@ -117,7 +129,9 @@ describe.skipIf(!installed)("engine-bootstrap.sh registry", () => {
     writeFileSync(pidFile(), `${process.pid}\n`);
     const result = await runStep(env);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(`removing stale PID file ${pidFile()} (pid ${process.pid} is not a running registry)`);
+    expect(result.stderr).toContain(
+      `removing stale PID file ${pidFile()} (pid ${process.pid} is not a running registry)`,
+    );
     expect(pid()).not.toBe(process.pid);
     expect((await fetch(`http://127.0.0.1:${port}/v2/`)).status).toBe(200);
   });
@@ -134,9 +148,15 @@ describe.skipIf(!installed)("engine-bootstrap.sh registry", () => {
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
     const otherPort = (other.address() as net.AddressInfo).port;
     try {
-      const result = await runStep({ ...env, PADDOCK_REGISTRY_ADDR: `127.0.0.1:${otherPort}`, PADDOCK_REGISTRY_PIDFILE: path.join(dir, "other.pid") });
+      const result = await runStep({
+        ...env,
+        PADDOCK_REGISTRY_ADDR: `127.0.0.1:${otherPort}`,
+        PADDOCK_REGISTRY_PIDFILE: path.join(dir, "other.pid"),
+      });
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain(`something that is not a registry answers at 127.0.0.1:${otherPort} (GET /v2/: HTTP 404)`);
+      expect(result.stderr).toContain(
+        `something that is not a registry answers at 127.0.0.1:${otherPort} (GET /v2/: HTTP 404)`,
+      );
       expect(existsSync(path.join(dir, "other.pid"))).toBe(false);
     } finally {
       await new Promise((resolve) => other.close(resolve));

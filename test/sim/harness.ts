@@ -20,19 +20,32 @@ export interface Run {
 export const current = new AsyncLocalStorage<{ dir: string }>();
 export const D = (): string => current.getStore()!.dir;
 export function env(): NodeJS.ProcessEnv {
-  return { ...process.env, PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`, PADDOCK_SIM_DIR: path.join(D(), "state"), HOME: D(), KUBECONFIG: "" };
+  return {
+    ...process.env,
+    PATH: `${BIN}${path.delimiter}${process.env.PATH ?? ""}`,
+    PADDOCK_SIM_DIR: path.join(D(), "state"),
+    HOME: D(),
+    KUBECONFIG: "",
+  };
 }
 export function run(cmd: "kind" | "kubectl", args: string[], input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    const p = execFile(path.join(BIN, cmd), args, { env: env(), encoding: "utf8", cwd: D(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+    const p = execFile(
+      path.join(BIN, cmd),
+      args,
+      { env: env(), encoding: "utf8", cwd: D(), maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
     );
     p.stdin?.end(input);
   });
 }
 export function writeSim(cfg: Record<string, unknown>): void {
   fs.mkdirSync(path.join(D(), "state"), { recursive: true });
-  fs.writeFileSync(path.join(D(), "state", "sim.json"), JSON.stringify({ timeScale: 0.01, clusterCreateSeconds: 10, ...cfg }));
+  fs.writeFileSync(
+    path.join(D(), "state", "sim.json"),
+    JSON.stringify({ timeScale: 0.01, clusterCreateSeconds: 10, ...cfg }),
+  );
 }
 export function file(name: string, text: string): string {
   const p = path.join(D(), name);
@@ -40,15 +53,17 @@ export function file(name: string, text: string): string {
   return p;
 }
 export async function createCluster(name = "t"): Promise<void> {
-  const r = (await run("kind", ["create", "cluster", "--name", name, "--wait", "60s"]));
+  const r = await run("kind", ["create", "cluster", "--name", name, "--wait", "60s"]);
   expect(r.code, r.stderr).toBe(0);
 }
-export const dockerUp = spawnSync(fs.existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker", ["info"]).status === 0;
-if (!dockerUp && process.env["CI"]) throw new Error("the Docker engine does not answer, and CI is set: the simulator runs its clusters on it");
+export const dockerUp =
+  spawnSync(fs.existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker", ["info"]).status === 0;
+if (!dockerUp && process.env["CI"])
+  throw new Error("the Docker engine does not answer, and CI is set: the simulator runs its clusters on it");
 /** The test workload image (Node + a small HTTP server), loaded into the cluster. */
 export let IMAGE = "";
 export async function loadImage(cluster = "t"): Promise<void> {
-  const r = (await run("kind", ["load", "docker-image", IMAGE, "--name", cluster]));
+  const r = await run("kind", ["load", "docker-image", IMAGE, "--name", cluster]);
   expect(r.code, r.stderr).toBe(0);
 }
 export function json<T>(r: Run): T {
@@ -143,7 +158,10 @@ export function inSim(fn: () => Promise<void> | void): () => Promise<void> {
 // Concurrent: most of a test's time is the engine starting and stopping containers (a busy engine: a generous timeout).
 export const OPTIONS = { concurrent: true, timeout: 120_000 };
 export const simIt = (name: string, fn: () => Promise<void> | void): void => it(name, OPTIONS, inSim(fn));
-simIt.skipIf = (condition: boolean) => (name: string, fn: () => Promise<void> | void): void => it.skipIf(condition)(name, OPTIONS, inSim(fn));
+simIt.skipIf =
+  (condition: boolean) =>
+  (name: string, fn: () => Promise<void> | void): void =>
+    it.skipIf(condition)(name, OPTIONS, inSim(fn));
 
 /** A minimal docker-save style archive holding only manifest.json. */
 export function tarWithManifest(manifest: unknown): Buffer {

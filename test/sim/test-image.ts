@@ -40,7 +40,10 @@ export function dockerBinary(): string {
 /** The image's tag (built when missing): paddock-sim-test/node:<hash of node's version, size and the files>. */
 export function simTestImage(): string {
   const node = realpathSync(process.execPath);
-  const key = createHash("sha256").update(`${process.version}\n${statSync(node).size}\n${DOCKERFILE}\n${TEST_SERVER}`).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(`${process.version}\n${statSync(node).size}\n${DOCKERFILE}\n${TEST_SERVER}`)
+    .digest("hex")
+    .slice(0, 16);
   const tag = `paddock-sim-test/node:${key}`;
   if (spawnSync(dockerBinary(), ["image", "inspect", tag], { stdio: "ignore" }).status === 0) return tag;
   const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-sim-image-"));
@@ -48,7 +51,9 @@ export function simTestImage(): string {
     copyFileSync(node, path.join(dir, "node"));
     writeFileSync(path.join(dir, "server.js"), TEST_SERVER);
     writeFileSync(path.join(dir, "Dockerfile"), DOCKERFILE);
-    execFileSync(dockerBinary(), ["build", "--quiet", "--network", "none", "-t", tag, dir], { stdio: ["ignore", "ignore", "inherit"] });
+    execFileSync(dockerBinary(), ["build", "--quiet", "--network", "none", "-t", tag, dir], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -62,8 +67,24 @@ export function simInstance(stateDir: string): string {
 
 /** Docker objects a simulated cluster left: containers, volumes and networks labelled with it. */
 export function leftovers(cluster: string, stateDir: string): string[] {
-  const filter = ["--filter", `label=dev.paddock.sim.cluster=${cluster}`, "--filter", `label=dev.paddock.sim.instance=${simInstance(stateDir)}`];
-  const list = (args: string[]): string[] => execFileSync(dockerBinary(), [...args, ...filter, "--format", "{{.Name}}"], { encoding: "utf8" }).split("\n").filter(Boolean);
-  const containers = execFileSync(dockerBinary(), ["ps", "-a", ...filter, "--format", "{{.Names}}"], { encoding: "utf8" }).split("\n").filter(Boolean);
-  return [...containers.map((c) => `container ${c}`), ...list(["volume", "ls"]).map((v) => `volume ${v}`), ...list(["network", "ls"]).map((n) => `network ${n}`)];
+  const filter = [
+    "--filter",
+    `label=dev.paddock.sim.cluster=${cluster}`,
+    "--filter",
+    `label=dev.paddock.sim.instance=${simInstance(stateDir)}`,
+  ];
+  const list = (args: string[]): string[] =>
+    execFileSync(dockerBinary(), [...args, ...filter, "--format", "{{.Name}}"], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+  const containers = execFileSync(dockerBinary(), ["ps", "-a", ...filter, "--format", "{{.Names}}"], {
+    encoding: "utf8",
+  })
+    .split("\n")
+    .filter(Boolean);
+  return [
+    ...containers.map((c) => `container ${c}`),
+    ...list(["volume", "ls"]).map((v) => `volume ${v}`),
+    ...list(["network", "ls"]).map((n) => `network ${n}`),
+  ];
 }

@@ -15,10 +15,22 @@ function setup() {
   const out = new PassThrough();
   let text = "";
   out.on("data", (c: Buffer) => (text += c.toString()));
-  const base = { cwd: dir, env: { PATH: process.env["PATH"] ?? "" }, logFile: path.join(dir, "test.log"), stdout: out, stderr: out };
+  const base = {
+    cwd: dir,
+    env: { PATH: process.env["PATH"] ?? "" },
+    logFile: path.join(dir, "test.log"),
+    stdout: out,
+    stderr: out,
+  };
   const pids = async (): Promise<number[]> => {
     const file = path.join(dir, "pids");
-    await waitFor("the test command's pids", () => { try { return readFileSync(file, "utf8").trim().split(/\s+/).length >= 2; } catch { return false; } });
+    await waitFor("the test command's pids", () => {
+      try {
+        return readFileSync(file, "utf8").trim().split(/\s+/).length >= 2;
+      } catch {
+        return false;
+      }
+    });
     return readFileSync(file, "utf8").trim().split(/\s+/).map(Number);
   };
   return { dir, base, output: () => text, pids };
@@ -29,7 +41,12 @@ describe("the test command", () => {
     const { base, pids } = setup();
     const controller = new AbortController();
     // A shell with a child that would outlive it: the tree Ctrl-C used to leave running under PID 1.
-    const running = runTestCommand({ ...base, command: "sleep 120 & echo $$ $! > pids; wait", signal: controller.signal, graceSeconds: 1 });
+    const running = runTestCommand({
+      ...base,
+      command: "sleep 120 & echo $$ $! > pids; wait",
+      signal: controller.signal,
+      graceSeconds: 1,
+    });
     const [shell, sleeper] = await pids();
     expect(alive(sleeper!)).toBe(true);
     const started = performance.now();
@@ -43,7 +60,12 @@ describe("the test command", () => {
   it("kills what ignores SIGTERM once the grace period is over, and reports the timeout", async () => {
     const { base, pids } = setup();
     const controller = new AbortController();
-    const running = runTestCommand({ ...base, command: "trap '' TERM; sleep 60 & echo $$ $! > pids; while :; do sleep 1; done", signal: controller.signal, graceSeconds: 0.5 });
+    const running = runTestCommand({
+      ...base,
+      command: "trap '' TERM; sleep 60 & echo $$ $! > pids; while :; do sleep 1; done",
+      signal: controller.signal,
+      graceSeconds: 0.5,
+    });
     const [shell] = await pids();
     controller.abort(new TaskTimeoutError("test", 3));
     await expect(running).rejects.toBeInstanceOf(TaskTimeoutError);
@@ -52,7 +74,12 @@ describe("the test command", () => {
 
   it("removes what the command left running in the background once it exits, and returns its exit code", async () => {
     const { base, pids, output, dir } = setup();
-    const failing = runTestCommand({ ...base, command: "sleep 60 & echo $$ $! > pids; echo tests ran; exit 3", signal: new AbortController().signal, graceSeconds: 1 });
+    const failing = runTestCommand({
+      ...base,
+      command: "sleep 60 & echo $$ $! > pids; echo tests ran; exit 3",
+      signal: new AbortController().signal,
+      graceSeconds: 1,
+    });
     await expect(failing).rejects.toBeInstanceOf(TestsFailedError);
     const [, background] = await pids();
     expect(alive(background!)).toBe(false);
@@ -62,7 +89,12 @@ describe("the test command", () => {
 
   it("redacts what the stack marks secret from the output it shows and logs", async () => {
     const { base, output, dir } = setup();
-    await runTestCommand({ ...base, command: ["sh", "-c", "echo token=S3cr3t-Xy9-api"], signal: new AbortController().signal, redact: (t) => t.replaceAll("S3cr3t-Xy9-api", "***") });
+    await runTestCommand({
+      ...base,
+      command: ["sh", "-c", "echo token=S3cr3t-Xy9-api"],
+      signal: new AbortController().signal,
+      redact: (t) => t.replaceAll("S3cr3t-Xy9-api", "***"),
+    });
     expect(output()).toBe("token=***\n");
     expect(readFileSync(path.join(dir, "test.log"), "utf8")).toBe("token=***\n");
   });

@@ -40,7 +40,8 @@ export function buildCommand(cmd: NormalizedCommand, kind: CoverageKind): string
     case "pnpm":
     case "bun": {
       const s = sub();
-      if (s === undefined || ["install", "i", "add", "fetch", "remove", "ci", "config", "cache"].includes(s)) return null;
+      if (s === undefined || ["install", "i", "add", "fetch", "remove", "ci", "config", "cache"].includes(s))
+        return null;
       return `${name} ${s}`;
     }
     case "npx":
@@ -100,10 +101,11 @@ export const coverageArgRule: Rule = {
     let sawBuild = false;
     for (const stage of dockerfile.stages) {
       const sites: BuildSite[] = [];
-      for (const run of stage.runs) for (const cmd of run.commands) {
-        const text = buildCommand(cmd, kind);
-        if (text) sites.push({ run, word: cmd.argv[0] as ShellWord, text });
-      }
+      for (const run of stage.runs)
+        for (const cmd of run.commands) {
+          const text = buildCommand(cmd, kind);
+          if (text) sites.push({ run, word: cmd.argv[0] as ShellWord, text });
+        }
       if (sites.length === 0) continue;
       sawBuild = true;
       const used = sites.some((site) => {

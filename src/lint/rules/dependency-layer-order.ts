@@ -15,7 +15,9 @@ function contextSources(info: InstructionInfo): string[] | null {
   if (node.getFlags().some((f) => f.getName().toLowerCase() === "from")) return null;
   const json = node.getJSONStrings();
   const args =
-    json.length > 0 && node.getOpeningBracket() !== null ? json.map((j) => j.getJSONValue()) : node.getArguments().map((a) => a.getValue());
+    json.length > 0 && node.getOpeningBracket() !== null
+      ? json.map((j) => j.getJSONValue())
+      : node.getArguments().map((a) => a.getValue());
   if (args.length < 2) return null;
   return args.slice(0, -1);
 }
@@ -61,7 +63,11 @@ export function dependencyDownload(cmd: NormalizedCommand): string | null {
       if (/^pip[0-9.]*$/.test(name)) {
         const i = subcommandIndex(argv, k, NO_VALUE_OPTIONS);
         if (i < 0 || value(argv, i) !== "install") return null;
-        return argv.slice(i + 1).some((w) => w.value === "-r" || w.value === "--requirement" || /^(-r|--requirement=)\S/.test(w.value)) ? `${name} install -r` : null;
+        return argv
+          .slice(i + 1)
+          .some((w) => w.value === "-r" || w.value === "--requirement" || /^(-r|--requirement=)\S/.test(w.value))
+          ? `${name} install -r`
+          : null;
       }
       return null;
   }

@@ -27,4 +27,3 @@ export const RULES: readonly Rule[] = [
 
 /** Every rule's metadata, in the stable order used for SARIF `ruleIndex`. */
 export const RULE_METADATA: readonly RuleMeta[] = [...RULES.map((r) => r.meta), invalidIgnoreMeta];
-

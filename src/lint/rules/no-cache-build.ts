@@ -5,10 +5,39 @@ import type { ShellWord } from "../shell-tokenizer.js";
 import type { RawFinding } from "../types.js";
 
 const ENGINE_VALUE_OPTIONS: ReadonlySet<string> = new Set([
-  "-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert", "--tlscert", "--tlskey",
-  "--root", "--runroot", "--storage-driver", "--url", "--connection", "--cgroup-manager", "--namespace", "-n", "--address", "-a",
+  "-H",
+  "--host",
+  "-c",
+  "--context",
+  "--config",
+  "-l",
+  "--log-level",
+  "--tlscacert",
+  "--tlscert",
+  "--tlskey",
+  "--root",
+  "--runroot",
+  "--storage-driver",
+  "--url",
+  "--connection",
+  "--cgroup-manager",
+  "--namespace",
+  "-n",
+  "--address",
+  "-a",
 ]);
-const COMPOSE_VALUE_OPTIONS: ReadonlySet<string> = new Set(["-f", "--file", "-p", "--project-name", "--profile", "--env-file", "--project-directory", "--ansi", "--parallel", "--progress"]);
+const COMPOSE_VALUE_OPTIONS: ReadonlySet<string> = new Set([
+  "-f",
+  "--file",
+  "-p",
+  "--project-name",
+  "--profile",
+  "--env-file",
+  "--project-directory",
+  "--ansi",
+  "--parallel",
+  "--progress",
+]);
 
 const VARIABLE_COMMAND = /^\$[({]?[A-Za-z_][A-Za-z0-9_.-]*[)}]?$/;
 
@@ -27,10 +56,17 @@ export function containerBuild(cmd: NormalizedCommand): { text: string; argsFrom
   if (name === "buildah") {
     const i = at(1, ENGINE_VALUE_OPTIONS);
     const s = word(i);
-    return s === "bud" || s === "build" || s === "build-using-dockerfile" ? { text: `buildah ${s}`, argsFrom: i + 1 } : null;
+    return s === "bud" || s === "build" || s === "build-using-dockerfile"
+      ? { text: `buildah ${s}`, argsFrom: i + 1 }
+      : null;
   }
   // An engine given by a variable (`$(DOCKER) build`, `${ENGINE} build`) counts as an engine.
-  const engine = name === "docker" || name === "podman" || name === "nerdctl" || VARIABLE_COMMAND.test(first) ? (VARIABLE_COMMAND.test(first) ? first : name) : null;
+  const engine =
+    name === "docker" || name === "podman" || name === "nerdctl" || VARIABLE_COMMAND.test(first)
+      ? VARIABLE_COMMAND.test(first)
+        ? first
+        : name
+      : null;
   if (!engine) return null;
   const i = at(1, ENGINE_VALUE_OPTIONS);
   const s = word(i);
@@ -56,7 +92,8 @@ function noCacheFlag(argv: ShellWord[], from: number): ShellWord | null {
   return null;
 }
 
-export const NO_CACHE_FIX = "drop --no-cache: the layer cache is what makes repeated builds fast; for a one-off clean build, remove the image or prune the builder cache instead";
+export const NO_CACHE_FIX =
+  "drop --no-cache: the layer cache is what makes repeated builds fast; for a one-off clean build, remove the image or prune the builder cache instead";
 
 export const noCacheBuildRule: Rule = {
   meta: {

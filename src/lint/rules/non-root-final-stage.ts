@@ -54,17 +54,36 @@ export const nonRootFinalStageRule: Rule = {
     if (eff.kind === "user") {
       if (!isRootUser(eff.user)) return [];
       const inherited = eff.stage !== final ? ` (inherited from stage '${eff.stage.name ?? eff.stage.index}')` : "";
-      return [{ line: eff.line, column: eff.column, message: `${label} runs as root: last USER is \`${eff.user}\`${inherited}`, fix: FIX }];
+      return [
+        {
+          line: eff.line,
+          column: eff.column,
+          message: `${label} runs as root: last USER is \`${eff.user}\`${inherited}`,
+          fix: FIX,
+        },
+      ];
     }
     const at = { line: final.from.position.line, column: final.from.position.column };
     if (eff.kind === "unknown-base") {
-      return [{ ...at, message: `${label} sets no USER and its base \`${eff.stage.imageRaw}\` is unknown; assumed to run as root`, fix: FIX }];
+      return [
+        {
+          ...at,
+          message: `${label} sets no USER and its base \`${eff.stage.imageRaw}\` is unknown; assumed to run as root`,
+          fix: FIX,
+        },
+      ];
     }
     if (eff.image.toLowerCase() === "scratch") {
       return [{ ...at, message: `${label} sets no USER on scratch, so it runs as uid 0 (root)`, fix: FIX }];
     }
     if (knownNonRootImage(eff.image)) return [];
     const via = eff.stage !== final ? ` (through stage '${eff.stage.name ?? eff.stage.index}')` : "";
-    return [{ ...at, message: `${label} sets no USER; the user of base image \`${eff.image}\`${via} is unknown, assumed root`, fix: FIX }];
+    return [
+      {
+        ...at,
+        message: `${label} sets no USER; the user of base image \`${eff.image}\`${via} is unknown, assumed root`,
+        fix: FIX,
+      },
+    ];
   },
 };

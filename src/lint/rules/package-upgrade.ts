@@ -19,25 +19,79 @@ interface Family {
 const DNF: Family = {
   upgrade: new Set(["update", "upgrade", "update-minimal", "upgrade-minimal", "distro-sync"]),
   install: new Set(["install", "reinstall", "localinstall", "groupinstall"]),
-  valueOptions: new Set(["-c", "--config", "--releasever", "--installroot", "--setopt", "--enablerepo", "--disablerepo", "--repo", "--repoid", "-x", "--exclude", "-d", "--debuglevel", "-e", "--errorlevel", "--color", "--forcearch", "--nogpgcheck-repo", "--rpmverbosity"]),
+  valueOptions: new Set([
+    "-c",
+    "--config",
+    "--releasever",
+    "--installroot",
+    "--setopt",
+    "--enablerepo",
+    "--disablerepo",
+    "--repo",
+    "--repoid",
+    "-x",
+    "--exclude",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "--color",
+    "--forcearch",
+    "--nogpgcheck-repo",
+    "--rpmverbosity",
+  ]),
   suggestion: "dnf -y upgrade",
 };
 const APT: Family = {
   upgrade: new Set(["upgrade", "dist-upgrade", "full-upgrade", "safe-upgrade"]),
   install: new Set(["install"]),
-  valueOptions: new Set(["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release", "-a", "--host-architecture"]),
+  valueOptions: new Set([
+    "-o",
+    "--option",
+    "-c",
+    "--config-file",
+    "-t",
+    "--target-release",
+    "--default-release",
+    "-a",
+    "--host-architecture",
+  ]),
   suggestion: "apt-get update && apt-get -y upgrade",
 };
 const APK: Family = {
   upgrade: new Set(["upgrade"]),
   install: new Set(["add"]),
-  valueOptions: new Set(["-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file", "-t", "--virtual"]),
+  valueOptions: new Set([
+    "-X",
+    "--repository",
+    "-p",
+    "--root",
+    "--arch",
+    "--cache-dir",
+    "--keys-dir",
+    "--repositories-file",
+    "-t",
+    "--virtual",
+  ]),
   suggestion: "apk upgrade --no-cache",
 };
 const ZYPPER: Family = {
   upgrade: new Set(["update", "up", "dist-upgrade", "dup"]),
   install: new Set(["install", "in"]),
-  valueOptions: new Set(["-R", "--root", "-c", "--config", "-D", "--reposd-dir", "-C", "--cache-dir", "--raw-cache-dir", "--solv-cache-dir", "--pkg-cache-dir", "--userdata"]),
+  valueOptions: new Set([
+    "-R",
+    "--root",
+    "-c",
+    "--config",
+    "-D",
+    "--reposd-dir",
+    "-C",
+    "--cache-dir",
+    "--raw-cache-dir",
+    "--solv-cache-dir",
+    "--pkg-cache-dir",
+    "--userdata",
+  ]),
   suggestion: "zypper --non-interactive update",
 };
 
@@ -72,7 +126,8 @@ export function classifyPackageCommand(cmd: NormalizedCommand): PackageCommand |
   if (k < 0) return null;
   let sub = (cmd.argv[k] as ShellWord).value;
   // `dnf group install x`, `dnf module install x`
-  if ((sub === "group" || sub === "groups" || sub === "module") && cmd.argv[k + 1]?.value === "install") sub = "install";
+  if ((sub === "group" || sub === "groups" || sub === "module") && cmd.argv[k + 1]?.value === "install")
+    sub = "install";
   const kind = family.upgrade.has(sub) ? "upgrade" : family.install.has(sub) ? "install" : null;
   if (!kind) return null;
   return { kind, text: `${manager} ${sub}`, manager, at: first, suggestion: family.suggestion };
@@ -80,10 +135,11 @@ export function classifyPackageCommand(cmd: NormalizedCommand): PackageCommand |
 
 function stagePackageCommands(stage: Stage): PackageCommand[] {
   const out: PackageCommand[] = [];
-  for (const run of stage.runs) for (const cmd of run.commands) {
-    const c = classifyPackageCommand(cmd);
-    if (c) out.push(c);
-  }
+  for (const run of stage.runs)
+    for (const cmd of run.commands) {
+      const c = classifyPackageCommand(cmd);
+      if (c) out.push(c);
+    }
   return out;
 }
 
@@ -91,7 +147,9 @@ function upgradesInAncestry(stage: Stage, cache: Map<Stage, boolean>): boolean {
   const known = cache.get(stage);
   if (known !== undefined) return known;
   cache.set(stage, false);
-  const result = stagePackageCommands(stage).some((c) => c.kind === "upgrade") || (stage.baseStage !== null && upgradesInAncestry(stage.baseStage, cache));
+  const result =
+    stagePackageCommands(stage).some((c) => c.kind === "upgrade") ||
+    (stage.baseStage !== null && upgradesInAncestry(stage.baseStage, cache));
   cache.set(stage, result);
   return result;
 }
@@ -103,7 +161,8 @@ function stageLabel(stage: Stage): string {
 export const packageUpgradeRule: Rule = {
   meta: {
     id: "package-upgrade",
-    shortDescription: "Package upgrades in RUN (dnf/yum/microdnf update, apt-get upgrade, apk upgrade, zypper update) follow the configured policy",
+    shortDescription:
+      "Package upgrades in RUN (dnf/yum/microdnf update, apt-get upgrade, apk upgrade, zypper update) follow the configured policy",
     help:
       "policy forbid (default): every full package upgrade is flagged; it makes builds slower and non-reproducible, and is better done by moving to a newer base image. " +
       "policy require: a stage that installs packages without upgrading (in itself or in a stage it builds on) is flagged, for teams whose compliance requires upgrades. " +
@@ -115,14 +174,15 @@ export const packageUpgradeRule: Rule = {
     const out: RawFinding[] = [];
     const pos = (w: ShellWord) => dockerfile.positionAt(w.start);
     if (config.packageUpgrade.policy === "forbid") {
-      for (const stage of dockerfile.stages) for (const c of stagePackageCommands(stage)) {
-        if (c.kind !== "upgrade") continue;
-        out.push({
-          ...pos(c.at),
-          message: `\`${c.text}\` upgrades every installed package (slow, non-reproducible builds; policy: forbid)`,
-          fix: "remove the upgrade and pin a newer base image instead, or set lint.packageUpgrade.policy: require",
-        });
-      }
+      for (const stage of dockerfile.stages)
+        for (const c of stagePackageCommands(stage)) {
+          if (c.kind !== "upgrade") continue;
+          out.push({
+            ...pos(c.at),
+            message: `\`${c.text}\` upgrades every installed package (slow, non-reproducible builds; policy: forbid)`,
+            fix: "remove the upgrade and pin a newer base image instead, or set lint.packageUpgrade.policy: require",
+          });
+        }
       return out;
     }
     const cache = new Map<Stage, boolean>();

@@ -24,7 +24,10 @@ export function containerRunArgs(
     networkName(run.runId),
     "--network-alias",
     workload.name,
-    ...labelArgs(run, { [LABELS.service]: workload.name, ...(options.specHash ? { [LABELS.spec]: options.specHash } : {}) }),
+    ...labelArgs(run, {
+      [LABELS.service]: workload.name,
+      ...(options.specHash ? { [LABELS.spec]: options.specHash } : {}),
+    }),
   ];
   for (const port of workload.ports) args.push("--publish", `127.0.0.1:${port.host ?? ""}:${port.container}`);
   for (const key of Object.keys(env)) args.push("--env", key);

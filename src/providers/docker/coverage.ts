@@ -17,11 +17,19 @@ interface ContainerState {
 }
 
 /** The states of several containers in one `docker inspect`; a container that does not exist is absent. */
-async function inspectStates(docker: DockerCall, names: string[], ctx: ProviderContext): Promise<Map<string, ContainerState>> {
+async function inspectStates(
+  docker: DockerCall,
+  names: string[],
+  ctx: ProviderContext,
+): Promise<Map<string, ContainerState>> {
   const states = new Map<string, ContainerState>();
   if (names.length === 0) return states;
   // Exits non-zero when one of them is missing, but still prints the others.
-  const r = await docker(["inspect", "--format", "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", ...names], ctx, { allowFailure: true });
+  const r = await docker(
+    ["inspect", "--format", "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{.State.OOMKilled}}", ...names],
+    ctx,
+    { allowFailure: true },
+  );
   const down = r.exitCode !== 0 ? engineDownFailure(r.all) : undefined;
   if (down) throw new PaddockError(`coverage could not be collected: ${down.summary}`, { hint: down.hint });
   for (const line of r.stdout.split("\n")) {
@@ -64,15 +72,23 @@ function filesIn(dir: string): string[] {
   }
 }
 
-function noteFor(target: CoverageTarget, before: ContainerState | undefined, after: ContainerState | undefined, files: string[], stopped: boolean): string | undefined {
-  if (!before || before.status === "created") return "the service never started (its deploy did not run or failed early): no coverage";
+function noteFor(
+  target: CoverageTarget,
+  before: ContainerState | undefined,
+  after: ContainerState | undefined,
+  files: string[],
+  stopped: boolean,
+): string | undefined {
+  if (!before || before.status === "created")
+    return "the service never started (its deploy did not run or failed early): no coverage";
   const code = after?.exitCode ?? before.exitCode;
   const crashed = !stopped;
   const killed = (after ?? before).oomKilled || code === 137;
   const how = (after ?? before).oomKilled ? "killed by the OOM killer" : `killed (exit code ${code})`;
   const counters = target.kind === "go" ? files.filter((f) => f.startsWith("covcounters.")).length : files.length;
   if (counters === 0) {
-    if (killed && stopped) return `${how}: it did not exit within ${COVERAGE_STOP_GRACE_SECONDS}s of SIGTERM, so its runtime wrote no coverage; make it exit on SIGTERM`;
+    if (killed && stopped)
+      return `${how}: it did not exit within ${COVERAGE_STOP_GRACE_SECONDS}s of SIGTERM, so its runtime wrote no coverage; make it exit on SIGTERM`;
     if (killed) return `${how} before collection: Node and Go write coverage only at a normal exit, so there is none`;
     if (crashed) return `exited with code ${code} before collection and wrote no coverage data`;
     return target.kind === "go"
@@ -88,17 +104,33 @@ function noteFor(target: CoverageTarget, before: ContainerState | undefined, aft
  * after N seconds) and copies each one's coverage directory out of the stopped container with
  * `docker cp`, plus, for Node, the application scripts its V8 data names.
  */
-export async function collectDockerCoverage(docker: DockerCall, containerOf: (service: string) => string, targets: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
+export async function collectDockerCoverage(
+  docker: DockerCall,
+  containerOf: (service: string) => string,
+  targets: CoverageTarget[],
+  dir: string,
+  ctx: ProviderContext,
+): Promise<CollectedCoverage[]> {
   const names = targets.map((t) => containerOf(t.service.name));
   const before = await inspectStates(docker, names, ctx);
   const running = names.filter((name) => before.get(name)?.status === "running");
   if (running.length > 0) {
-    ctx.log(`stopping ${running.length} service(s) with SIGTERM (${COVERAGE_STOP_GRACE_SECONDS}s grace) so they write coverage`);
+    ctx.log(
+      `stopping ${running.length} service(s) with SIGTERM (${COVERAGE_STOP_GRACE_SECONDS}s grace) so they write coverage`,
+    );
     await docker(["stop", "--time", String(COVERAGE_STOP_GRACE_SECONDS), ...running], ctx, { allowFailure: true });
   }
-  const after = await inspectStates(docker, names.filter((name) => before.has(name)), ctx);
+  const after = await inspectStates(
+    docker,
+    names.filter((name) => before.has(name)),
+    ctx,
+  );
   // Each service's copies are independent: one service at a time cost ~0.1 s per `docker cp`.
-  return Promise.all(targets.map((target, i) => collectOne(docker, names[i]!, target, before.get(names[i]!), after.get(names[i]!), dir, ctx)));
+  return Promise.all(
+    targets.map((target, i) =>
+      collectOne(docker, names[i]!, target, before.get(names[i]!), after.get(names[i]!), dir, ctx),
+    ),
+  );
 }
 
 async function collectOne(
@@ -120,7 +152,8 @@ async function collectOne(
     const cp = await docker(["cp", `${name}:${inContainer}/.`, dataDir], ctx, { allowFailure: true });
     // Node makes its directory only when it writes coverage: none there is no data, not a copy problem.
     const nothingWritten = target.kind === "node" && /No such container:path/i.test(cp.all);
-    if (cp.exitCode !== 0 && !nothingWritten) copyProblem = `could not copy ${inContainer} out of ${name}: ${cp.all.trim().split("\n")[0] ?? ""}`;
+    if (cp.exitCode !== 0 && !nothingWritten)
+      copyProblem = `could not copy ${inContainer} out of ${name}: ${cp.all.trim().split("\n")[0] ?? ""}`;
     chmodSync(dataDir, 0o755); // docker cp carries the directory's mode (1777 for Go's) over
   }
   const files = filesIn(dataDir);
@@ -137,9 +170,15 @@ async function collectOne(
     );
   }
   const exit: ServiceExit | undefined = was
-    ? { exitedBeforeCollection: !stopped, exitCode: (after ?? was).exitCode, killed: (after ?? was).oomKilled || (after ?? was).exitCode === 137 }
+    ? {
+        exitedBeforeCollection: !stopped,
+        exitCode: (after ?? was).exitCode,
+        killed: (after ?? was).oomKilled || (after ?? was).exitCode === 137,
+      }
     : undefined;
   const note = [copyProblem, noteFor(target, was, after, files, stopped)].filter(Boolean).join("; ") || undefined;
-  ctx.log(`${target.service.name}: ${files.length} ${target.kind} coverage file(s) → ${dataDir}${note ? ` (${note})` : ""}`);
+  ctx.log(
+    `${target.service.name}: ${files.length} ${target.kind} coverage file(s) → ${dataDir}${note ? ` (${note})` : ""}`,
+  );
   return { service: target.service.name, kind: target.kind, dataDir, sourcesDir, files: files.length, exit, note };
 }

@@ -26,7 +26,8 @@ export class DockerEnvironment implements Environment {
     await this.docker(["network", "create", ...labelArgs(this.run), network], ctx);
     const workloads = Object.values({ ...this.stack.services, ...this.stack.jobs });
     const volumes = new Set(workloads.flatMap((w) => w.volumes.filter((v) => v.type === "volume").map((v) => v.name)));
-    for (const volume of volumes) await this.docker(["volume", "create", ...labelArgs(this.run), volumeName(this.run.runId, volume)], ctx);
+    for (const volume of volumes)
+      await this.docker(["volume", "create", ...labelArgs(this.run), volumeName(this.run.runId, volume)], ctx);
     ctx.log(`network ${network}${volumes.size ? `, volumes ${[...volumes].join(", ")}` : ""}`);
     return new DockerStartedEnvironment(this.cli, this.stack, this.run);
   }
@@ -34,9 +35,14 @@ export class DockerEnvironment implements Environment {
   /** The network a previous `up` left: its containers are compared with the stack, not started blindly. */
   async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
     const network = networkName(this.run.runId);
-    const [found, containers] = await Promise.all([this.docker(["network", "inspect", "--format", "{{.Name}}", network], ctx, { allowFailure: true }), inspectRunContainers(this.docker, this.run.runId, ctx)]);
+    const [found, containers] = await Promise.all([
+      this.docker(["network", "inspect", "--format", "{{.Name}}", network], ctx, { allowFailure: true }),
+      inspectRunContainers(this.docker, this.run.runId, ctx),
+    ]);
     if (found.exitCode !== 0) {
-      throw new PaddockError(`the environment ${this.run.runId} is gone (its network ${network} does not exist)`, { hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one" });
+      throw new PaddockError(`the environment ${this.run.runId} is gone (its network ${network} does not exist)`, {
+        hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one",
+      });
     }
     ctx.log(`attached to the running environment ${this.run.runId} (network ${network}): updating it in place`);
     return new DockerStartedEnvironment(this.cli, this.stack, this.run, containers);
@@ -46,14 +52,20 @@ export class DockerEnvironment implements Environment {
   async delete(ctx: ProviderContext): Promise<void> {
     try {
       const removed = await removeRun(this.cli, this.run.runId, ctx.signal);
-      ctx.log(`removed ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.networks.length} networks`);
+      ctx.log(
+        `removed ${removed.containers.length} containers, ${removed.volumes.length} volumes, ${removed.networks.length} networks`,
+      );
     } catch (error) {
       const engineDown = error instanceof ToolError && ENGINE_DOWN.test(error.output);
-      throw wrap(error, `teardown of run ${this.run.runId} did not finish${engineDown ? ": the Docker engine does not answer" : ""}`, {
-        hint: engineDown
-          ? `once the engine answers again, \`paddock gc\` removes this run's containers, volumes and network (labelled dev.paddock.run=${this.run.runId})`
-          : "run `paddock gc` to remove what is left",
-      });
+      throw wrap(
+        error,
+        `teardown of run ${this.run.runId} did not finish${engineDown ? ": the Docker engine does not answer" : ""}`,
+        {
+          hint: engineDown
+            ? `once the engine answers again, \`paddock gc\` removes this run's containers, volumes and network (labelled dev.paddock.run=${this.run.runId})`
+            : "run `paddock gc` to remove what is left",
+        },
+      );
     }
   }
 }

@@ -28,12 +28,27 @@ async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftov
       .split("\n")
       .filter(Boolean)
       .map((line) => line.split("|"));
-  const [containers, volumes, networks] = await Promise.all([list(["ps", "--all"]), list(["volume", "ls"]), list(["network", "ls"])]);
+  const [containers, volumes, networks] = await Promise.all([
+    list(["ps", "--all"]),
+    list(["volume", "ls"]),
+    list(["network", "ls"]),
+  ]);
   type Tally = RunLeftovers & { pids: Set<string>; host?: string };
   const runs = new Map<string, Tally>();
   const add = (rows: string[][], kind: "containers" | "volumes" | "networks"): void => {
     for (const [runId = "", stack = "", pid = "", host = "", kept = "", origin = ""] of rows) {
-      const run: Tally = runs.get(runId) ?? { runId, stack, origin, alive: false, kept: false, reason: "", containers: 0, volumes: 0, networks: 0, pids: new Set<string>() };
+      const run: Tally = runs.get(runId) ?? {
+        runId,
+        stack,
+        origin,
+        alive: false,
+        kept: false,
+        reason: "",
+        containers: 0,
+        volumes: 0,
+        networks: 0,
+        pids: new Set<string>(),
+      };
       run[kind]++;
       if (kept === "true") run.kept = true;
       if (origin) run.origin = origin;
@@ -45,7 +60,10 @@ async function findRuns(cli: DockerCli, signal?: AbortSignal): Promise<RunLeftov
   add(containers, "containers");
   add(volumes, "volumes");
   add(networks, "networks");
-  return [...runs.values()].map(({ pids, host, ...run }) => ({ ...run, ...runLiveness({ kept: run.kept, host, pids: [...pids] }) }));
+  return [...runs.values()].map(({ pids, host, ...run }) => ({
+    ...run,
+    ...runLiveness({ kept: run.kept, host, pids: [...pids] }),
+  }));
 }
 
 function asLeftover(run: RunLeftovers): Leftover {
@@ -67,7 +85,14 @@ export const dockerGarbage: GarbageCollector = {
   verbs: { done: "removed", dryRun: "would remove" },
   async find(signal) {
     const cli = await detectDockerCli().catch(() => undefined);
-    if (!cli || !(await requireEngine(cli, signal).then(() => true, () => false))) return { unavailable: "no engine answers; nothing to look at" };
+    if (
+      !cli ||
+      !(await requireEngine(cli, signal).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { unavailable: "no engine answers; nothing to look at" };
     return (await findRuns(cli, signal)).map(asLeftover);
   },
   async remove(leftover, signal) {

@@ -12,8 +12,14 @@ export interface ExistingContainer {
 }
 
 /** The container's exit code once it has exited, else undefined. */
-export async function exitCodeOf(docker: DockerCall, name: string, ctx: Pick<ProviderContext, "signal">): Promise<number | undefined> {
-  const state = (await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], ctx)).stdout.trim();
+export async function exitCodeOf(
+  docker: DockerCall,
+  name: string,
+  ctx: Pick<ProviderContext, "signal">,
+): Promise<number | undefined> {
+  const state = (
+    await docker(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name], ctx)
+  ).stdout.trim();
   const [status, code] = state.split(" ");
   return status === "exited" || status === "dead" ? Number(code) : undefined;
 }
@@ -26,19 +32,39 @@ export interface RunContainer extends ExistingContainer {
 }
 
 /** Every container of a run by name, in two engine calls (`ps`, then one `inspect` of them all). */
-export async function inspectRunContainers(docker: DockerCall, runId: string, ctx: Pick<ProviderContext, "signal">): Promise<Map<string, RunContainer>> {
-  const ids = (await docker(["ps", "--all", "--quiet", "--filter", `label=${LABELS.run}=${runId}`], ctx)).stdout.split("\n").filter(Boolean);
+export async function inspectRunContainers(
+  docker: DockerCall,
+  runId: string,
+  ctx: Pick<ProviderContext, "signal">,
+): Promise<Map<string, RunContainer>> {
+  const ids = (await docker(["ps", "--all", "--quiet", "--filter", `label=${LABELS.run}=${runId}`], ctx)).stdout
+    .split("\n")
+    .filter(Boolean);
   const found = new Map<string, RunContainer>();
   if (ids.length === 0) return found;
-  type Inspected = { Name: string; Config: { Labels: Record<string, string> | null }; State: { Status: string; ExitCode: number }; NetworkSettings: { Ports: PortBindings } };
+  type Inspected = {
+    Name: string;
+    Config: { Labels: Record<string, string> | null };
+    State: { Status: string; ExitCode: number };
+    NetworkSettings: { Ports: PortBindings };
+  };
   for (const c of JSON.parse((await docker(["inspect", ...ids], ctx)).stdout) as Inspected[]) {
-    found.set(c.Name.replace(/^\//, ""), { spec: c.Config.Labels?.[LABELS.spec] || undefined, status: c.State.Status, exitCode: c.State.ExitCode, ports: portsFrom(c.NetworkSettings.Ports) });
+    found.set(c.Name.replace(/^\//, ""), {
+      spec: c.Config.Labels?.[LABELS.spec] || undefined,
+      status: c.State.Status,
+      exitCode: c.State.ExitCode,
+      ports: portsFrom(c.NetworkSettings.Ports),
+    });
   }
   return found;
 }
 
 /** Container port → host port on 127.0.0.1. */
-export async function hostPortsOf(docker: DockerCall, name: string, ctx: Pick<ProviderContext, "signal">): Promise<Map<number, number>> {
+export async function hostPortsOf(
+  docker: DockerCall,
+  name: string,
+  ctx: Pick<ProviderContext, "signal">,
+): Promise<Map<number, number>> {
   const json = (await docker(["inspect", "--format", "{{json .NetworkSettings.Ports}}", name], ctx)).stdout.trim();
   return portsFrom(JSON.parse(json || "{}") as PortBindings);
 }
@@ -53,13 +79,31 @@ function portsFrom(bindings: PortBindings): Map<number, number> {
 }
 
 export async function lastLogsOf(docker: DockerCall, name: string, lines = 20): Promise<string[]> {
-  const result = await docker(["logs", "--tail", String(lines), name], { signal: AbortSignal.timeout(5000) }, { allowFailure: true });
+  const result = await docker(
+    ["logs", "--tail", String(lines), name],
+    { signal: AbortSignal.timeout(5000) },
+    { allowFailure: true },
+  );
   return lastLines(result.all, lines);
 }
 
 /** The workloads (service label) of a run's containers. */
-export async function workloadsOfRun(docker: DockerCall, runId: string, ctx: Pick<ProviderContext, "signal">): Promise<Map<string, string>> {
-  const result = await docker(["ps", "--all", "--filter", `label=${LABELS.run}=${runId}`, "--format", `{{.Names}}|{{.Label "${LABELS.service}"}}`], ctx);
+export async function workloadsOfRun(
+  docker: DockerCall,
+  runId: string,
+  ctx: Pick<ProviderContext, "signal">,
+): Promise<Map<string, string>> {
+  const result = await docker(
+    [
+      "ps",
+      "--all",
+      "--filter",
+      `label=${LABELS.run}=${runId}`,
+      "--format",
+      `{{.Names}}|{{.Label "${LABELS.service}"}}`,
+    ],
+    ctx,
+  );
   const found = new Map<string, string>();
   for (const line of result.stdout.split("\n").filter(Boolean)) {
     const [name = "", service = ""] = line.split("|");

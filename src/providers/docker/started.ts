@@ -7,7 +7,15 @@ import { waitUntilReady } from "../../readiness/wait.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { LABELS } from "../run-labels.js";
 import { workloadSpecHash } from "../spec-hash.js";
-import type { Endpoint, ImageReferences, LoadResult, ProviderContext, RunIdentity, StartedEnvironment, WorkloadChange } from "../types.js";
+import type {
+  Endpoint,
+  ImageReferences,
+  LoadResult,
+  ProviderContext,
+  RunIdentity,
+  StartedEnvironment,
+  WorkloadChange,
+} from "../types.js";
 import { dockerCall, type DockerCall } from "./call.js";
 import { collectDockerCoverage } from "./coverage.js";
 import { exitCodeOf, hostPortsOf, lastLogsOf, workloadsOfRun, type RunContainer } from "./inspect.js";
@@ -51,7 +59,10 @@ export class DockerStartedEnvironment implements StartedEnvironment {
 
   private imageFor(workload: WorkloadSpec, images: ImageReferences): string {
     const image = workload.image;
-    if (!image) throw new PaddockError(`${workload.kind} "${workload.name}" has no image`, { hint: "set its image: in the stack file" });
+    if (!image)
+      throw new PaddockError(`${workload.kind} "${workload.name}" has no image`, {
+        hint: "set its image: in the stack file",
+      });
     if ("ref" in image) return image.ref;
     const reference = images.get(image.stackImage);
     if (!reference) throw new PaddockError(`image "${image.stackImage}" of ${workload.name} was not built`);
@@ -63,10 +74,17 @@ export class DockerStartedEnvironment implements StartedEnvironment {
   }
 
   private specOf(workload: WorkloadSpec, image: string): string {
-    return workloadSpecHash(workload, image, { coverage: workload.kind === "service" ? (coverageKindOf(this.stack, workload.name) ?? null) : null });
+    return workloadSpecHash(workload, image, {
+      coverage: workload.kind === "service" ? (coverageKindOf(this.stack, workload.name) ?? null) : null,
+    });
   }
 
-  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options: { restart?: boolean } = {}): Promise<WorkloadChange> {
+  async deploy(
+    workload: WorkloadSpec,
+    images: ImageReferences,
+    ctx: ProviderContext,
+    options: { restart?: boolean } = {},
+  ): Promise<WorkloadChange> {
     const image = this.imageFor(workload, images);
     const spec = this.specOf(workload, image);
     const name = containerName(this.run.runId, workload.name);
@@ -84,7 +102,9 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     }
     if (existing && canRunAlongside(workload)) return this.replaceAlongside(workload, image, spec, existing, ctx);
     if (existing) {
-      ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}${existing.status !== "running" ? ` (it was ${existing.status})` : ""}: replacing it (stopped first: ${workload.ports.some((p) => p.host !== undefined) ? "it has a fixed host port" : "it has a named volume"})`);
+      ctx.log(
+        `${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}${existing.status !== "running" ? ` (it was ${existing.status})` : ""}: replacing it (stopped first: ${workload.ports.some((p) => p.host !== undefined) ? "it has a fixed host port" : "it has a named volume"})`,
+      );
       await this.docker(["rm", "--force", name], ctx);
     }
     await this.start(workload, image, spec, ctx);
@@ -99,10 +119,18 @@ export class DockerStartedEnvironment implements StartedEnvironment {
    * (Starting before stopping also gives the new container its own address: a reused one can
    * make the port proxy wait seconds on a stale neighbour entry.)
    */
-  private async replaceAlongside(workload: WorkloadSpec, image: string, spec: string, existing: RunContainer, ctx: ProviderContext): Promise<WorkloadChange> {
+  private async replaceAlongside(
+    workload: WorkloadSpec,
+    image: string,
+    spec: string,
+    existing: RunContainer,
+    ctx: ProviderContext,
+  ): Promise<WorkloadChange> {
     const name = containerName(this.run.runId, workload.name);
     const previous = `${name}-previous`;
-    ctx.log(`${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: starting the new container beside the previous one`);
+    ctx.log(
+      `${name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: starting the new container beside the previous one`,
+    );
     // One an update that crashed half-way left behind.
     if (this.existing?.has(previous)) await this.docker(["rm", "--force", previous], ctx);
     await this.docker(["rename", name, previous], ctx);
@@ -114,12 +142,18 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       await this.docker(["rm", "--force", name], restore, { allowFailure: true });
       await this.docker(["rename", previous, name], restore);
       if (existing.status === "running") await this.publish(workload, name, restore, existing.ports);
-      throw wrap(error, `service "${workload.name}" was not replaced: the new container (its spec changed) did not become ready`, {
-        hint: `the previous "${workload.name}" ${existing.status === "running" ? "still runs" : `is back, ${existing.status}`}, the rest of the environment as it was: fix it and run \`paddock up\` again, or \`paddock up --fresh\` for a new environment`,
-      });
+      throw wrap(
+        error,
+        `service "${workload.name}" was not replaced: the new container (its spec changed) did not become ready`,
+        {
+          hint: `the previous "${workload.name}" ${existing.status === "running" ? "still runs" : `is back, ${existing.status}`}, the rest of the environment as it was: fix it and run \`paddock up\` again, or \`paddock up --fresh\` for a new environment`,
+        },
+      );
     }
     // Removed while the dependents go on: nothing reaches it by its old name any more.
-    const removal = this.docker(["rm", "--force", "--volumes", previous], { signal: AbortSignal.timeout(60_000) }).then(() => undefined);
+    const removal = this.docker(["rm", "--force", "--volumes", previous], { signal: AbortSignal.timeout(60_000) }).then(
+      () => undefined,
+    );
     removal.catch(() => undefined);
     this.removals.push(removal);
     return "updated";
@@ -130,14 +164,23 @@ export class DockerStartedEnvironment implements StartedEnvironment {
     try {
       await this.publishAndWait(workload, name, ctx);
     } catch (error) {
-      throw wrap(error, `service "${workload.name}" was replaced (its spec changed) and the new container did not become ready`, {
-        hint: `the environment stays up, its other workloads as they were, "${workload.name}" not working: fix it and run \`paddock up\` again, \`paddock up --fresh\` for a new environment, or \`paddock down\``,
-      });
+      throw wrap(
+        error,
+        `service "${workload.name}" was replaced (its spec changed) and the new container did not become ready`,
+        {
+          hint: `the environment stays up, its other workloads as they were, "${workload.name}" not working: fix it and run \`paddock up\` again, \`paddock up --fresh\` for a new environment, or \`paddock down\``,
+        },
+      );
     }
   }
 
   /** Records the container's endpoints (its published ports, read from the engine unless known). */
-  private async publish(workload: WorkloadSpec, name: string, ctx: ProviderContext, known?: Map<number, number>): Promise<Map<number, number>> {
+  private async publish(
+    workload: WorkloadSpec,
+    name: string,
+    ctx: ProviderContext,
+    known?: Map<number, number>,
+  ): Promise<Map<number, number>> {
     const ports = known ?? (await hostPortsOf(this.docker, name, ctx));
     this.published = this.published.filter((e) => e.service !== workload.name);
     for (const port of workload.ports) {
@@ -151,7 +194,9 @@ export class DockerStartedEnvironment implements StartedEnvironment {
 
   private async publishAndWait(workload: WorkloadSpec, name: string, ctx: ProviderContext): Promise<void> {
     const ports = await this.publish(workload, name, ctx);
-    ctx.log(`container ${name}${ports.size ? `, ports ${[...ports].map(([c, h]) => `${c}→127.0.0.1:${h}`).join(", ")}` : ""}`);
+    ctx.log(
+      `container ${name}${ports.size ? `, ports ${[...ports].map(([c, h]) => `${c}→127.0.0.1:${h}`).join(", ")}` : ""}`,
+    );
     if (!workload.ready) return;
     const probe = await containerProbe(this.docker, workload.ready, name, networkName(this.run.runId), ports, ctx);
     await waitUntilReady(probe, {
@@ -177,15 +222,20 @@ export class DockerStartedEnvironment implements StartedEnvironment {
       return "unchanged";
     }
     if (existing) {
-      ctx.log(`job ${workload.name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: running it again`);
+      ctx.log(
+        `job ${workload.name}: spec ${existing.spec?.slice(0, 8) ?? "(none)"} → ${spec.slice(0, 8)}: running it again`,
+      );
       await this.docker(["rm", "--force", name], ctx);
     }
     await this.start(workload, image, spec, ctx);
     const code = Number((await this.docker(["wait", name], ctx)).stdout.trim());
     if (code !== 0) {
-      throw new PaddockError(`job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await lastLogsOf(this.docker, name, 30))}`, {
-        hint: `its full output: docker logs ${name}${this.existing ? "" : " (kept until teardown; use --keep to look after the run)"}`,
-      });
+      throw new PaddockError(
+        `job "${workload.name}" failed with exit code ${code}${outputBlock("last output lines", await lastLogsOf(this.docker, name, 30))}`,
+        {
+          hint: `its full output: docker logs ${name}${this.existing ? "" : " (kept until teardown; use --keep to look after the run)"}`,
+        },
+      );
     }
     ctx.log(`job ${workload.name} completed`);
     return existing ? "updated" : "created";
@@ -215,7 +265,10 @@ export class DockerStartedEnvironment implements StartedEnvironment {
 
   /** A labelled marker volume: `paddock gc` keeps the run while it exists. */
   async markKept(ctx: ProviderContext): Promise<void> {
-    await this.docker(["volume", "create", ...labelArgs(this.run, { [LABELS.kept]: "true" }), keptMarkerName(this.run.runId)], ctx);
+    await this.docker(
+      ["volume", "create", ...labelArgs(this.run, { [LABELS.kept]: "true" }), keptMarkerName(this.run.runId)],
+      ctx,
+    );
   }
 
   /** Stops the services with SIGTERM and a grace period, then `docker cp`s their coverage out of the stopped containers. */

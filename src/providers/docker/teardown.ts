@@ -10,7 +10,10 @@ export interface LabelledResources {
 /** Everything carrying a label filter such as `dev.paddock.run=<id>`. */
 export async function findLabelled(cli: DockerCli, filter: string, signal?: AbortSignal): Promise<LabelledResources> {
   const list = async (args: string[]): Promise<string[]> =>
-    (await cli.run(args, { signal })).stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    (await cli.run(args, { signal })).stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   const [containers, volumes, networks] = await Promise.all([
     list(["ps", "--all", "--quiet", "--filter", `label=${filter}`]),
     list(["volume", "ls", "--quiet", "--filter", `label=${filter}`]),

@@ -10,7 +10,13 @@ import { exitCodeOf, lastLogsOf } from "./inspect.js";
 import { containerName } from "./labels.js";
 
 /** Starts a workload's container, labelled with its spec hash; a coverage service with its runtime's variable pointing at a folder its user can write. */
-export async function startWorkloadContainer(docker: DockerCall, stack: Stack, run: RunIdentity, what: { workload: WorkloadSpec; image: string; specHash: string }, ctx: ProviderContext): Promise<string> {
+export async function startWorkloadContainer(
+  docker: DockerCall,
+  stack: Stack,
+  run: RunIdentity,
+  what: { workload: WorkloadSpec; image: string; specHash: string },
+  ctx: ProviderContext,
+): Promise<string> {
   const { workload, image, specHash } = what;
   const name = containerName(run.runId, workload.name);
   const coverage = workload.kind === "service" ? coverageKindOf(stack, workload.name) : undefined;
@@ -21,7 +27,10 @@ export async function startWorkloadContainer(docker: DockerCall, stack: Stack, r
   }
   const dir = dockerCoverageDir(coverage);
   const prepare = needsPreparedCoverageDir(coverage);
-  const { args, env } = containerRunArgs(run, workload, image, coverageEnv(coverage, dir), { create: prepare, specHash });
+  const { args, env } = containerRunArgs(run, workload, image, coverageEnv(coverage, dir), {
+    create: prepare,
+    specHash,
+  });
   await docker(args, ctx, { env });
   if (prepare) {
     // GOCOVERDIR must exist and be writable for the service's user: make it, then start.
@@ -33,12 +42,23 @@ export async function startWorkloadContainer(docker: DockerCall, stack: Stack, r
 }
 
 /** A port that is not published: usually a container that exited at once (then its exit code and output say why). */
-export async function notPublished(docker: DockerCall, workload: WorkloadSpec, name: string, port: number, ctx: ProviderContext): Promise<PaddockError> {
+export async function notPublished(
+  docker: DockerCall,
+  workload: WorkloadSpec,
+  name: string,
+  port: number,
+  ctx: ProviderContext,
+): Promise<PaddockError> {
   const exit = await exitCodeOf(docker, name, ctx);
   if (exit !== undefined) {
-    return new ReadinessError(`service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await lastLogsOf(docker, name))}`, {
-      hint: "look at its output above; fix the command or configuration",
-    });
+    return new ReadinessError(
+      `service "${workload.name}" exited with code ${exit} right after it started${outputBlock("last log lines", await lastLogsOf(docker, name))}`,
+      {
+        hint: "look at its output above; fix the command or configuration",
+      },
+    );
   }
-  return new PaddockError(`service "${workload.name}": port ${port} was not published`, { hint: `check \`docker port ${name}\`` });
+  return new PaddockError(`service "${workload.name}": port ${port} was not published`, {
+    hint: `check \`docker port ${name}\``,
+  });
 }

@@ -23,7 +23,12 @@ function shortHash(text: string, length: number): string {
  * unique per run so parallel runs never meet. With `environment.reuse: true`: `pdk-<stack>`, stable per
  * stack, so the next run finds it. `environment.kind.name` replaces the `pdk-<stack>` part.
  */
-export function clusterName(options: { stack: string; runId: string; reuse: boolean; explicit: string | undefined }): string {
+export function clusterName(options: {
+  stack: string;
+  runId: string;
+  reuse: boolean;
+  explicit: string | undefined;
+}): string {
   const base = options.explicit ? sanitize(options.explicit) : `${PREFIX}-${sanitize(options.stack)}`;
   if (options.reuse) return fit(base, "");
   const run = sanitize(options.runId);

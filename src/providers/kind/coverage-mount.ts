@@ -27,10 +27,17 @@ export function coverageRunDirs(runId: string, hostPaths: readonly string[]): st
 }
 
 /** The run's raw coverage on the host side of the mount: copied into the run directory by now, or never written. */
-export function removeCoverageRunDirs(options: EnvironmentOptions, ctx: Pick<ProviderContext, "log">, hostPaths?: readonly string[]): void {
+export function removeCoverageRunDirs(
+  options: EnvironmentOptions,
+  ctx: Pick<ProviderContext, "log">,
+  hostPaths?: readonly string[],
+): void {
   let dirs: string[];
   try {
-    dirs = coverageRunDirs(options.run.runId, hostPaths ?? coverageHostPaths(options.stack, KindConfig.load(options.stack.environment.kind.config)));
+    dirs = coverageRunDirs(
+      options.run.runId,
+      hostPaths ?? coverageHostPaths(options.stack, KindConfig.load(options.stack.environment.kind.config)),
+    );
   } catch {
     return; // an unreadable Kind config: nothing of this run's coverage to find
   }
@@ -38,7 +45,9 @@ export function removeCoverageRunDirs(options: EnvironmentOptions, ctx: Pick<Pro
     try {
       rmSync(dir, { recursive: true, force: true });
     } catch (error) {
-      ctx.log(`could not remove ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (files the services wrote as another user; remove it by hand)`);
+      ctx.log(
+        `could not remove ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)} (files the services wrote as another user; remove it by hand)`,
+      );
     }
   }
 }
@@ -67,12 +76,18 @@ export function instrumentForNodeMount(
     if (reference) tagKinds.set(reference, kind);
   }
   const kinds = new Set(tagKinds.values());
-  if (kinds.size > 1) ctx.log(`${workload.name}: images with go and node coverage; both write into one folder, summarised as ${[...kinds][0]}`);
+  if (kinds.size > 1)
+    ctx.log(
+      `${workload.name}: images with go and node coverage; both write into one folder, summarised as ${[...kinds][0]}`,
+    );
   const nodeDir = path.posix.join(COVERAGE_DIR_IN_CONTAINER, options.run.runId, workload.name);
   const { controllers, replaced } = instrumentCoverage(objects, tagKinds, nodeDir, namespace);
-  for (const r of replaced) ctx.log(`coverage: ${r} replaced by Paddock's (the data must reach ${nodeDir} on the node to be collected)`);
+  for (const r of replaced)
+    ctx.log(`coverage: ${r} replaced by Paddock's (the data must reach ${nodeDir} on the node to be collected)`);
   if (controllers.length === 0) {
-    ctx.log(`${workload.name}: no Deployment, StatefulSet, DaemonSet or Pod runs its coverage images: nothing to collect`);
+    ctx.log(
+      `${workload.name}: no Deployment, StatefulSet, DaemonSet or Pod runs its coverage images: nothing to collect`,
+    );
     return undefined;
   }
   const hostDirs = coverageRunDirs(options.run.runId, hostPaths).map((runDir) => {
@@ -81,6 +96,8 @@ export function instrumentForNodeMount(
     chmodSync(dir, 0o1777); // like /tmp: whatever user the service runs as can write, nobody can remove others' files
     return dir;
   });
-  ctx.log(`${[...kinds].join("+")} coverage → ${COVERAGE_DIR_IN_CONTAINER} in the container (${nodeDir} on the node, ${hostDirs.join(", ")} here)`);
+  ctx.log(
+    `${[...kinds].join("+")} coverage → ${COVERAGE_DIR_IN_CONTAINER} in the container (${nodeDir} on the node, ${hostDirs.join(", ")} here)`,
+  );
   return { kind: [...kinds][0] ?? "node", images: [...tagKinds.keys()], controllers, hostDirs };
 }

@@ -39,7 +39,12 @@ export class KindEnvironment implements Environment {
 
   constructor(private readonly options: EnvironmentOptions) {
     const env = options.stack.environment;
-    this.clusterName = clusterName({ stack: options.stack.name, runId: options.run.runId, reuse: env.reuse, explicit: env.kind.name });
+    this.clusterName = clusterName({
+      stack: options.stack.name,
+      runId: options.run.runId,
+      reuse: env.reuse,
+      explicit: env.kind.name,
+    });
     this.kubeconfig = path.join(options.runDir, "kubeconfig");
     this.kind = new KindCli(this.clusterName, this.kubeconfig, options.stack.dir);
     this.kubectl = new Kubectl(this.kubeconfig, `kind-${this.clusterName}`);
@@ -62,20 +67,32 @@ export class KindEnvironment implements Environment {
         return new KindCluster(this.options, plan, this.kubectl, this.kind, true);
       } else {
         this.state = "foreign";
-        throw new PaddockError(`a kind cluster named "${this.clusterName}" already exists: a crashed or still-running run left it (Paddock neither reuses nor deletes it)`, {
-          hint: `if no run is using it: \`kind delete cluster --name ${this.clusterName}\` or \`paddock gc\`; to keep one cluster between runs on purpose, set environment.reuse: true`,
-        });
+        throw new PaddockError(
+          `a kind cluster named "${this.clusterName}" already exists: a crashed or still-running run left it (Paddock neither reuses nor deletes it)`,
+          {
+            hint: `if no run is using it: \`kind delete cluster --name ${this.clusterName}\` or \`paddock gc\`; to keep one cluster between runs on purpose, set environment.reuse: true`,
+          },
+        );
       }
     }
     // The run's own kubeconfig, private from the start; kind merges its context into it.
     await writeFile(this.kubeconfig, "", { mode: 0o600 });
     this.state = "ours";
     try {
-      await this.kind.create({ config: plan.configFile, image: this.options.stack.environment.kind.nodeImage, retain: !this.reuse, signal: ctx.signal, onLine: ctx.log });
+      await this.kind.create({
+        config: plan.configFile,
+        image: this.options.stack.environment.kind.nodeImage,
+        retain: !this.reuse,
+        signal: ctx.signal,
+        onLine: ctx.log,
+      });
     } catch (error) {
       if (error instanceof ToolError && ALREADY_EXISTS.test(error.output)) this.state = "foreign";
       // No env:delete runs for a reused environment: remove what the failed creation left now.
-      else if (this.reuse) await this.teardown({ ...ctx, signal: AbortSignal.timeout(120_000) }, true).catch((e: unknown) => ctx.log(`cleanup after the failed creation: ${String(e)}`));
+      else if (this.reuse)
+        await this.teardown({ ...ctx, signal: AbortSignal.timeout(120_000) }, true).catch((e: unknown) =>
+          ctx.log(`cleanup after the failed creation: ${String(e)}`),
+        );
       throw error;
     }
     await chmod(this.kubeconfig, 0o600);
@@ -90,7 +107,9 @@ export class KindEnvironment implements Environment {
     await mkdir(this.options.runDir, { recursive: true });
     const plan = await this.planConfig(ctx);
     if (!(await this.kind.exists(ctx.signal))) {
-      throw new PaddockError(`the kind cluster ${this.clusterName} of this environment is gone`, { hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one" });
+      throw new PaddockError(`the kind cluster ${this.clusterName} of this environment is gone`, {
+        hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one",
+      });
     }
     await this.reuseCluster(ctx);
     return new KindCluster(this.options, plan, this.kubectl, this.kind, true, true);
@@ -106,7 +125,8 @@ export class KindEnvironment implements Environment {
   }
 
   private waitReady(ctx: ProviderContext): Promise<void> {
-    const hint = "raise environment.timeout if the machine is slow; the node logs are exported to kind-logs/ in the run directory";
+    const hint =
+      "raise environment.timeout if the machine is slow; the node logs are exported to kind-logs/ in the run directory";
     return waitForCluster(this.kubectl, `kind cluster "${this.clusterName}"`, ctx.signal, hint);
   }
 
@@ -116,7 +136,12 @@ export class KindEnvironment implements Environment {
     const config = KindConfig.load(stack.environment.kind.config);
     const all = workloads(stack);
     const manifestObjects = await readManifests(all.flatMap((w) => w.manifests));
-    const nodePorts = await planNodePorts(renderedServices(all), config, declaredNodePorts(manifestObjects), this.reuse);
+    const nodePorts = await planNodePorts(
+      renderedServices(all),
+      config,
+      declaredNodePorts(manifestObjects),
+      this.reuse,
+    );
     const hostPaths = coverageHostPaths(stack, config);
     const configFile = await config.write(runDir);
     for (const note of config.adjustments) ctx.log(`kind config: ${note}`);
@@ -131,7 +156,9 @@ export class KindEnvironment implements Environment {
     }
     if (this.reuse) {
       if (outcome.failed) await this.exportLogs(ctx);
-      ctx.log(`kind cluster ${this.clusterName} kept (environment.reuse: true); \`kind delete cluster --name ${this.clusterName}\` removes it`);
+      ctx.log(
+        `kind cluster ${this.clusterName} kept (environment.reuse: true); \`kind delete cluster --name ${this.clusterName}\` removes it`,
+      );
       return;
     }
     await this.teardown(ctx, outcome.failed);
@@ -143,7 +170,9 @@ export class KindEnvironment implements Environment {
     try {
       await this.kind.delete(ctx.signal);
     } catch (error) {
-      throw wrap(error, `kind cluster ${this.clusterName} was not deleted`, { hint: `delete it by hand: kind delete cluster --name ${this.clusterName}` });
+      throw wrap(error, `kind cluster ${this.clusterName} was not deleted`, {
+        hint: `delete it by hand: kind delete cluster --name ${this.clusterName}`,
+      });
     }
     this.state = "deleted";
     removeCoverageRunDirs(this.options, ctx);
@@ -154,7 +183,11 @@ export class KindEnvironment implements Environment {
     const dir = path.join(this.options.runDir, "kind-logs");
     try {
       const result = await this.kind.exportLogs(dir, ctx.signal);
-      ctx.log(result.exitCode === 0 ? `cluster logs exported to ${dir}` : `no cluster logs exported: ${result.all.trim().split("\n").at(-1) ?? ""}`);
+      ctx.log(
+        result.exitCode === 0
+          ? `cluster logs exported to ${dir}`
+          : `no cluster logs exported: ${result.all.trim().split("\n").at(-1) ?? ""}`,
+      );
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
       ctx.log(`no cluster logs exported: ${error.message.split("\n")[0]}`);

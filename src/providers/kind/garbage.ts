@@ -32,19 +32,56 @@ async function inspectCluster(cluster: string, signal?: AbortSignal): Promise<Le
   return withScratchKubeconfig(async (kubeconfig) => {
     const config = await runTool("kind", ["get", "kubeconfig", "--name", cluster], { signal, allowFailure: true });
     writeFileSync(kubeconfig, config.stdout, { mode: 0o600 });
-    const marker = await runTool("kubectl", ["get", "configmap", MARKER_NAME, "-n", MARKER_NAMESPACE, "-o", "json", "--kubeconfig", kubeconfig, "--context", `kind-${cluster}`], {
-      signal,
-      allowFailure: true,
-      env: { KUBECONFIG: kubeconfig },
-    });
+    const marker = await runTool(
+      "kubectl",
+      [
+        "get",
+        "configmap",
+        MARKER_NAME,
+        "-n",
+        MARKER_NAMESPACE,
+        "-o",
+        "json",
+        "--kubeconfig",
+        kubeconfig,
+        "--context",
+        `kind-${cluster}`,
+      ],
+      {
+        signal,
+        allowFailure: true,
+        env: { KUBECONFIG: kubeconfig },
+      },
+    );
     const name = `kind cluster ${cluster}`;
     if (config.exitCode !== 0 || marker.exitCode !== 0) {
-      return { provider: "kind", id: cluster, name, alive: false, kept: false, reason: "no run marker (its creation died before it was written, or its API does not answer)" };
+      return {
+        provider: "kind",
+        id: cluster,
+        name,
+        alive: false,
+        kept: false,
+        reason: "no run marker (its creation died before it was written, or its API does not answer)",
+      };
     }
-    const labels = ((JSON.parse(marker.stdout) as { metadata?: { labels?: Record<string, string> } }).metadata?.labels ?? {}) as Record<string, string>;
+    const labels = ((JSON.parse(marker.stdout) as { metadata?: { labels?: Record<string, string> } }).metadata
+      ?.labels ?? {}) as Record<string, string>;
     const kept = labels[LABELS.kept] === "true";
-    const liveness = runLiveness({ kept, host: labels[LABELS.host], pids: labels[LABELS.pid] ? [labels[LABELS.pid]!] : [] });
-    return { provider: "kind", id: cluster, name, run: labels[LABELS.run], stack: labels[LABELS.stack], origin: labels[LABELS.origin], kept, ...liveness };
+    const liveness = runLiveness({
+      kept,
+      host: labels[LABELS.host],
+      pids: labels[LABELS.pid] ? [labels[LABELS.pid]!] : [],
+    });
+    return {
+      provider: "kind",
+      id: cluster,
+      name,
+      run: labels[LABELS.run],
+      stack: labels[LABELS.stack],
+      origin: labels[LABELS.origin],
+      kept,
+      ...liveness,
+    };
   });
 }
 
@@ -65,6 +102,8 @@ export const kindGarbage: GarbageCollector = {
     return found;
   },
   async remove(leftover, signal) {
-    await withScratchKubeconfig((kubeconfig) => runTool("kind", ["delete", "cluster", "--name", leftover.id, "--kubeconfig", kubeconfig], { signal }));
+    await withScratchKubeconfig((kubeconfig) =>
+      runTool("kind", ["delete", "cluster", "--name", leftover.id, "--kubeconfig", kubeconfig], { signal }),
+    );
   },
 };

@@ -29,7 +29,13 @@ export function dockerHubQualified(tag: string): string {
  * cannot read): `podman save` into a temporary archive unique to the run, `kind load image-archive`, and
  * the archive removed afterwards, also on failure.
  */
-export async function loadImages(kind: KindCli, builder: ImageBuilder, images: readonly BuiltImage[], runId: string, ctx: ProviderContext): Promise<{ cached: boolean }> {
+export async function loadImages(
+  kind: KindCli,
+  builder: ImageBuilder,
+  images: readonly BuiltImage[],
+  runId: string,
+  ctx: ProviderContext,
+): Promise<{ cached: boolean }> {
   const tags = [...new Set(images.map((i) => i.tag))];
   if (tags.length === 0) return { cached: true };
   if (builder.name === "docker") {
@@ -40,10 +46,23 @@ export async function loadImages(kind: KindCli, builder: ImageBuilder, images: r
   // Podman names local images localhost/<name>; the nodes' containerd would then not match the manifests'
   // <name> (docker.io/<name>). Saving under the docker.io name keeps the references equal.
   const names = tags.map(dockerHubQualified);
-  for (const [i, name] of names.entries()) if (name !== tags[i]) await runTool(builder.bin, ["tag", tags[i]!, name], { signal: ctx.signal });
+  for (const [i, name] of names.entries())
+    if (name !== tags[i]) await runTool(builder.bin, ["tag", tags[i]!, name], { signal: ctx.signal });
   const archive = path.join(os.tmpdir(), `paddock-${runId}-images-${randomUUID().slice(0, 8)}.tar`);
   try {
-    await runTool(builder.bin, ["save", "--format", "docker-archive", ...(names.length > 1 ? ["--multi-image-archive"] : []), "-o", archive, ...names], { signal: ctx.signal });
+    await runTool(
+      builder.bin,
+      [
+        "save",
+        "--format",
+        "docker-archive",
+        ...(names.length > 1 ? ["--multi-image-archive"] : []),
+        "-o",
+        archive,
+        ...names,
+      ],
+      { signal: ctx.signal },
+    );
     await kind.loadArchive(archive, tags, ctx.signal);
     ctx.log(`loaded ${tags.join(", ")} through ${path.basename(archive)}`);
   } finally {

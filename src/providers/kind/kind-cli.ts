@@ -6,10 +6,17 @@ import { DEFAULT_TRANSIENT, type RunToolOptions, type ToolResult } from "../../e
  * line kind prints with every failure (deterministic ones too: Docker's containerd image store
  * exports archives the node's containerd refuses, kind#3795).
  */
-export const IMPORT_TRANSIENT = [...DEFAULT_TRANSIENT, /short read/i, /context deadline exceeded/i, /resource temporarily unavailable/i, /text file busy/i];
+export const IMPORT_TRANSIENT = [
+  ...DEFAULT_TRANSIENT,
+  /short read/i,
+  /context deadline exceeded/i,
+  /resource temporarily unavailable/i,
+  /text file busy/i,
+];
 
 /** Messages of import failures that come from the engine's image store and will not go away. */
-const IMAGE_STORE_FAILURE = /mismatched image rootfs|content digest .* not found|failed to get reader|unsupported media type|manifest unknown/i;
+const IMAGE_STORE_FAILURE =
+  /mismatched image rootfs|content digest .* not found|failed to get reader|unsupported media type|manifest unknown/i;
 
 /** The kind CLI for one cluster; the run's kubeconfig is the only one it may write. */
 export class KindCli {
@@ -28,7 +35,10 @@ export class KindCli {
   /** Names of every kind cluster on this machine. */
   async clusters(signal: AbortSignal): Promise<string[]> {
     const result = await this.run(["get", "clusters"], { signal });
-    return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    return result.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   async exists(signal: AbortSignal): Promise<boolean> {
@@ -40,8 +50,24 @@ export class KindCli {
    * can still read them; `delete` removes them. No `--wait`: kind only warns when it runs out,
    * so Paddock checks the nodes and kube-system itself.
    */
-  create(options: { config: string; image: string | undefined; retain: boolean; signal: AbortSignal; logFile?: string; onLine?: (line: string) => void }): Promise<ToolResult> {
-    const args = ["create", "cluster", "--name", this.clusterName, "--config", options.config, "--kubeconfig", this.kubeconfig];
+  create(options: {
+    config: string;
+    image: string | undefined;
+    retain: boolean;
+    signal: AbortSignal;
+    logFile?: string;
+    onLine?: (line: string) => void;
+  }): Promise<ToolResult> {
+    const args = [
+      "create",
+      "cluster",
+      "--name",
+      this.clusterName,
+      "--config",
+      options.config,
+      "--kubeconfig",
+      this.kubeconfig,
+    ];
     if (options.image) args.push("--image", options.image);
     if (options.retain) args.push("--retain");
     return this.run(args, {
@@ -74,11 +100,19 @@ export class KindCli {
   }
 
   loadDockerImages(tags: string[], signal: AbortSignal): Promise<ToolResult> {
-    return this.run(["load", "docker-image", ...tags, "--name", this.clusterName], { signal, transient: IMPORT_TRANSIENT, describeFailure: loadFailure(tags) });
+    return this.run(["load", "docker-image", ...tags, "--name", this.clusterName], {
+      signal,
+      transient: IMPORT_TRANSIENT,
+      describeFailure: loadFailure(tags),
+    });
   }
 
   loadArchive(file: string, tags: string[], signal: AbortSignal): Promise<ToolResult> {
-    return this.run(["load", "image-archive", file, "--name", this.clusterName], { signal, transient: IMPORT_TRANSIENT, describeFailure: loadFailure(tags) });
+    return this.run(["load", "image-archive", file, "--name", this.clusterName], {
+      signal,
+      transient: IMPORT_TRANSIENT,
+      describeFailure: loadFailure(tags),
+    });
   }
 }
 
@@ -88,7 +122,7 @@ function loadFailure(tags: string[]): (output: string) => { summary: string; hin
     hint: /not present locally/.test(output)
       ? "the image is not in the builder's store; was it built by another engine?"
       : IMAGE_STORE_FAILURE.test(output)
-        ? "the node's containerd refused the archive the engine exported: Docker's containerd image store (containerd-snapshotter) does this (kind#3795). `paddock doctor` shows the engine's image store; turn the feature off in /etc/docker/daemon.json (\"features\": {\"containerd-snapshotter\": false}) and restart dockerd"
+        ? 'the node\'s containerd refused the archive the engine exported: Docker\'s containerd image store (containerd-snapshotter) does this (kind#3795). `paddock doctor` shows the engine\'s image store; turn the feature off in /etc/docker/daemon.json ("features": {"containerd-snapshotter": false}) and restart dockerd'
         : "if it persists, check the node's disk (`docker exec <node> df -h`) and the engine's image store (`paddock doctor`)",
   });
 }

@@ -20,7 +20,8 @@ export function declaredNodePorts(objects: readonly KubeObject[]): Set<number> {
   const ports = new Set<number>();
   for (const object of objects) {
     if (object.kind !== "Service") continue;
-    for (const port of asArray(nested(object, "spec", "ports")).filter(isRecord)) if (typeof port["nodePort"] === "number") ports.add(port["nodePort"]);
+    for (const port of asArray(nested(object, "spec", "ports")).filter(isRecord))
+      if (typeof port["nodePort"] === "number") ports.add(port["nodePort"]);
   }
   return ports;
 }
@@ -45,25 +46,37 @@ export function freeLoopbackPort(): Promise<number> {
  * the range, away from the ones people write by hand) and adds the mapping to the config: to a free
  * host port, or — for a reused cluster, which must find the same ports next time — the NodePort's number.
  */
-export async function planNodePorts(services: readonly WorkloadSpec[], config: KindConfig, reserved: ReadonlySet<number>, stableHostPorts: boolean): Promise<NodePortPlan> {
+export async function planNodePorts(
+  services: readonly WorkloadSpec[],
+  config: KindConfig,
+  reserved: ReadonlySet<number>,
+  stableHostPorts: boolean,
+): Promise<NodePortPlan> {
   const plan: NodePortPlan = new Map();
   const used = new Set([...reserved, ...config.mappings.map((m) => m.containerPort)]);
   let next = NODE_PORT_MAX;
   const allocate = (): number => {
     while (used.has(next) && next >= NODE_PORT_MIN) next--;
-    if (next < NODE_PORT_MIN) throw new PaddockError("no free NodePort left for the rendered services", { hint: "publish fewer ports" });
+    if (next < NODE_PORT_MIN)
+      throw new PaddockError("no free NodePort left for the rendered services", { hint: "publish fewer ports" });
     used.add(next);
     return next;
   };
   for (const workload of services) {
     const ports = new Map<number, number>();
     for (const port of workload.ports) {
-      const existing = port.host === undefined ? undefined : config.mappings.find((m) => m.hostPort === port.host && m.protocol === "TCP");
+      const existing =
+        port.host === undefined
+          ? undefined
+          : config.mappings.find((m) => m.hostPort === port.host && m.protocol === "TCP");
       if (existing) {
         if (existing.containerPort < NODE_PORT_MIN || existing.containerPort > NODE_PORT_MAX) {
-          throw new PaddockError(`service "${workload.name}": host port ${port.host} is mapped by the Kind config to node port ${existing.containerPort}, outside the NodePort range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`, {
-            hint: `map host port ${port.host} to a containerPort between ${NODE_PORT_MIN} and ${NODE_PORT_MAX} in the Kind config, or drop the fixed host port`,
-          });
+          throw new PaddockError(
+            `service "${workload.name}": host port ${port.host} is mapped by the Kind config to node port ${existing.containerPort}, outside the NodePort range ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+            {
+              hint: `map host port ${port.host} to a containerPort between ${NODE_PORT_MIN} and ${NODE_PORT_MAX} in the Kind config, or drop the fixed host port`,
+            },
+          );
         }
         ports.set(port.container, existing.containerPort);
         continue;

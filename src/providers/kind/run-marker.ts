@@ -25,6 +25,13 @@ export function runMarker(run: RunIdentity, clusterName: string, kept: boolean):
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: { name: MARKER_NAME, namespace: MARKER_NAMESPACE, labels },
-    data: { cluster: clusterName, run: run.runId, stack: run.stack, host: os.hostname(), createdAt: new Date().toISOString(), kept: String(kept) },
+    data: {
+      cluster: clusterName,
+      run: run.runId,
+      stack: run.stack,
+      host: os.hostname(),
+      createdAt: new Date().toISOString(),
+      kept: String(kept),
+    },
   };
 }

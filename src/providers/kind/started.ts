@@ -8,7 +8,15 @@ import type { Kubectl } from "../kubernetes/kubectl.js";
 import { applyWorkload, type WorkloadPlace } from "../kubernetes/workloads.js";
 import { labelValue } from "../kubernetes/kube-object.js";
 import { LABELS } from "../run-labels.js";
-import type { Endpoint, EnvironmentOptions, ImageReferences, LoadResult, ProviderContext, StartedEnvironment, WorkloadChange } from "../types.js";
+import type {
+  Endpoint,
+  EnvironmentOptions,
+  ImageReferences,
+  LoadResult,
+  ProviderContext,
+  StartedEnvironment,
+  WorkloadChange,
+} from "../types.js";
 import { instrumentForNodeMount, removeCoverageRunDirs } from "./coverage-mount.js";
 import { loadImages } from "./image-load.js";
 import type { KindCli } from "./kind-cli.js";
@@ -55,7 +63,15 @@ export class KindCluster implements StartedEnvironment {
       compareWithCluster: attached,
       nodePortsOf: (workload) => plan.nodePorts.get(workload.name) ?? new Map(),
       instrument: (workload, objects, references, namespace, ctx) => {
-        const deployed = instrumentForNodeMount(options, plan.coverageHostPaths, workload, objects, references, namespace, ctx);
+        const deployed = instrumentForNodeMount(
+          options,
+          plan.coverageHostPaths,
+          workload,
+          objects,
+          references,
+          namespace,
+          ctx,
+        );
         if (deployed) this.deployedCoverage.set(workload.name, deployed);
       },
       endpointsOf: (objects, workload) => nodePortEndpoints(objects, workload, plan.config, plan.configFile),
@@ -75,7 +91,12 @@ export class KindCluster implements StartedEnvironment {
     return { cached, references: new Map(images.map((i) => [i.name, i.tag])) };
   }
 
-  async deploy(workload: WorkloadSpec, images: ImageReferences, ctx: ProviderContext, options: { restart?: boolean } = {}): Promise<WorkloadChange> {
+  async deploy(
+    workload: WorkloadSpec,
+    images: ImageReferences,
+    ctx: ProviderContext,
+    options: { restart?: boolean } = {},
+  ): Promise<WorkloadChange> {
     const { endpoints, change } = await applyWorkload(workload, images, this.place, ctx, options);
     this.published = [...this.published.filter((e) => e.service !== workload.name), ...endpoints];
     return change;
@@ -89,9 +110,21 @@ export class KindCluster implements StartedEnvironment {
   async removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
     const selector = `${LABELS.run}=${labelValue(this.options.run.runId)},${LABELS.service}${keep.length > 0 ? `,${LABELS.service} notin (${keep.map(labelValue).join(",")})` : ""}`;
     const kinds = "deployments,statefulsets,daemonsets,jobs,pods,services,configmaps,secrets";
-    const found = await this.kubectl.run(["get", kinds, "-A", "-l", selector, "-o", `jsonpath={range .items[*]}{.metadata.labels.${LABELS.service.replaceAll(".", "\\.")}}{"\n"}{end}`], { signal: ctx.signal });
+    const found = await this.kubectl.run(
+      [
+        "get",
+        kinds,
+        "-A",
+        "-l",
+        selector,
+        "-o",
+        `jsonpath={range .items[*]}{.metadata.labels.${LABELS.service.replaceAll(".", "\\.")}}{"\n"}{end}`,
+      ],
+      { signal: ctx.signal },
+    );
     const gone = [...new Set(found.stdout.split("\n").filter(Boolean))];
-    if (gone.length > 0) await this.kubectl.run(["delete", kinds, "-A", "-l", selector, "--wait=true"], { signal: ctx.signal });
+    if (gone.length > 0)
+      await this.kubectl.run(["delete", kinds, "-A", "-l", selector, "--wait=true"], { signal: ctx.signal });
     return gone;
   }
 
@@ -106,12 +139,19 @@ export class KindCluster implements StartedEnvironment {
   /** The cluster itself is what is kept; its marker ConfigMap says so for `paddock gc`. */
   async markKept(ctx: ProviderContext): Promise<void> {
     await this.kubectl.apply([runMarker(this.options.run, this.clusterName, true)], "the run marker", ctx.signal);
-    ctx.log(`kind cluster ${this.clusterName} kept; KUBECONFIG=${this.kubectl.kubeconfig}; remove it with \`paddock down\` or \`kind delete cluster --name ${this.clusterName}\``);
+    ctx.log(
+      `kind cluster ${this.clusterName} kept; KUBECONFIG=${this.kubectl.kubeconfig}; remove it with \`paddock down\` or \`kind delete cluster --name ${this.clusterName}\``,
+    );
   }
 
   /** Stops the coverage services (scale to zero, wait for their pods to go) and copies what they wrote through the nodes' mount. */
   async collectCoverage(services: CoverageTarget[], dir: string, ctx: ProviderContext): Promise<CollectedCoverage[]> {
-    const input = { kubectl: this.kubectl, builder: this.options.builder, runId: this.options.run.runId, deployed: this.deployedCoverage };
+    const input = {
+      kubectl: this.kubectl,
+      builder: this.options.builder,
+      runId: this.options.run.runId,
+      deployed: this.deployedCoverage,
+    };
     const collected = await collectNodeFolderCoverage(input, services, dir, ctx);
     removeCoverageRunDirs(this.options, ctx, this.plan.coverageHostPaths);
     return collected;

@@ -22,7 +22,10 @@ export async function bootstrapBatches(stack: Stack): Promise<BootstrapBatches> 
   const spec = stack.environment.bootstrap;
   const crdFiles = await expandPatterns(spec.crds, stack.dir, "environment.bootstrap.crds");
   const manifestFiles = await expandPatterns(spec.manifests, stack.dir, "environment.bootstrap.manifests");
-  const all = [...(await readManifests(crdFiles)), ...(await readManifests(manifestFiles.filter((f) => !crdFiles.includes(f))))];
+  const all = [
+    ...(await readManifests(crdFiles)),
+    ...(await readManifests(manifestFiles.filter((f) => !crdFiles.includes(f)))),
+  ];
   const written = all.filter((o) => o.kind === "Namespace");
   const named: KubeObject[] = spec.namespaces
     .filter((name) => !written.some((n) => n.metadata.name === name))

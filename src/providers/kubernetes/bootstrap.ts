@@ -12,13 +12,26 @@ export async function applyBootstrap(kubectl: Kubectl, stack: Stack, ctx: Provid
   const batches = await bootstrapBatches(stack);
   await kubectl.apply(batches.definitions, "namespaces and CRDs", ctx.signal);
   if (batches.crdNames.length > 0) {
-    await kubectl.run(["wait", "--for=condition=Established", ...batches.crdNames.map((n) => `crd/${n}`), `--timeout=${Math.ceil(stack.environment.timeoutSeconds)}s`], {
-      signal: ctx.signal,
-      describeFailure: () => ({ summary: `CRDs not Established: ${batches.crdNames.join(", ")}`, hint: "check the CRDs' names and schemas (kubectl get crd -o yaml shows their conditions)" }),
-    });
+    await kubectl.run(
+      [
+        "wait",
+        "--for=condition=Established",
+        ...batches.crdNames.map((n) => `crd/${n}`),
+        `--timeout=${Math.ceil(stack.environment.timeoutSeconds)}s`,
+      ],
+      {
+        signal: ctx.signal,
+        describeFailure: () => ({
+          summary: `CRDs not Established: ${batches.crdNames.join(", ")}`,
+          hint: "check the CRDs' names and schemas (kubectl get crd -o yaml shows their conditions)",
+        }),
+      },
+    );
   }
   await kubectl.apply(batches.objects, "bootstrap manifests", ctx.signal);
   const namespaces = batches.definitions.length - batches.crdNames.length;
-  ctx.log(`bootstrap: ${namespaces} namespaces and ${batches.crdNames.length} CRDs in one apply, then ${batches.objects.length} objects in one apply`);
+  ctx.log(
+    `bootstrap: ${namespaces} namespaces and ${batches.crdNames.length} CRDs in one apply, then ${batches.objects.length} objects in one apply`,
+  );
   return batches.clusterScopedKinds;
 }

@@ -5,7 +5,9 @@ import type { Kubectl } from "./kubectl.js";
 import { pollUntil, type PollResult } from "../../readiness/poll.js";
 
 function condition(object: Json, type: string): Json | undefined {
-  return asArray(nested(object, "status", "conditions")).filter(isRecord).find((c) => c["type"] === type);
+  return asArray(nested(object, "status", "conditions"))
+    .filter(isRecord)
+    .find((c) => c["type"] === type);
 }
 
 /** Why a node is not Ready, or undefined when it is. */
@@ -33,7 +35,12 @@ export function podNotReady(pod: Json): string | undefined {
  * `kind create cluster --wait` only warns when it gives up, so Paddock checks for itself.
  * `cluster` names it in the error (e.g. `kind cluster "pdk-x"`), `hint` says where its logs go.
  */
-export async function waitForCluster(kubectl: Kubectl, cluster: string, signal: AbortSignal, hint: string): Promise<void> {
+export async function waitForCluster(
+  kubectl: Kubectl,
+  cluster: string,
+  signal: AbortSignal,
+  hint: string,
+): Promise<void> {
   await pollUntil(
     async (s): Promise<PollResult<true>> => {
       let nodes: Json[];
@@ -42,13 +49,18 @@ export async function waitForCluster(kubectl: Kubectl, cluster: string, signal: 
         [nodes, pods] = await Promise.all([kubectl.list(["nodes"], s), kubectl.list(["pods", "-n", "kube-system"], s)]);
       } catch (error) {
         // A control plane that has just started may refuse a request or two: keep polling.
-        if (error instanceof ToolError) return { done: false, detail: `API server: ${error.outputTail.at(-1) ?? error.message.split("\n")[0]}` };
+        if (error instanceof ToolError)
+          return { done: false, detail: `API server: ${error.outputTail.at(-1) ?? error.message.split("\n")[0]}` };
         throw error;
       }
-      const problems = [...nodes.map(nodeNotReady), ...pods.map(podNotReady)].filter((p): p is string => p !== undefined);
+      const problems = [...nodes.map(nodeNotReady), ...pods.map(podNotReady)].filter(
+        (p): p is string => p !== undefined,
+      );
       if (nodes.length === 0) problems.unshift("no nodes registered yet");
       if (pods.length === 0) problems.push("no kube-system pods yet");
-      return problems.length === 0 ? { done: true, value: true } : { done: false, detail: problems.slice(0, 4).join("; ") };
+      return problems.length === 0
+        ? { done: true, value: true }
+        : { done: false, detail: problems.slice(0, 4).join("; ") };
     },
     {
       signal,

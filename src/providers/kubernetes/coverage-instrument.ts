@@ -27,7 +27,8 @@ export interface Instrumented {
 }
 
 function selectorOf(object: KubeObject): string | undefined {
-  const labels = nested(object, "spec", "selector", "matchLabels") ?? nested(object, "spec", "template", "metadata", "labels");
+  const labels =
+    nested(object, "spec", "selector", "matchLabels") ?? nested(object, "spec", "template", "metadata", "labels");
   if (!isRecord(labels)) return undefined;
   const pairs = Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === "string");
   return pairs.length > 0 ? pairs.map(([k, v]) => `${k}=${v}`).join(",") : undefined;
@@ -45,7 +46,12 @@ function upsertByName(list: unknown[], entry: Json): unknown[] {
  * Same for rendered workloads and user manifests; run after the images were rewritten to the built
  * tags (`tagKinds`: built tag → coverage mode). Init containers are left alone (they are not stopped).
  */
-export function instrumentCoverage(objects: readonly KubeObject[], tagKinds: ReadonlyMap<string, CoverageKind>, nodeDir: string, namespace: string): Instrumented {
+export function instrumentCoverage(
+  objects: readonly KubeObject[],
+  tagKinds: ReadonlyMap<string, CoverageKind>,
+  nodeDir: string,
+  namespace: string,
+): Instrumented {
   const controllers: CoverageController[] = [];
   const replaced = new Set<string>();
   for (const object of objects) {
@@ -58,22 +64,34 @@ export function instrumentCoverage(objects: readonly KubeObject[], tagKinds: Rea
         if (!kind) continue;
         let env = asArray(container["env"]);
         for (const [name, value] of Object.entries(coverageEnv(kind))) {
-          if (env.some((e) => isRecord(e) && e["name"] === name)) replaced.add(`${object.metadata.name}/${String(container["name"])}: ${name}`);
+          if (env.some((e) => isRecord(e) && e["name"] === name))
+            replaced.add(`${object.metadata.name}/${String(container["name"])}: ${name}`);
           env = upsertByName(env, { name, value });
         }
         container["env"] = env;
-        const mounts = asArray(container["volumeMounts"]).filter((m) => !(isRecord(m) && (m["name"] === COVERAGE_VOLUME || m["mountPath"] === COVERAGE_DIR_IN_CONTAINER)));
+        const mounts = asArray(container["volumeMounts"]).filter(
+          (m) => !(isRecord(m) && (m["name"] === COVERAGE_VOLUME || m["mountPath"] === COVERAGE_DIR_IN_CONTAINER)),
+        );
         container["volumeMounts"] = [...mounts, { name: COVERAGE_VOLUME, mountPath: COVERAGE_DIR_IN_CONTAINER }];
         specTouched = true;
       }
       if (!specTouched) continue;
       // DirectoryOrCreate: on a node without the mount (a reused cluster made before) the service still starts.
-      spec["volumes"] = upsertByName(asArray(spec["volumes"]), { name: COVERAGE_VOLUME, hostPath: { path: nodeDir, type: "DirectoryOrCreate" } });
+      spec["volumes"] = upsertByName(asArray(spec["volumes"]), {
+        name: COVERAGE_VOLUME,
+        hostPath: { path: nodeDir, type: "DirectoryOrCreate" },
+      });
       if (typeof spec["terminationGracePeriodSeconds"] === "number") grace = spec["terminationGracePeriodSeconds"];
       touched = true;
     }
     if (touched && STOPPABLE_KINDS.has(object.kind)) {
-      controllers.push({ kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace ?? namespace, selector: selectorOf(object), graceSeconds: grace });
+      controllers.push({
+        kind: object.kind,
+        name: object.metadata.name,
+        namespace: object.metadata.namespace ?? namespace,
+        selector: selectorOf(object),
+        graceSeconds: grace,
+      });
     }
   }
   return { controllers, replaced: [...replaced] };

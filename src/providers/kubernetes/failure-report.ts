@@ -14,12 +14,21 @@ export interface Evidence {
 const EVIDENCE_TIMEOUT_MS = 10_000;
 
 /** The namespace's events about these objects (pods and their owner), oldest first, at most `limit`. */
-export async function eventsAbout(kubectl: Kubectl, namespace: string, names: ReadonlySet<string>, limit = 12): Promise<string[]> {
+export async function eventsAbout(
+  kubectl: Kubectl,
+  namespace: string,
+  names: ReadonlySet<string>,
+  limit = 12,
+): Promise<string[]> {
   try {
     const events = await kubectl.list(["events", "-n", namespace], AbortSignal.timeout(EVIDENCE_TIMEOUT_MS));
     return events
       .filter((e) => names.has(asString(nested(e, "involvedObject", "name")) ?? ""))
-      .sort((a, b) => String(a["firstTimestamp"] ?? a["eventTime"] ?? "").localeCompare(String(b["firstTimestamp"] ?? b["eventTime"] ?? "")))
+      .sort((a, b) =>
+        String(a["firstTimestamp"] ?? a["eventTime"] ?? "").localeCompare(
+          String(b["firstTimestamp"] ?? b["eventTime"] ?? ""),
+        ),
+      )
       .slice(-limit)
       .map(formatEvent);
   } catch {
@@ -35,7 +44,14 @@ function formatEvent(event: Json): string {
 }
 
 /** A container's last log lines (the previous instance's for a crash loop); empty when it never started. */
-export async function containerLogs(kubectl: Kubectl, namespace: string, pod: string, container: string | undefined, previous: boolean, lines = 20): Promise<string[]> {
+export async function containerLogs(
+  kubectl: Kubectl,
+  namespace: string,
+  pod: string,
+  container: string | undefined,
+  previous: boolean,
+  lines = 20,
+): Promise<string[]> {
   const args = ["logs", pod, "-n", namespace, `--tail=${lines}`];
   if (container) args.push("-c", container);
   if (previous) args.push("--previous");
@@ -51,11 +67,23 @@ export async function containerLogs(kubectl: Kubectl, namespace: string, pod: st
   }
 }
 
-export async function gatherEvidence(kubectl: Kubectl, namespace: string, names: ReadonlySet<string>, pod: string | undefined, container: string | undefined, crashLoop: boolean): Promise<Evidence> {
-  const [events, logs] = await Promise.all([eventsAbout(kubectl, namespace, names), pod ? containerLogs(kubectl, namespace, pod, container, crashLoop) : Promise.resolve([])]);
+export async function gatherEvidence(
+  kubectl: Kubectl,
+  namespace: string,
+  names: ReadonlySet<string>,
+  pod: string | undefined,
+  container: string | undefined,
+  crashLoop: boolean,
+): Promise<Evidence> {
+  const [events, logs] = await Promise.all([
+    eventsAbout(kubectl, namespace, names),
+    pod ? containerLogs(kubectl, namespace, pod, container, crashLoop) : Promise.resolve([]),
+  ]);
   return { events, logs, logSource: pod ? `${pod}${container ? `/${container}` : ""}` : undefined };
 }
 
 export function formatEvidence(evidence: Evidence): string {
-  return outputBlock("events", evidence.events) + outputBlock(`last log lines (${evidence.logSource ?? "?"})`, evidence.logs);
+  return (
+    outputBlock("events", evidence.events) + outputBlock(`last log lines (${evidence.logSource ?? "?"})`, evidence.logs)
+  );
 }

@@ -47,24 +47,33 @@ export function parseObjects(text: string, source: string): KubeObject[] {
   documents.forEach((document, index) => {
     const problem = document.errors[0];
     if (problem) {
-      throw new PaddockError(`${source}: document ${index + 1} is not valid YAML: ${problem.message.split("\n")[0]}`, { hint: "fix the manifest; `kubectl apply --dry-run=client -f FILE` shows the same" });
+      throw new PaddockError(`${source}: document ${index + 1} is not valid YAML: ${problem.message.split("\n")[0]}`, {
+        hint: "fix the manifest; `kubectl apply --dry-run=client -f FILE` shows the same",
+      });
     }
     const value: unknown = document.toJS();
     if (value === null || value === undefined || (isRecord(value) && Object.keys(value).length === 0)) return;
-    const items = isRecord(value) && value["kind"] === "List" && Array.isArray(value["items"]) ? (value["items"] as unknown[]) : [value];
+    const items =
+      isRecord(value) && value["kind"] === "List" && Array.isArray(value["items"])
+        ? (value["items"] as unknown[])
+        : [value];
     for (const item of items) objects.push(checkObject(item, `${source} (document ${index + 1})`));
   });
   return objects;
 }
 
 function checkObject(value: unknown, where: string): KubeObject {
-  if (!isRecord(value)) throw new PaddockError(`${where}: not a Kubernetes object (a mapping with apiVersion, kind, metadata.name)`);
+  if (!isRecord(value))
+    throw new PaddockError(`${where}: not a Kubernetes object (a mapping with apiVersion, kind, metadata.name)`);
   const missing = [
     typeof value["apiVersion"] === "string" ? undefined : "apiVersion",
     typeof value["kind"] === "string" ? undefined : "kind",
     typeof nested(value, "metadata", "name") === "string" ? undefined : "metadata.name",
   ].filter((m): m is string => m !== undefined);
-  if (missing.length > 0) throw new PaddockError(`${where}: ${missing.join(", ")} not set`, { hint: "every object needs apiVersion, kind and metadata.name" });
+  if (missing.length > 0)
+    throw new PaddockError(`${where}: ${missing.join(", ")} not set`, {
+      hint: "every object needs apiVersion, kind and metadata.name",
+    });
   return value as KubeObject;
 }
 
@@ -98,5 +107,8 @@ export const CLUSTER_SCOPED_KINDS = new Set([
 
 /** A label value Kubernetes accepts (≤ 63 characters of [A-Za-z0-9-_.], alphanumeric at both ends). */
 export function labelValue(text: string): string {
-  return text.replace(/[^A-Za-z0-9_.-]+/g, "-").slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+  return text
+    .replace(/[^A-Za-z0-9_.-]+/g, "-")
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
 }

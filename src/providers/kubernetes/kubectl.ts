@@ -41,19 +41,25 @@ export class Kubectl {
    */
   async apply(objects: readonly KubeObject[], what: string, signal: AbortSignal): Promise<string[]> {
     if (objects.length === 0) return [];
-    const result = await this.run(["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "-f", "-"], {
-      signal,
-      input: serializeObjects(objects),
-      describeFailure: (output) => ({
-        summary: `applying ${what} failed (kubectl apply --server-side, ${objects.length} objects)`,
-        hint: /ensure CRDs are installed first/.test(output)
-          ? "a custom resource's CRD is missing: list it under environment.bootstrap.crds so it is installed (and Established) before the workloads"
-          : /namespaces? "[^"]+" not found/.test(output)
-            ? "create the namespace first: list it under environment.bootstrap.namespaces"
-            : "the output above names the object and field kubectl rejected",
-      }),
-    });
-    return result.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+    const result = await this.run(
+      ["apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "-f", "-"],
+      {
+        signal,
+        input: serializeObjects(objects),
+        describeFailure: (output) => ({
+          summary: `applying ${what} failed (kubectl apply --server-side, ${objects.length} objects)`,
+          hint: /ensure CRDs are installed first/.test(output)
+            ? "a custom resource's CRD is missing: list it under environment.bootstrap.crds so it is installed (and Established) before the workloads"
+            : /namespaces? "[^"]+" not found/.test(output)
+              ? "create the namespace first: list it under environment.bootstrap.namespaces"
+              : "the output above names the object and field kubectl rejected",
+        }),
+      },
+    );
+    return result.stdout
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
 
   /** `kubectl get ... -o json`, parsed. */

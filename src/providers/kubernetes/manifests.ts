@@ -2,7 +2,15 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { glob } from "tinyglobby";
 import { PaddockError } from "../../errors.js";
-import { CLUSTER_SCOPED_KINDS, asArray, isRecord, nested, parseObjects, type Json, type KubeObject } from "./kube-object.js";
+import {
+  CLUSTER_SCOPED_KINDS,
+  asArray,
+  isRecord,
+  nested,
+  parseObjects,
+  type Json,
+  type KubeObject,
+} from "./kube-object.js";
 
 /** Reads manifest files (multi-document YAML) in the order given. */
 export async function readManifests(files: readonly string[]): Promise<KubeObject[]> {
@@ -20,7 +28,9 @@ export async function expandPatterns(patterns: readonly string[], dir: string, f
   for (const pattern of patterns) {
     const matches = (await glob(pattern, { cwd: dir, absolute: true, onlyFiles: true })).sort();
     if (matches.length === 0) {
-      throw new PaddockError(`${field}: "${pattern}" matches no file (relative to ${dir})`, { hint: "correct the path or glob in the stack file" });
+      throw new PaddockError(`${field}: "${pattern}" matches no file (relative to ${dir})`, {
+        hint: "correct the path or glob in the stack file",
+      });
     }
     for (const m of matches) if (!files.includes(path.normalize(m))) files.push(path.normalize(m));
   }
@@ -46,7 +56,9 @@ export function podSpecs(object: KubeObject): Json[] {
 }
 
 export function containersOf(podSpec: Json): Json[] {
-  return ["initContainers", "containers", "ephemeralContainers"].flatMap((key) => asArray(podSpec[key]).filter(isRecord));
+  return ["initContainers", "containers", "ephemeralContainers"].flatMap((key) =>
+    asArray(podSpec[key]).filter(isRecord),
+  );
 }
 
 /**
@@ -76,7 +88,11 @@ export function rewriteImages(objects: readonly KubeObject[], builtTags: Readonl
 }
 
 /** Puts namespaced objects without a namespace into the workload's namespace (`-n` would reject objects naming another). */
-export function defaultNamespace(objects: readonly KubeObject[], namespace: string, clusterScoped: ReadonlySet<string>): void {
+export function defaultNamespace(
+  objects: readonly KubeObject[],
+  namespace: string,
+  clusterScoped: ReadonlySet<string>,
+): void {
   for (const object of objects) {
     if (CLUSTER_SCOPED_KINDS.has(object.kind) || clusterScoped.has(object.kind)) continue;
     if (object.metadata.namespace === undefined) object.metadata.namespace = namespace;

@@ -1,7 +1,15 @@
 import { asArray, asString, isRecord, nested, type Json, type KubeObject } from "./kube-object.js";
 
 /** Waiting reasons that will not fix themselves while Paddock waits: fail fast instead of timing out. */
-export const FATAL_WAITING = new Set(["ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError"]);
+export const FATAL_WAITING = new Set([
+  "ImagePullBackOff",
+  "ErrImageNeverPull",
+  "InvalidImageName",
+  "CrashLoopBackOff",
+  "CreateContainerConfigError",
+  "CreateContainerError",
+  "RunContainerError",
+]);
 
 /** Objects Paddock waits for after applying a workload, and how. */
 export const WAITABLE_KINDS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "Pod"]);
@@ -29,11 +37,16 @@ export function podsOf(object: KubeObject, pods: readonly Json[]): Json[] {
   if (object.kind === "Job") {
     return inNamespace.filter((p) => {
       const labels = labelsOf(nested(p, "metadata", "labels"));
-      return labels["job-name"] === object.metadata.name || labels["batch.kubernetes.io/job-name"] === object.metadata.name;
+      return (
+        labels["job-name"] === object.metadata.name || labels["batch.kubernetes.io/job-name"] === object.metadata.name
+      );
     });
   }
   const matchLabels = labelsOf(nested(object, "spec", "selector", "matchLabels"));
-  const selector = Object.keys(matchLabels).length > 0 ? matchLabels : labelsOf(nested(object, "spec", "template", "metadata", "labels"));
+  const selector =
+    Object.keys(matchLabels).length > 0
+      ? matchLabels
+      : labelsOf(nested(object, "spec", "template", "metadata", "labels"));
   if (Object.keys(selector).length === 0) return [];
   return inNamespace.filter((p) => {
     const labels = labelsOf(nested(p, "metadata", "labels"));
@@ -45,7 +58,10 @@ export function podsOf(object: KubeObject, pods: readonly Json[]): Json[] {
 export function fatalProblem(pods: readonly Json[]): ContainerProblem | undefined {
   for (const pod of pods) {
     if (nested(pod, "metadata", "deletionTimestamp") !== undefined) continue;
-    const statuses = [...asArray(nested(pod, "status", "initContainerStatuses")), ...asArray(nested(pod, "status", "containerStatuses"))].filter(isRecord);
+    const statuses = [
+      ...asArray(nested(pod, "status", "initContainerStatuses")),
+      ...asArray(nested(pod, "status", "containerStatuses")),
+    ].filter(isRecord);
     for (const status of statuses) {
       const waiting = nested(status, "state", "waiting");
       const reason = asString(nested(waiting, "reason"));
@@ -68,7 +84,9 @@ export function jobFailure(job: Json | undefined): { reason: string; message: st
   const failed = asArray(nested(job, "status", "conditions"))
     .filter(isRecord)
     .find((c) => c["type"] === "Failed" && c["status"] === "True");
-  return failed ? { reason: asString(failed["reason"]) ?? "Failed", message: asString(failed["message"]) ?? "" } : undefined;
+  return failed
+    ? { reason: asString(failed["reason"]) ?? "Failed", message: asString(failed["message"]) ?? "" }
+    : undefined;
 }
 
 /** A failed pod of a bare Pod object (restartPolicy Never/OnFailure). */

@@ -34,17 +34,30 @@ export function renderWorkload(input: RenderInput): Rendered {
   const { workload, namespace } = input;
   const notes: string[] = [];
   const labels = { "app.kubernetes.io/name": workload.name, "app.kubernetes.io/managed-by": "paddock" };
-  const runLabels = { ...labels, [LABELS.run]: labelValue(input.run.runId), [LABELS.stack]: labelValue(input.run.stack), [LABELS.service]: workload.name };
+  const runLabels = {
+    ...labels,
+    [LABELS.run]: labelValue(input.run.runId),
+    [LABELS.stack]: labelValue(input.run.stack),
+    [LABELS.service]: workload.name,
+  };
   const meta = (name: string): KubeObject["metadata"] => ({ name, namespace, labels: runLabels });
   const objects: KubeObject[] = [];
 
   const secretKeys = workload.secretEnv.filter((key) => key in workload.env);
   const secretName = `${workload.name}-env`;
   if (secretKeys.length > 0) {
-    objects.push({ apiVersion: "v1", kind: "Secret", metadata: meta(secretName), type: "Opaque", stringData: Object.fromEntries(secretKeys.map((k) => [k, workload.env[k] ?? ""])) });
+    objects.push({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: meta(secretName),
+      type: "Opaque",
+      stringData: Object.fromEntries(secretKeys.map((k) => [k, workload.env[k] ?? ""])),
+    });
   }
   const env = Object.entries(workload.env).map(([name, value]) =>
-    secretKeys.includes(name) ? { name, valueFrom: { secretKeyRef: { name: secretName, key: name } } } : { name, value },
+    secretKeys.includes(name)
+      ? { name, valueFrom: { secretKeyRef: { name: secretName, key: name } } }
+      : { name, value },
   );
 
   const volumes: Json[] = [];
@@ -60,8 +73,13 @@ export function renderWorkload(input: RenderInput): Rendered {
     const configMap = filesConfigMap(volume, `${workload.name}-files-${i}`, meta);
     objects.push(configMap.object);
     volumes.push({ name: volumeName, configMap: { name: configMap.object.metadata.name } });
-    mounts.push(configMap.file ? { name: volumeName, mountPath: volume.target, subPath: configMap.file, readOnly: true } : { name: volumeName, mountPath: volume.target, readOnly: true });
-    if (!volume.readOnly) notes.push(`bind mount ${volume.target} is read-only on Kubernetes (a ConfigMap of ${volume.source})`);
+    mounts.push(
+      configMap.file
+        ? { name: volumeName, mountPath: volume.target, subPath: configMap.file, readOnly: true }
+        : { name: volumeName, mountPath: volume.target, readOnly: true },
+    );
+    if (!volume.readOnly)
+      notes.push(`bind mount ${volume.target} is read-only on Kubernetes (a ConfigMap of ${volume.source})`);
   });
 
   const container: Json = {
@@ -71,7 +89,9 @@ export function renderWorkload(input: RenderInput): Rendered {
     ...(workload.entrypoint ? { command: workload.entrypoint } : {}),
     ...(workload.command ? { args: workload.command } : {}),
     ...(env.length > 0 ? { env } : {}),
-    ...(workload.ports.length > 0 ? { ports: workload.ports.map((p) => ({ containerPort: p.container, protocol: "TCP" })) } : {}),
+    ...(workload.ports.length > 0
+      ? { ports: workload.ports.map((p) => ({ containerPort: p.container, protocol: "TCP" })) }
+      : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
   const probe = workload.ready ? readinessProbe(workload.ready) : undefined;
@@ -123,7 +143,11 @@ export function renderWorkload(input: RenderInput): Rendered {
 
 /** http, tcp and exec checks become the container's readinessProbe; log and healthcheck are Paddock's to check. */
 export function readinessProbe(ready: ReadySpec): Json | undefined {
-  const timing = { periodSeconds: Math.max(1, Math.round(ready.intervalSeconds)), failureThreshold: 3, timeoutSeconds: 2 };
+  const timing = {
+    periodSeconds: Math.max(1, Math.round(ready.intervalSeconds)),
+    failureThreshold: 3,
+    timeoutSeconds: 2,
+  };
   switch (ready.type) {
     case "http":
       return { httpGet: { path: ready.path, port: ready.port }, ...timing };
@@ -136,17 +160,28 @@ export function readinessProbe(ready: ReadySpec): Json | undefined {
   }
 }
 
-function filesConfigMap(volume: Extract<VolumeSpec, { type: "bind" }>, name: string, meta: (name: string) => KubeObject["metadata"]): { object: KubeObject; file: string | undefined } {
+function filesConfigMap(
+  volume: Extract<VolumeSpec, { type: "bind" }>,
+  name: string,
+  meta: (name: string) => KubeObject["metadata"],
+): { object: KubeObject; file: string | undefined } {
   const stat = statSync(volume.source);
   const files = stat.isDirectory()
-    ? readdirSync(volume.source, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(volume.source, e.name)).sort()
+    ? readdirSync(volume.source, { withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => path.join(volume.source, e.name))
+        .sort()
     : [volume.source];
   const data: Record<string, string> = {};
   const binaryData: Record<string, string> = {};
   let size = 0;
   for (const file of files) {
     const key = path.basename(file);
-    if (!/^[-._a-zA-Z0-9]+$/.test(key)) throw new PaddockError(`bind mount ${volume.source}: file name "${key}" cannot be a ConfigMap key on Kubernetes`, { hint: "rename it (letters, digits, '-', '_', '.'), or use manifests for this workload" });
+    if (!/^[-._a-zA-Z0-9]+$/.test(key))
+      throw new PaddockError(
+        `bind mount ${volume.source}: file name "${key}" cannot be a ConfigMap key on Kubernetes`,
+        { hint: "rename it (letters, digits, '-', '_', '.'), or use manifests for this workload" },
+      );
     const content = readFileSync(file);
     size += content.length;
     const text = content.toString("utf8");
@@ -154,10 +189,19 @@ function filesConfigMap(volume: Extract<VolumeSpec, { type: "bind" }>, name: str
     else binaryData[key] = content.toString("base64");
   }
   if (size > CONFIGMAP_LIMIT) {
-    throw new PaddockError(`bind mount ${volume.source} holds ${Math.round(size / 1024)} KiB: too much for a ConfigMap, which is how Kubernetes providers run bind mounts`, {
-      hint: "copy the files into the image, or write manifests for this workload (on kind: the Kind config's extraMounts and a hostPath volume)",
-    });
+    throw new PaddockError(
+      `bind mount ${volume.source} holds ${Math.round(size / 1024)} KiB: too much for a ConfigMap, which is how Kubernetes providers run bind mounts`,
+      {
+        hint: "copy the files into the image, or write manifests for this workload (on kind: the Kind config's extraMounts and a hostPath volume)",
+      },
+    );
   }
-  const object: KubeObject = { apiVersion: "v1", kind: "ConfigMap", metadata: meta(name), data, ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}) };
+  const object: KubeObject = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: meta(name),
+    data,
+    ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
+  };
   return { object, file: stat.isDirectory() ? undefined : path.basename(volume.source) };
 }

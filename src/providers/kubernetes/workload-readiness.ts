@@ -5,7 +5,16 @@ import { sleep } from "../../util/abort.js";
 import { formatEvidence, gatherEvidence } from "./failure-report.js";
 import { describeObject, nested, type Json, type KubeObject } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
-import { fatalProblem, jobFailure, podFailed, podName, podsOf, summarizePods, WAITABLE_KINDS, type ContainerProblem } from "./pod-status.js";
+import {
+  fatalProblem,
+  jobFailure,
+  podFailed,
+  podName,
+  podsOf,
+  summarizePods,
+  WAITABLE_KINDS,
+  type ContainerProblem,
+} from "./pod-status.js";
 
 const WATCH_INTERVAL_MS = 300;
 
@@ -30,7 +39,11 @@ interface Observation {
  * while polling the pods sub-second to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
  * with the relevant events and the last container log lines in the error.
  */
-export async function waitForObjects(kubectl: Kubectl, objects: readonly KubeObject[], options: WaitForObjectsOptions): Promise<void> {
+export async function waitForObjects(
+  kubectl: Kubectl,
+  objects: readonly KubeObject[],
+  options: WaitForObjectsOptions,
+): Promise<void> {
   const targets = objects.filter((o) => WAITABLE_KINDS.has(o.kind));
   if (targets.length === 0) return;
   const stop = new AbortController();
@@ -44,7 +57,10 @@ export async function waitForObjects(kubectl: Kubectl, objects: readonly KubeObj
     stop.abort(error);
     await Promise.allSettled([waiters, watcher]);
     if (error instanceof ReadinessError) throw error;
-    if (options.signal.reason instanceof TaskTimeoutError || (error instanceof ToolError && /timed out waiting/.test(error.output))) {
+    if (
+      options.signal.reason instanceof TaskTimeoutError ||
+      (error instanceof ToolError && /timed out waiting/.test(error.output))
+    ) {
       throw await timeoutError(kubectl, targets, seen, options);
     }
     throw error;
@@ -70,12 +86,21 @@ function waitOne(kubectl: Kubectl, target: KubeObject, timeoutSeconds: number, s
 }
 
 /** Polls pods (and Jobs) until a target fails; resolves only when the signal stops it. */
-async function watch(kubectl: Kubectl, targets: readonly KubeObject[], workload: string, seen: Observation, signal: AbortSignal, stopped: AbortSignal): Promise<void> {
+async function watch(
+  kubectl: Kubectl,
+  targets: readonly KubeObject[],
+  workload: string,
+  seen: Observation,
+  signal: AbortSignal,
+  stopped: AbortSignal,
+): Promise<void> {
   const namespaces = [...new Set(targets.map((t) => t.metadata.namespace ?? "default"))];
   const types = targets.some((t) => t.kind === "Job") ? "pods,jobs" : "pods";
   try {
     for (;;) {
-      const items = (await Promise.all(namespaces.map((ns) => kubectl.list([types, "-n", ns], signal).catch(rethrowUnlessTool)))).flat();
+      const items = (
+        await Promise.all(namespaces.map((ns) => kubectl.list([types, "-n", ns], signal).catch(rethrowUnlessTool)))
+      ).flat();
       const pods = items.filter((i) => i["kind"] === "Pod");
       for (const target of targets) {
         const own = podsOf(target, pods);
@@ -103,26 +128,43 @@ function label(target: KubeObject, workload: string): string {
   return target.metadata.name === workload ? describeObject(target) : `${workload}: ${describeObject(target)}`;
 }
 
-async function failureOf(kubectl: Kubectl, target: KubeObject, pods: Json[], items: Json[], workload: string): Promise<ReadinessError | undefined> {
+async function failureOf(
+  kubectl: Kubectl,
+  target: KubeObject,
+  pods: Json[],
+  items: Json[],
+  workload: string,
+): Promise<ReadinessError | undefined> {
   const namespace = target.metadata.namespace ?? "default";
   const names = new Set([target.metadata.name, ...pods.map(podName)]);
   const problem = fatalProblem(pods);
   if (problem) return problemError(kubectl, target, label(target, workload), problem, names);
   if (target.kind === "Job") {
-    const job = items.find((i) => i["kind"] === "Job" && nested(i, "metadata", "name") === target.metadata.name && nested(i, "metadata", "namespace") === namespace);
+    const job = items.find(
+      (i) =>
+        i["kind"] === "Job" &&
+        nested(i, "metadata", "name") === target.metadata.name &&
+        nested(i, "metadata", "namespace") === namespace,
+    );
     const failed = jobFailure(job);
     if (!failed) return undefined;
     const pod = [...pods].reverse().find((p) => nested(p, "status", "phase") === "Failed") ?? pods.at(-1);
     const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
-    return new ReadinessError(`${label(target, workload)} failed: ${failed.reason}: ${failed.message}${formatEvidence(evidence)}`, {
-      hint: `its output is above; the cluster's logs are saved into the run directory after a failure (kubectl logs job/${target.metadata.name} -n ${namespace} while the environment is kept)`,
-    });
+    return new ReadinessError(
+      `${label(target, workload)} failed: ${failed.reason}: ${failed.message}${formatEvidence(evidence)}`,
+      {
+        hint: `its output is above; the cluster's logs are saved into the run directory after a failure (kubectl logs job/${target.metadata.name} -n ${namespace} while the environment is kept)`,
+      },
+    );
   }
   if (target.kind === "Pod") {
     const failed = podFailed(pods);
     if (!failed) return undefined;
     const evidence = await gatherEvidence(kubectl, namespace, names, podName(failed), undefined, false);
-    return new ReadinessError(`${label(target, workload)} failed: it exited before it was ready${formatEvidence(evidence)}`, { hint: "look at its output above; fix the command or configuration" });
+    return new ReadinessError(
+      `${label(target, workload)} failed: it exited before it was ready${formatEvidence(evidence)}`,
+      { hint: "look at its output above; fix the command or configuration" },
+    );
   }
   return undefined;
 }
@@ -130,18 +172,34 @@ async function failureOf(kubectl: Kubectl, target: KubeObject, pods: Json[], ite
 const HINTS: Record<string, string> = {
   ImagePullBackOff:
     "the node cannot pull this image: list the stack image in the workload's images: so Paddock loads it into the cluster and rewrites the manifest's image, and use imagePullPolicy IfNotPresent (the default for :latest or untagged images is Always)",
-  ErrImageNeverPull: "imagePullPolicy is Never and the image is not on the node: list the stack image in the workload's images: so Paddock loads it",
+  ErrImageNeverPull:
+    "imagePullPolicy is Never and the image is not on the node: list the stack image in the workload's images: so Paddock loads it",
   InvalidImageName: "correct the image reference in the manifest",
-  CrashLoopBackOff: "the container exits soon after it starts: its last log lines are above; fix its command, configuration or dependencies",
+  CrashLoopBackOff:
+    "the container exits soon after it starts: its last log lines are above; fix its command, configuration or dependencies",
   CreateContainerConfigError:
     "a ConfigMap, Secret or key the pod's env or volumes name does not exist (the message says which): add it to environment.bootstrap.manifests or the workload's manifests, or mark the reference optional: true",
-  CreateContainerError: "the container runtime could not create the container (the message says why: a mount, a device, a security setting); fix that field of the pod spec",
+  CreateContainerError:
+    "the container runtime could not create the container (the message says why: a mount, a device, a security setting); fix that field of the pod spec",
   RunContainerError: "the container could not start: the events above say why (a bad command or mount)",
 };
 
-async function problemError(kubectl: Kubectl, target: KubeObject, what: string, problem: ContainerProblem, names: Set<string>): Promise<ReadinessError> {
+async function problemError(
+  kubectl: Kubectl,
+  target: KubeObject,
+  what: string,
+  problem: ContainerProblem,
+  names: Set<string>,
+): Promise<ReadinessError> {
   const namespace = target.metadata.namespace ?? "default";
-  const evidence = await gatherEvidence(kubectl, namespace, names, problem.pod, problem.container, problem.reason === "CrashLoopBackOff");
+  const evidence = await gatherEvidence(
+    kubectl,
+    namespace,
+    names,
+    problem.pod,
+    problem.container,
+    problem.reason === "CrashLoopBackOff",
+  );
   const restarts = problem.restarts > 0 ? `, ${problem.restarts} restarts` : "";
   return new ReadinessError(
     `${what}: ${problem.reason}: ${problem.message || "(no message)"}\n  pod ${problem.pod}, container ${problem.container}${restarts}${formatEvidence(evidence)}`,
@@ -149,10 +207,17 @@ async function problemError(kubectl: Kubectl, target: KubeObject, what: string, 
   );
 }
 
-async function timeoutError(kubectl: Kubectl, targets: readonly KubeObject[], seen: Observation, options: WaitForObjectsOptions): Promise<ReadinessError> {
+async function timeoutError(
+  kubectl: Kubectl,
+  targets: readonly KubeObject[],
+  seen: Observation,
+  options: WaitForObjectsOptions,
+): Promise<ReadinessError> {
   // The pods as they are now (the watcher's last look may be older, or not have come back yet).
   const namespaces = [...new Set(targets.map((t) => t.metadata.namespace ?? "default"))];
-  const now = await Promise.all(namespaces.map((ns) => kubectl.list(["pods", "-n", ns], AbortSignal.timeout(10_000)))).then(
+  const now = await Promise.all(
+    namespaces.map((ns) => kubectl.list(["pods", "-n", ns], AbortSignal.timeout(10_000))),
+  ).then(
     (lists) => lists.flat(),
     () => undefined,
   );
@@ -163,7 +228,10 @@ async function timeoutError(kubectl: Kubectl, targets: readonly KubeObject[], se
   const names = new Set([...targets.map((t) => t.metadata.name), ...lagging.flatMap((l) => l.pods.map(podName))]);
   const evidence = await gatherEvidence(kubectl, namespace, names, pod ? podName(pod) : undefined, undefined, false);
   const states = lagging.map((l) => `${describeObject(l.target)}: ${summarizePods(l.pods)}`).join("; ");
-  return new ReadinessError(`${options.description} was not ready within ${options.timeoutSeconds}s (${states})${formatEvidence(evidence)}`, {
-    hint: "raise the workload's timeout if it is just slow, or fix what the events and logs show",
-  });
+  return new ReadinessError(
+    `${options.description} was not ready within ${options.timeoutSeconds}s (${states})${formatEvidence(evidence)}`,
+    {
+      hint: "raise the workload's timeout if it is just slow, or fix what the events and logs show",
+    },
+  );
 }

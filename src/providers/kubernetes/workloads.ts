@@ -29,13 +29,25 @@ export interface WorkloadPlace {
   /** containerPort → NodePort for a workload Paddock renders. */
   nodePortsOf: (workload: WorkloadSpec) => ReadonlyMap<number, number>;
   /** Makes coverage containers write where the provider can collect (e.g. kind's node mount). */
-  instrument: (workload: WorkloadSpec, objects: KubeObject[], images: ImageReferences, namespace: string, ctx: ProviderContext) => void;
+  instrument: (
+    workload: WorkloadSpec,
+    objects: KubeObject[],
+    images: ImageReferences,
+    namespace: string,
+    ctx: ProviderContext,
+  ) => void;
   /** The endpoints a workload's objects publish to tests. */
   endpointsOf: (objects: readonly KubeObject[], workload: WorkloadSpec) => Endpoint[];
 }
 
 /** The objects of a workload: its manifests with the environment's image references, or rendered from its docker-style spec. */
-export async function workloadObjects(workload: WorkloadSpec, images: ImageReferences, namespace: string, place: WorkloadPlace, ctx: ProviderContext): Promise<KubeObject[]> {
+export async function workloadObjects(
+  workload: WorkloadSpec,
+  images: ImageReferences,
+  namespace: string,
+  place: WorkloadPlace,
+  ctx: ProviderContext,
+): Promise<KubeObject[]> {
   const references = new Map<string, string>();
   for (const name of workload.images) {
     const reference = images.get(name);
@@ -44,10 +56,22 @@ export async function workloadObjects(workload: WorkloadSpec, images: ImageRefer
   }
   if (workload.manifests.length === 0) {
     const image = workload.image;
-    if (!image) throw new PaddockError(`${workload.kind} "${workload.name}" has neither manifests nor an image`, { hint: "list its manifests, or give it an image" });
+    if (!image)
+      throw new PaddockError(`${workload.kind} "${workload.name}" has neither manifests nor an image`, {
+        hint: "list its manifests, or give it an image",
+      });
     const reference = "ref" in image ? image.ref : references.get(image.stackImage);
-    if (!reference) throw new PaddockError(`image "${"stackImage" in image ? image.stackImage : "?"}" of ${workload.name} was not built`);
-    const rendered = renderWorkload({ workload, image: reference, namespace, run: place.run, nodePorts: place.nodePortsOf(workload) });
+    if (!reference)
+      throw new PaddockError(
+        `image "${"stackImage" in image ? image.stackImage : "?"}" of ${workload.name} was not built`,
+      );
+    const rendered = renderWorkload({
+      workload,
+      image: reference,
+      namespace,
+      run: place.run,
+      nodePorts: place.nodePortsOf(workload),
+    });
     for (const note of rendered.notes) ctx.log(note);
     place.instrument(workload, rendered.objects, references, namespace, ctx);
     return rendered.objects;
@@ -55,7 +79,10 @@ export async function workloadObjects(workload: WorkloadSpec, images: ImageRefer
   const objects = await readManifests(workload.manifests);
   const used = rewriteImages(objects, references);
   for (const name of workload.images) {
-    if (!used.has(name)) ctx.log(`note: no container in ${workload.name}'s manifests runs image "${name}" (matched by name: "image: ${name}" or "image: <registry>/${name}:<tag>")`);
+    if (!used.has(name))
+      ctx.log(
+        `note: no container in ${workload.name}'s manifests runs image "${name}" (matched by name: "image: ${name}" or "image: <registry>/${name}:<tag>")`,
+      );
   }
   defaultNamespace(objects, namespace, place.clusterScopedKinds());
   place.instrument(workload, objects, references, namespace, ctx);
@@ -89,37 +116,78 @@ export async function applyWorkload(
   }
   if (existed && options.restart) {
     for (const o of objects.filter((x) => x.kind === "Deployment" || x.kind === "StatefulSet")) {
-      await kubectl.run(["rollout", "restart", `${o.kind.toLowerCase()}/${o.metadata.name}`, "-n", o.metadata.namespace ?? namespace], { signal: ctx.signal });
+      await kubectl.run(
+        ["rollout", "restart", `${o.kind.toLowerCase()}/${o.metadata.name}`, "-n", o.metadata.namespace ?? namespace],
+        { signal: ctx.signal },
+      );
     }
-    await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+    await waitForObjects(kubectl, objects, {
+      workload: workload.name,
+      description: `${workload.kind} "${workload.name}"`,
+      timeoutSeconds: workload.timeoutSeconds,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
     return { endpoints, change: "updated" };
   }
   if (place.replaceJobs || place.compareWithCluster) {
     // A Job's template cannot change and a finished one would not run again: replace it.
     for (const job of objects.filter((o) => o.kind === "Job")) {
-      await kubectl.run(["delete", "job", job.metadata.name, "-n", job.metadata.namespace ?? namespace, "--ignore-not-found", "--wait=true"], { signal: ctx.signal });
+      await kubectl.run(
+        [
+          "delete",
+          "job",
+          job.metadata.name,
+          "-n",
+          job.metadata.namespace ?? namespace,
+          "--ignore-not-found",
+          "--wait=true",
+        ],
+        { signal: ctx.signal },
+      );
     }
   }
   // A namespace nobody else creates comes with the workload (idempotent: server-side apply).
   const exists = BUILT_IN_NAMESPACES.has(namespace) || place.bootstrapNamespaces.includes(namespace);
-  const namespaceObject: KubeObject[] = exists ? [] : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
-  const applied = await kubectl.apply([...namespaceObject, ...objects], `${workload.kind} ${workload.name}`, ctx.signal);
+  const namespaceObject: KubeObject[] = exists
+    ? []
+    : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
+  const applied = await kubectl.apply(
+    [...namespaceObject, ...objects],
+    `${workload.kind} ${workload.name}`,
+    ctx.signal,
+  );
   for (const line of applied) ctx.log(line);
-  await waitForObjects(kubectl, objects, { workload: workload.name, description: `${workload.kind} "${workload.name}"`, timeoutSeconds: workload.timeoutSeconds, signal: ctx.signal, log: ctx.log });
+  await waitForObjects(kubectl, objects, {
+    workload: workload.name,
+    description: `${workload.kind} "${workload.name}"`,
+    timeoutSeconds: workload.timeoutSeconds,
+    signal: ctx.signal,
+    log: ctx.log,
+  });
   if (workload.manifests.length === 0 && workload.ready) await checkRenderedReady(workload, namespace, kubectl, ctx);
   for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
   return { endpoints, change: place.compareWithCluster ? "updated" : "created" };
 }
 
 /** The checks a Kubernetes readinessProbe cannot express for a rendered workload. */
-async function checkRenderedReady(workload: WorkloadSpec, namespace: string, kubectl: Kubectl, ctx: ProviderContext): Promise<void> {
+async function checkRenderedReady(
+  workload: WorkloadSpec,
+  namespace: string,
+  kubectl: Kubectl,
+  ctx: ProviderContext,
+): Promise<void> {
   const ready = workload.ready;
   if (ready?.type === "healthcheck") {
-    ctx.log(`${workload.name}: Kubernetes does not run Docker HEALTHCHECKs; ready means the container is running (use ready.http, tcp or exec for a real check)`);
+    ctx.log(
+      `${workload.name}: Kubernetes does not run Docker HEALTHCHECKs; ready means the container is running (use ready.http, tcp or exec for a real check)`,
+    );
     return;
   }
   if (ready?.type !== "log") return;
-  const logs = async (signal: AbortSignal): Promise<string> => (await kubectl.run(["logs", `deployment/${workload.name}`, "-n", namespace], { signal, allowFailure: true })).stdout;
+  const logs = async (signal: AbortSignal): Promise<string> =>
+    (await kubectl.run(["logs", `deployment/${workload.name}`, "-n", namespace], { signal, allowFailure: true }))
+      .stdout;
   await waitUntilReady(logProbe(logs, ready.text, `log "${ready.text}"`), {
     workload: workload.name,
     intervalSeconds: Math.min(1, Math.max(0.1, ready.intervalSeconds)),

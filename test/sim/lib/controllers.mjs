@@ -19,7 +19,14 @@ export function crdEstablishedAt(crd) {
 
 /** A pod the agent reports, as the API shows it. */
 export function podObject(p, now) {
-  const spec = { ...p.spec, nodeName: p.nodeName, restartPolicy: p.spec.restartPolicy ?? "Always", schedulerName: "default-scheduler", terminationGracePeriodSeconds: p.spec.terminationGracePeriodSeconds ?? 30, dnsPolicy: p.spec.dnsPolicy ?? "ClusterFirst" };
+  const spec = {
+    ...p.spec,
+    nodeName: p.nodeName,
+    restartPolicy: p.spec.restartPolicy ?? "Always",
+    schedulerName: "default-scheduler",
+    terminationGracePeriodSeconds: p.spec.terminationGracePeriodSeconds ?? 30,
+    dnsPolicy: p.spec.dnsPolicy ?? "ClusterFirst",
+  };
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -32,7 +39,9 @@ export function podObject(p, now) {
       labels: p.labels ?? {},
       ...(p.annotations ? { annotations: p.annotations } : {}),
       ...(p.ownerReferences ? { ownerReferences: p.ownerReferences } : {}),
-      ...(p.deletionTimestamp ? { deletionTimestamp: p.deletionTimestamp, deletionGracePeriodSeconds: p.deletionGracePeriodSeconds } : {}),
+      ...(p.deletionTimestamp
+        ? { deletionTimestamp: p.deletionTimestamp, deletionGracePeriodSeconds: p.deletionGracePeriodSeconds }
+        : {}),
     },
     spec,
     status: {
@@ -55,7 +64,14 @@ function ownedPods(rt, key, uid) {
 const readyPod = (p) => p.phase === "Running" && p.conditions.some((c) => c.type === "Ready" && c.status === "True");
 
 function cond(type, status, at, reason, message) {
-  return { type, status, lastTransitionTime: iso(at), lastUpdateTime: iso(at), ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
+  return {
+    type,
+    status,
+    lastTransitionTime: iso(at),
+    lastUpdateTime: iso(at),
+    ...(reason ? { reason } : {}),
+    ...(message ? { message } : {}),
+  };
 }
 
 function deploymentStatus(o, key, rt, now) {
@@ -74,22 +90,44 @@ function deploymentStatus(o, key, rt, now) {
   const timedOut = !complete && now >= rolloutAt + deadline * 1000;
   const rsName = `${o.metadata.name}-${curHash}`;
   const status = {
-    observedGeneration: observed, replicas: live.length, updatedReplicas: updated.length,
-    readyReplicas: ready.length, availableReplicas: ready.length,
+    observedGeneration: observed,
+    replicas: live.length,
+    updatedReplicas: updated.length,
+    readyReplicas: ready.length,
+    availableReplicas: ready.length,
     ...(live.length - ready.length > 0 ? { unavailableReplicas: live.length - ready.length } : {}),
     conditions: [
       ready.length >= want
         ? cond("Available", "True", rolloutAt, "MinimumReplicasAvailable", "Deployment has minimum availability.")
-        : cond("Available", "False", rolloutAt, "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
+        : cond(
+            "Available",
+            "False",
+            rolloutAt,
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+          ),
       timedOut
-        ? cond("Progressing", "False", rolloutAt + deadline * 1000, "ProgressDeadlineExceeded", `ReplicaSet "${rsName}" has timed out progressing.`)
+        ? cond(
+            "Progressing",
+            "False",
+            rolloutAt + deadline * 1000,
+            "ProgressDeadlineExceeded",
+            `ReplicaSet "${rsName}" has timed out progressing.`,
+          )
         : complete
-          ? cond("Progressing", "True", rolloutAt, "NewReplicaSetAvailable", `ReplicaSet "${rsName}" has successfully progressed.`)
+          ? cond(
+              "Progressing",
+              "True",
+              rolloutAt,
+              "NewReplicaSetAvailable",
+              `ReplicaSet "${rsName}" has successfully progressed.`,
+            )
           : cond("Progressing", "True", rolloutAt, "ReplicaSetUpdated", `ReplicaSet "${rsName}" is progressing.`),
     ],
   };
   void gen;
-  for (const k of ["readyReplicas", "availableReplicas", "updatedReplicas", "replicas"]) if (!status[k]) delete status[k];
+  for (const k of ["readyReplicas", "availableReplicas", "updatedReplicas", "replicas"])
+    if (!status[k]) delete status[k];
   return status;
 }
 
@@ -101,9 +139,15 @@ function statefulSetStatus(o, key, rt) {
   const ready = pods.filter(readyPod);
   const updated = pods.filter((p) => p.hash === curHash);
   return {
-    observedGeneration: observed, replicas: pods.length, readyReplicas: ready.length, availableReplicas: ready.length,
-    currentReplicas: updated.length, updatedReplicas: updated.length,
-    currentRevision: `${o.metadata.name}-${curHash}`, updateRevision: `${o.metadata.name}-${curHash}`, collisionCount: 0,
+    observedGeneration: observed,
+    replicas: pods.length,
+    readyReplicas: ready.length,
+    availableReplicas: ready.length,
+    currentReplicas: updated.length,
+    updatedReplicas: updated.length,
+    currentRevision: `${o.metadata.name}-${curHash}`,
+    updateRevision: `${o.metadata.name}-${curHash}`,
+    collisionCount: 0,
   };
 }
 
@@ -146,7 +190,13 @@ export function materialize(cluster, o, key, rt, now) {
       const p = rt?.pods?.[`${o.metadata.namespace}/${o.metadata.name}`];
       if (p && p.uid === o.metadata.uid) return null;
       if (o._sim.deletedAt) return null;
-      out.status = { phase: "Pending", conditions: [{ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: iso(o._sim.createdAt) }], qosClass: "BestEffort" };
+      out.status = {
+        phase: "Pending",
+        conditions: [
+          { type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: iso(o._sim.createdAt) },
+        ],
+        qosClass: "BestEffort",
+      };
       break;
     }
     case "CustomResourceDefinition": {
@@ -154,10 +204,29 @@ export function materialize(cluster, o, key, rt, now) {
       const est = now >= at;
       const n = o.spec?.names ?? {};
       out.status = {
-        acceptedNames: est ? { kind: n.kind, listKind: n.listKind ?? `${n.kind}List`, plural: n.plural, singular: n.singular ?? n.kind?.toLowerCase() } : { kind: "", plural: "" },
+        acceptedNames: est
+          ? {
+              kind: n.kind,
+              listKind: n.listKind ?? `${n.kind}List`,
+              plural: n.plural,
+              singular: n.singular ?? n.kind?.toLowerCase(),
+            }
+          : { kind: "", plural: "" },
         conditions: [
-          { type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", lastTransitionTime: iso(o._sim.createdAt) },
-          { type: "Established", status: est ? "True" : "False", reason: est ? "InitialNamesAccepted" : "Installing", message: est ? "the initial names have been accepted" : "the initial names have not been accepted yet", lastTransitionTime: iso(est ? at : o._sim.createdAt) },
+          {
+            type: "NamesAccepted",
+            status: "True",
+            reason: "NoConflicts",
+            message: "no conflicts found",
+            lastTransitionTime: iso(o._sim.createdAt),
+          },
+          {
+            type: "Established",
+            status: est ? "True" : "False",
+            reason: est ? "InitialNamesAccepted" : "Installing",
+            message: est ? "the initial names have been accepted" : "the initial names have not been accepted yet",
+            lastTransitionTime: iso(est ? at : o._sim.createdAt),
+          },
         ],
         storedVersions: (o.spec?.versions ?? []).filter((v) => v.storage).map((v) => v.name),
       };
@@ -185,26 +254,100 @@ export function systemPods(cluster, now) {
   const mk = (name, ns, image, labels, nodeName, createdAt, readyAt) => {
     const ready = now >= readyAt;
     return {
-      apiVersion: "v1", kind: "Pod",
-      metadata: { name, namespace: ns, uid: `${hash(name).slice(0, 8)}-0000-4000-8000-${hash(name).slice(0, 12)}`, creationTimestamp: iso(createdAt), labels },
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: {
+        name,
+        namespace: ns,
+        uid: `${hash(name).slice(0, 8)}-0000-4000-8000-${hash(name).slice(0, 12)}`,
+        creationTimestamp: iso(createdAt),
+        labels,
+      },
       spec: { containers: [{ name: labels["k8s-app"] ?? labels.component ?? labels.app ?? name, image }], nodeName },
       status: {
         phase: ready ? "Running" : "Pending",
-        conditions: [{ type: "Ready", status: ready ? "True" : "False", lastProbeTime: null, lastTransitionTime: iso(ready ? readyAt : createdAt) }],
-        containerStatuses: [{ name: labels["k8s-app"] ?? labels.component ?? labels.app ?? name, image, imageID: "", ready, restartCount: 0, started: ready, state: ready ? { running: { startedAt: iso(readyAt) } } : { waiting: { reason: "ContainerCreating" } } }],
+        conditions: [
+          {
+            type: "Ready",
+            status: ready ? "True" : "False",
+            lastProbeTime: null,
+            lastTransitionTime: iso(ready ? readyAt : createdAt),
+          },
+        ],
+        containerStatuses: [
+          {
+            name: labels["k8s-app"] ?? labels.component ?? labels.app ?? name,
+            image,
+            imageID: "",
+            ready,
+            restartCount: 0,
+            started: ready,
+            state: ready ? { running: { startedAt: iso(readyAt) } } : { waiting: { reason: "ContainerCreating" } },
+          },
+        ],
         qosClass: "Burstable",
       },
     };
   };
   for (const comp of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"])
-    list.push(mk(`${comp}-${cp.name}`, "kube-system", comp === "etcd" ? "registry.k8s.io/etcd:3.5.15-0" : `registry.k8s.io/${comp}:v1.31.0`, { component: comp, tier: "control-plane" }, cp.name, cluster.createdAt, cluster.createdAt));
+    list.push(
+      mk(
+        `${comp}-${cp.name}`,
+        "kube-system",
+        comp === "etcd" ? "registry.k8s.io/etcd:3.5.15-0" : `registry.k8s.io/${comp}:v1.31.0`,
+        { component: comp, tier: "control-plane" },
+        cp.name,
+        cluster.createdAt,
+        cluster.createdAt,
+      ),
+    );
   for (const n of k8s) {
-    list.push(mk(`kindnet-${suffix(n.name + "kindnet")}`, "kube-system", "docker.io/kindest/kindnetd:v20240813-c6f155d6", { app: "kindnet", "k8s-app": "kindnet", tier: "node" }, n.name, cluster.createdAt, cluster.createdAt));
-    list.push(mk(`kube-proxy-${suffix(n.name + "proxy")}`, "kube-system", "registry.k8s.io/kube-proxy:v1.31.0", { "k8s-app": "kube-proxy" }, n.name, cluster.createdAt, cluster.createdAt));
+    list.push(
+      mk(
+        `kindnet-${suffix(n.name + "kindnet")}`,
+        "kube-system",
+        "docker.io/kindest/kindnetd:v20240813-c6f155d6",
+        { app: "kindnet", "k8s-app": "kindnet", tier: "node" },
+        n.name,
+        cluster.createdAt,
+        cluster.createdAt,
+      ),
+    );
+    list.push(
+      mk(
+        `kube-proxy-${suffix(n.name + "proxy")}`,
+        "kube-system",
+        "registry.k8s.io/kube-proxy:v1.31.0",
+        { "k8s-app": "kube-proxy" },
+        n.name,
+        cluster.createdAt,
+        cluster.createdAt,
+      ),
+    );
   }
   for (let i = 0; i < 2; i++)
-    list.push(mk(`coredns-6f6b679f8f-${suffix(cluster.name + "coredns" + i)}`, "kube-system", "registry.k8s.io/coredns/coredns:v1.11.1", { "k8s-app": "kube-dns", "pod-template-hash": "6f6b679f8f" }, nodeFor(cluster, "coredns" + i).name, cluster.createdAt, at));
-  list.push(mk(`local-path-provisioner-57c5987fd4-${suffix(cluster.name + "lpp")}`, "local-path-storage", "docker.io/kindest/local-path-provisioner:v20240813-c6f155d6", { app: "local-path-provisioner", "pod-template-hash": "57c5987fd4" }, cp.name, cluster.createdAt, at));
+    list.push(
+      mk(
+        `coredns-6f6b679f8f-${suffix(cluster.name + "coredns" + i)}`,
+        "kube-system",
+        "registry.k8s.io/coredns/coredns:v1.11.1",
+        { "k8s-app": "kube-dns", "pod-template-hash": "6f6b679f8f" },
+        nodeFor(cluster, "coredns" + i).name,
+        cluster.createdAt,
+        at,
+      ),
+    );
+  list.push(
+    mk(
+      `local-path-provisioner-57c5987fd4-${suffix(cluster.name + "lpp")}`,
+      "local-path-storage",
+      "docker.io/kindest/local-path-provisioner:v20240813-c6f155d6",
+      { app: "local-path-provisioner", "pod-template-hash": "57c5987fd4" },
+      cp.name,
+      cluster.createdAt,
+      at,
+    ),
+  );
   return list;
 }
 
@@ -215,26 +358,97 @@ export function nodeObjects(cluster, now) {
       const alive = agentAlive(cluster.runtime, now);
       const ready = now >= (cluster.nodesReadyAt ?? 0) && alive;
       return {
-        apiVersion: "v1", kind: "Node",
+        apiVersion: "v1",
+        kind: "Node",
         metadata: {
-          name: n.name, uid: `${hash(n.name).slice(0, 8)}-0000-4000-8000-${hash(n.name).slice(0, 12)}`, creationTimestamp: iso(cluster.createdAt),
-          labels: { "kubernetes.io/hostname": n.name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", ...(n.role === "control-plane" ? { "node-role.kubernetes.io/control-plane": "" } : {}), ...(n.labels ?? {}) },
+          name: n.name,
+          uid: `${hash(n.name).slice(0, 8)}-0000-4000-8000-${hash(n.name).slice(0, 12)}`,
+          creationTimestamp: iso(cluster.createdAt),
+          labels: {
+            "kubernetes.io/hostname": n.name,
+            "kubernetes.io/os": "linux",
+            "kubernetes.io/arch": "amd64",
+            ...(n.role === "control-plane" ? { "node-role.kubernetes.io/control-plane": "" } : {}),
+            ...(n.labels ?? {}),
+          },
         },
-        spec: { podCIDR: `10.244.${i}.0/24`, providerID: `kind://docker/${cluster.name}/${n.name}`, ...(n.role === "control-plane" && cluster.nodes.some((x) => x.role === "worker") ? { taints: [{ effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane" }] } : {}) },
+        spec: {
+          podCIDR: `10.244.${i}.0/24`,
+          providerID: `kind://docker/${cluster.name}/${n.name}`,
+          ...(n.role === "control-plane" && cluster.nodes.some((x) => x.role === "worker")
+            ? { taints: [{ effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane" }] }
+            : {}),
+        },
         status: {
-          addresses: [{ address: `172.18.0.${2 + i}`, type: "InternalIP" }, { address: n.name, type: "Hostname" }],
-          conditions: [
-            { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
-            { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
-            { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
-            ready
-              ? { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.nodesReadyAt) }
-              : !alive
-              ? { type: "Ready", status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastHeartbeatTime: iso(cluster.runtime?.heartbeatAt ?? cluster.createdAt), lastTransitionTime: iso(now) }
-              : { type: "Ready", status: "False", reason: "KubeletNotReady", message: "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized", lastHeartbeatTime: iso(now), lastTransitionTime: iso(cluster.createdAt) },
+          addresses: [
+            { address: `172.18.0.${2 + i}`, type: "InternalIP" },
+            { address: n.name, type: "Hostname" },
           ],
-          nodeInfo: { kubeletVersion: "v1.31.0", containerRuntimeVersion: "containerd://1.7.18", osImage: "Debian GNU/Linux 12 (bookworm)", architecture: "amd64", operatingSystem: "linux" },
-          images: Object.entries(cluster.images?.[n.name] ?? {}).map(([ref, v]) => ({ names: [ref], sizeBytes: 0, id: v.id })),
+          conditions: [
+            {
+              type: "MemoryPressure",
+              status: "False",
+              reason: "KubeletHasSufficientMemory",
+              message: "kubelet has sufficient memory available",
+              lastHeartbeatTime: iso(now),
+              lastTransitionTime: iso(cluster.createdAt),
+            },
+            {
+              type: "DiskPressure",
+              status: "False",
+              reason: "KubeletHasNoDiskPressure",
+              message: "kubelet has no disk pressure",
+              lastHeartbeatTime: iso(now),
+              lastTransitionTime: iso(cluster.createdAt),
+            },
+            {
+              type: "PIDPressure",
+              status: "False",
+              reason: "KubeletHasSufficientPID",
+              message: "kubelet has sufficient PID available",
+              lastHeartbeatTime: iso(now),
+              lastTransitionTime: iso(cluster.createdAt),
+            },
+            ready
+              ? {
+                  type: "Ready",
+                  status: "True",
+                  reason: "KubeletReady",
+                  message: "kubelet is posting ready status",
+                  lastHeartbeatTime: iso(now),
+                  lastTransitionTime: iso(cluster.nodesReadyAt),
+                }
+              : !alive
+                ? {
+                    type: "Ready",
+                    status: "Unknown",
+                    reason: "NodeStatusUnknown",
+                    message: "Kubelet stopped posting node status.",
+                    lastHeartbeatTime: iso(cluster.runtime?.heartbeatAt ?? cluster.createdAt),
+                    lastTransitionTime: iso(now),
+                  }
+                : {
+                    type: "Ready",
+                    status: "False",
+                    reason: "KubeletNotReady",
+                    message:
+                      "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized",
+                    lastHeartbeatTime: iso(now),
+                    lastTransitionTime: iso(cluster.createdAt),
+                  },
+          ],
+          nodeInfo: {
+            kubeletVersion: "v1.31.0",
+            containerRuntimeVersion: "containerd://1.7.18",
+            osImage: "Debian GNU/Linux 12 (bookworm)",
+            architecture: "amd64",
+            operatingSystem: "linux",
+          },
+          images: Object.entries(cluster.images?.[n.name] ?? {}).map(([ref, v]) => ({
+            names: [ref],
+            sizeBytes: 0,
+            id: v.id,
+          })),
         },
       };
     });
@@ -245,12 +459,20 @@ export function eventObjects(rt) {
   return (rt?.events ?? []).map((e) => {
     const name = `${e.involved.name}.${hash(e.involved.name + e.reason + e.message + e.first).slice(0, 16)}`;
     return {
-      apiVersion: "v1", kind: "Event",
+      apiVersion: "v1",
+      kind: "Event",
       metadata: { name, namespace: e.namespace, creationTimestamp: iso(e.first), uid: hash(name).slice(0, 32) },
-      involvedObject: e.involved, reason: e.reason, message: e.message,
+      involvedObject: e.involved,
+      reason: e.reason,
+      message: e.message,
       source: e.source === "kubelet" ? { component: "kubelet", host: e.node } : { component: e.source },
-      firstTimestamp: iso(e.first), lastTimestamp: iso(e.last), count: e.count, type: e.type,
-      eventTime: null, reportingComponent: e.source, reportingInstance: e.source === "kubelet" ? e.node : "",
+      firstTimestamp: iso(e.first),
+      lastTimestamp: iso(e.last),
+      count: e.count,
+      type: e.type,
+      eventTime: null,
+      reportingComponent: e.source,
+      reportingInstance: e.source === "kubelet" ? e.node : "",
     };
   });
 }

@@ -25,11 +25,25 @@ export function dockerReachable() {
 }
 
 function request(method, path, { body, timeoutMs = 120_000, raw = false, query } = {}) {
-  const qs = query ? `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}` : "";
+  const qs = query
+    ? `?${new URLSearchParams(
+        Object.entries(query)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      )}`
+    : "";
   const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { socketPath: dockerSocket(), method, path: path + qs, headers: { ...(data ? { "content-type": "application/json", "content-length": data.length } : {}), host: "docker" } },
+      {
+        socketPath: dockerSocket(),
+        method,
+        path: path + qs,
+        headers: {
+          ...(data ? { "content-type": "application/json", "content-length": data.length } : {}),
+          host: "docker",
+        },
+      },
       (res) => {
         const chunks = [];
         res.on("data", (c) => chunks.push(c));
@@ -56,7 +70,9 @@ function request(method, path, { body, timeoutMs = 120_000, raw = false, query }
         res.on("error", reject);
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`docker ${method} ${path}: no answer within ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`docker ${method} ${path}: no answer within ${timeoutMs} ms`)),
+    );
     req.on("error", reject);
     if (data) req.write(data);
     req.end();
@@ -75,10 +91,12 @@ export function demux(buf) {
   return Buffer.concat(parts).toString("utf8");
 }
 
-const ignore = (...codes) => (e) => {
-  if (e instanceof DockerError && codes.includes(e.status)) return null;
-  throw e;
-};
+const ignore =
+  (...codes) =>
+  (e) => {
+    if (e instanceof DockerError && codes.includes(e.status)) return null;
+    throw e;
+  };
 
 export const docker = {
   request,
@@ -87,26 +105,52 @@ export const docker = {
   startContainer: (id) => request("POST", `/containers/${id}/start`).catch(ignore(304)),
   inspectContainer: (id) => request("GET", `/containers/${id}/json`).catch(ignore(404)),
   /** Sends the container's stop signal, SIGKILL after `seconds`; resolves once it has stopped. */
-  stopContainer: (id, seconds) => request("POST", `/containers/${id}/stop`, { query: { t: Math.max(0, Math.round(seconds)) }, timeoutMs: (seconds + 60) * 1000 }).catch(ignore(304, 404)),
-  killContainer: (id, signal = "SIGKILL") => request("POST", `/containers/${id}/kill`, { query: { signal } }).catch(ignore(404, 409)),
-  removeContainer: (id) => request("DELETE", `/containers/${id}`, { query: { force: 1, v: 1 } }).catch(ignore(404, 409)),
+  stopContainer: (id, seconds) =>
+    request("POST", `/containers/${id}/stop`, {
+      query: { t: Math.max(0, Math.round(seconds)) },
+      timeoutMs: (seconds + 60) * 1000,
+    }).catch(ignore(304, 404)),
+  killContainer: (id, signal = "SIGKILL") =>
+    request("POST", `/containers/${id}/kill`, { query: { signal } }).catch(ignore(404, 409)),
+  removeContainer: (id) =>
+    request("DELETE", `/containers/${id}`, { query: { force: 1, v: 1 } }).catch(ignore(404, 409)),
   /** Long poll until the container exits: its exit code. */
   waitContainer: (id) => request("POST", `/containers/${id}/wait`, { timeoutMs: 2 ** 31 - 1 }),
-  listContainers: (labels) => request("GET", "/containers/json", { query: { all: 1, filters: JSON.stringify({ label: labels }) } }),
+  listContainers: (labels) =>
+    request("GET", "/containers/json", { query: { all: 1, filters: JSON.stringify({ label: labels }) } }),
   logs: async (id, { tail, timestamps = false } = {}) => {
-    const buf = await request("GET", `/containers/${id}/logs`, { raw: true, query: { stdout: 1, stderr: 1, timestamps: timestamps ? 1 : 0, tail: tail === undefined || tail < 0 ? "all" : tail } });
+    const buf = await request("GET", `/containers/${id}/logs`, {
+      raw: true,
+      query: {
+        stdout: 1,
+        stderr: 1,
+        timestamps: timestamps ? 1 : 0,
+        tail: tail === undefined || tail < 0 ? "all" : tail,
+      },
+    });
     return demux(buf);
   },
-  createNetwork: (name, labels) => request("POST", "/networks/create", { body: { Name: name, CheckDuplicate: true, Labels: labels } }),
+  createNetwork: (name, labels) =>
+    request("POST", "/networks/create", { body: { Name: name, CheckDuplicate: true, Labels: labels } }),
   removeNetwork: (id) => request("DELETE", `/networks/${id}`).catch(ignore(404)),
   listNetworks: (labels) => request("GET", "/networks", { query: { filters: JSON.stringify({ label: labels }) } }),
-  createVolume: (name, labels, driverOpts) => request("POST", "/volumes/create", { body: { Name: name, Labels: labels, ...(driverOpts ? { DriverOpts: driverOpts } : {}) } }),
+  createVolume: (name, labels, driverOpts) =>
+    request("POST", "/volumes/create", {
+      body: { Name: name, Labels: labels, ...(driverOpts ? { DriverOpts: driverOpts } : {}) },
+    }),
   removeVolume: (name) => request("DELETE", `/volumes/${name}`, { query: { force: 1 } }).catch(ignore(404)),
-  listVolumes: async (labels) => (await request("GET", "/volumes", { query: { filters: JSON.stringify({ label: labels }) } }))?.Volumes ?? [],
+  listVolumes: async (labels) =>
+    (await request("GET", "/volumes", { query: { filters: JSON.stringify({ label: labels }) } }))?.Volumes ?? [],
   /** Runs a command in a running container: { exitCode, output } (stdout and stderr together). */
   exec: async (id, cmd, { timeoutMs = 60_000, user } = {}) => {
-    const created = await request("POST", `/containers/${id}/exec`, { body: { AttachStdout: true, AttachStderr: true, Cmd: cmd, ...(user ? { User: user } : {}) } });
-    const buf = await request("POST", `/exec/${created.Id}/start`, { body: { Detach: false, Tty: false }, raw: true, timeoutMs });
+    const created = await request("POST", `/containers/${id}/exec`, {
+      body: { AttachStdout: true, AttachStderr: true, Cmd: cmd, ...(user ? { User: user } : {}) },
+    });
+    const buf = await request("POST", `/exec/${created.Id}/start`, {
+      body: { Detach: false, Tty: false },
+      raw: true,
+      timeoutMs,
+    });
     const info = await request("GET", `/exec/${created.Id}/json`);
     return { exitCode: info.ExitCode, output: demux(buf) };
   },

@@ -41,7 +41,8 @@ export function dockerNames(cluster, instance) {
     network: `${prefix}-net`,
     node: (nodeName) => `${prefix}--${clean(nodeName)}`,
     sandbox: (ns, pod) => `${prefix}--pod-${clean(ns)}-${clean(pod)}`,
-    container: (ns, pod, container, attempt) => `${prefix}--pod-${clean(ns)}-${clean(pod)}-${clean(container)}-${attempt}`,
+    container: (ns, pod, container, attempt) =>
+      `${prefix}--pod-${clean(ns)}-${clean(pod)}-${clean(container)}-${attempt}`,
     emptyDir: (podUid, volume) => `${prefix}--ed-${podUid.slice(0, 8)}-${clean(volume)}`,
     service: (ns, name) => `${prefix}--svc-${clean(ns)}-${clean(name)}`,
   };

@@ -1,6 +1,6 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // Go time.Duration parsing/formatting (as used by --timeout / --wait flags).
-const UNITS = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const UNITS = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /** Parses a Go duration string to seconds; throws Error with Go's message if invalid. */
 export function parseDuration(s) {

@@ -17,7 +17,10 @@ export function leafPaths(obj, prefix = "", out = new Map()) {
 }
 
 export function getAt(obj, p) {
-  return p.split(SEP).slice(1).reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  return p
+    .split(SEP)
+    .slice(1)
+    .reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
 export function setAt(obj, p, v) {
@@ -41,7 +44,10 @@ export function conflicts(owners, existing, config, manager) {
 
 export function conflictMessage(list, apiVersion) {
   const lines = list.map((c) => `conflict with "${c.manager}" using ${apiVersion}: ${showPath(c.path)}`);
-  const head = list.length === 1 ? `Apply failed with 1 conflict: ${lines[0]}` : `Apply failed with ${list.length} conflicts: ${lines.join("\n")}`;
+  const head =
+    list.length === 1
+      ? `Apply failed with 1 conflict: ${lines[0]}`
+      : `Apply failed with ${list.length} conflicts: ${lines.join("\n")}`;
   return `error: ${head}
 Please review the fields above--they currently have other managers. Here
 are the ways you can resolve this warning:

@@ -24,11 +24,15 @@ export function parseFlags(args, spec) {
     let v = raw;
     if (s.type === "bool") {
       if (!["true", "false", "1", "0", "t", "f", "TRUE", "FALSE", "True", "False"].includes(raw))
-        throw new FlagError(`invalid argument "${raw}" for "${display}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`);
+        throw new FlagError(
+          `invalid argument "${raw}" for "${display}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`,
+        );
       v = ["true", "1", "t", "TRUE", "True"].includes(raw);
     } else if (s.type === "int") {
       if (!/^-?\d+$/.test(raw))
-        throw new FlagError(`invalid argument "${raw}" for "${display}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`);
+        throw new FlagError(
+          `invalid argument "${raw}" for "${display}" flag: strconv.ParseInt: parsing "${raw}": invalid syntax`,
+        );
       v = parseInt(raw, 10);
     } else if (s.type === "duration") {
       try {

@@ -15,11 +15,23 @@ import { readRuntime } from "./runtime-store.mjs";
 import { typeForToken } from "./resources.mjs";
 import { containerLogText } from "./kubectl-ops.mjs";
 
-const GLOBAL = { verbosity: { type: "int", short: "v", default: 0 }, quiet: { type: "bool", short: "q" }, loglevel: { type: "string" }, help: { type: "bool", short: "h" } };
+const GLOBAL = {
+  verbosity: { type: "int", short: "v", default: 0 },
+  quiet: { type: "bool", short: "q" },
+  loglevel: { type: "string" },
+  help: { type: "bool", short: "h" },
+};
 const NAME = { name: { type: "string", short: "n", default: "kind" } };
 const COMMANDS = {
-  "version": {},
-  "create cluster": { ...NAME, config: { type: "string" }, image: { type: "string" }, kubeconfig: { type: "string" }, wait: { type: "duration", default: 0 }, retain: { type: "bool" } },
+  version: {},
+  "create cluster": {
+    ...NAME,
+    config: { type: "string" },
+    image: { type: "string" },
+    kubeconfig: { type: "string" },
+    wait: { type: "duration", default: 0 },
+    retain: { type: "bool" },
+  },
   "delete cluster": { ...NAME, kubeconfig: { type: "string" } },
   "delete clusters": { all: { type: "bool", short: "A" }, kubeconfig: { type: "string" } },
   "get clusters": {},
@@ -34,7 +46,11 @@ const GROUPS = new Set(["create", "delete", "get", "export", "load"]);
 
 function requireCP(name) {
   const c = readCluster(name);
-  if (!c) throw new CliExit(`ERROR: could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster`, 1);
+  if (!c)
+    throw new CliExit(
+      `ERROR: could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster`,
+      1,
+    );
   return c;
 }
 
@@ -45,7 +61,10 @@ async function exportLogs(name, dir) {
   err(`Exporting logs for cluster "${name}" to:`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "kind-version.txt"), "kind v0.24.0 go1.22.6 linux/amd64\n");
-  fs.writeFileSync(path.join(dir, "docker-info.txt"), "paddock-sim: node, pod and Service containers on the local Docker engine (labelled dev.paddock.sim.cluster)\n");
+  fs.writeFileSync(
+    path.join(dir, "docker-info.txt"),
+    "paddock-sim: node, pod and Service containers on the local Docker engine (labelled dev.paddock.sim.cluster)\n",
+  );
   const snap = c.phase === "running" ? buildSnapshot(c, readObjects(name), Date.now(), readRuntime(name)) : null;
   const pods = snap ? snap.list(typeForToken(snap.types, "pods"), undefined) : [];
   for (const n of c.nodes) {
@@ -53,16 +72,32 @@ async function exportLogs(name, dir) {
     fs.mkdirSync(nd, { recursive: true });
     if (n.role === "external-load-balancer") continue;
     fs.writeFileSync(path.join(nd, "kubernetes-version.txt"), "v1.31.0\n");
-    fs.writeFileSync(path.join(nd, "kubelet.log"), `-- simulated journal for ${n.name} --\nkubelet[210]: I1121 Started kubelet\nkubelet[210]: I1121 "Successfully registered node" node="${n.name}"\n`);
-    fs.writeFileSync(path.join(nd, "containerd.log"), `-- simulated journal for ${n.name} --\ncontainerd[101]: level=info msg="containerd successfully booted"\n` +
-      Object.values(c.images?.[n.name] ?? {}).map((i) => `containerd[101]: level=info msg="ImageCreate event name:\\"${i.ref}\\" id:\\"${i.id}\\""\n`).join(""));
-    fs.writeFileSync(path.join(nd, "images.log"), Object.entries(c.images?.[n.name] ?? {}).map(([r, i]) => `${r}\t${i.id}`).join("\n") + "\n");
+    fs.writeFileSync(
+      path.join(nd, "kubelet.log"),
+      `-- simulated journal for ${n.name} --\nkubelet[210]: I1121 Started kubelet\nkubelet[210]: I1121 "Successfully registered node" node="${n.name}"\n`,
+    );
+    fs.writeFileSync(
+      path.join(nd, "containerd.log"),
+      `-- simulated journal for ${n.name} --\ncontainerd[101]: level=info msg="containerd successfully booted"\n` +
+        Object.values(c.images?.[n.name] ?? {})
+          .map((i) => `containerd[101]: level=info msg="ImageCreate event name:\\"${i.ref}\\" id:\\"${i.id}\\""\n`)
+          .join(""),
+    );
+    fs.writeFileSync(
+      path.join(nd, "images.log"),
+      Object.entries(c.images?.[n.name] ?? {})
+        .map(([r, i]) => `${r}\t${i.id}`)
+        .join("\n") + "\n",
+    );
     for (const p of pods.filter((x) => x.spec.nodeName === n.name)) {
       for (const cs of p.status.containerStatuses ?? []) {
         const cd = path.join(nd, "pods", `${p.metadata.namespace}_${p.metadata.name}_${p.metadata.uid}`, cs.name);
         fs.mkdirSync(cd, { recursive: true });
         const text = (await containerLogText(snap, p, cs.name, { timestamps: true })) ?? "";
-        const lines = text.split("\n").filter(Boolean).map((l) => l.replace(/^(\S+) /, "$1 stdout F "));
+        const lines = text
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.replace(/^(\S+) /, "$1 stdout F "));
         fs.writeFileSync(path.join(cd, `${cs.restartCount ?? 0}.log`), lines.map((l) => `${l}\n`).join(""));
       }
     }
@@ -72,10 +107,23 @@ async function exportLogs(name, dir) {
 }
 
 export async function kindMain(args) {
-  const valueFlags = new Set(["name", "n", "config", "image", "kubeconfig", "wait", "nodes", "verbosity", "v", "loglevel"]);
+  const valueFlags = new Set([
+    "name",
+    "n",
+    "config",
+    "image",
+    "kubeconfig",
+    "wait",
+    "nodes",
+    "verbosity",
+    "v",
+    "loglevel",
+  ]);
   const { words, rest } = splitCommandWords(args, valueFlags, 2);
   if (!words.length) {
-    process.stdout.write("kind creates and manages local Kubernetes clusters using Docker container 'nodes' (paddock-sim TEST SIMULATOR)\n");
+    process.stdout.write(
+      "kind creates and manages local Kubernetes clusters using Docker container 'nodes' (paddock-sim TEST SIMULATOR)\n",
+    );
     return 0;
   }
   let key = words[0];
@@ -128,7 +176,10 @@ export async function kindMain(args) {
       noArgs();
       const clusters = flags["all-clusters"] ? listClusterNames() : [flags.name];
       const nodes = clusters.flatMap((n) => readCluster(n)?.nodes.map((x) => x.name) ?? []);
-      if (!nodes.length) err(flags["all-clusters"] ? "No kind nodes for any cluster." : `No kind nodes found for cluster "${flags.name}".`);
+      if (!nodes.length)
+        err(
+          flags["all-clusters"] ? "No kind nodes for any cluster." : `No kind nodes found for cluster "${flags.name}".`,
+        );
       else out(nodes.join("\n"));
       return 0;
     }

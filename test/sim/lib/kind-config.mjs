@@ -7,12 +7,25 @@ export const DEFAULT_NODE_IMAGE =
   "kindest/node:v1.31.0@sha256:53df588e04085fd41ae12de0c3fe4c72f7013bba32a20e7325357a1ac94ba865";
 
 const CLUSTER_FIELDS = new Set([
-  "kind", "apiVersion", "name", "nodes", "networking", "featureGates", "runtimeConfig",
-  "kubeadmConfigPatches", "kubeadmConfigPatchesJSON6902", "containerdConfigPatches",
+  "kind",
+  "apiVersion",
+  "name",
+  "nodes",
+  "networking",
+  "featureGates",
+  "runtimeConfig",
+  "kubeadmConfigPatches",
+  "kubeadmConfigPatchesJSON6902",
+  "containerdConfigPatches",
   "containerdConfigPatchesJSON6902",
 ]);
 const NODE_FIELDS = new Set([
-  "role", "image", "labels", "extraMounts", "extraPortMappings", "kubeadmConfigPatches",
+  "role",
+  "image",
+  "labels",
+  "extraMounts",
+  "extraPortMappings",
+  "kubeadmConfigPatches",
   "kubeadmConfigPatchesJSON6902",
 ]);
 const PORT_FIELDS = new Set(["containerPort", "hostPort", "listenAddress", "protocol"]);
@@ -46,7 +59,8 @@ export function loadKindConfig(file, raw) {
     throw new Error(`unknown apiVersion: ${apiVersion}`);
   }
   if (doc.kind !== "Cluster") throw new Error(`unknown kind ${doc.kind ?? ""} for apiVersion: ${apiVersion}`);
-  const decodeErr = (f) => new Error(`unable to decode config: error unmarshaling JSON: while decoding JSON: json: unknown field "${f}"`);
+  const decodeErr = (f) =>
+    new Error(`unable to decode config: error unmarshaling JSON: while decoding JSON: json: unknown field "${f}"`);
   let bad = unknownField(doc, CLUSTER_FIELDS);
   if (bad) throw decodeErr(bad);
   const nodes = doc.nodes ?? [{ role: "control-plane" }];
@@ -61,11 +75,15 @@ export function loadKindConfig(file, raw) {
       if ((bad = unknownField(pm, PORT_FIELDS))) throw decodeErr(bad);
       for (const f of ["hostPort", "containerPort"]) {
         const v = pm[f] ?? 0;
-        if (!Number.isInteger(v)) throw new Error(`unable to decode config: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${typeof v} into Go struct field PortMapping.nodes.extraPortMappings.${f} of type int32`);
+        if (!Number.isInteger(v))
+          throw new Error(
+            `unable to decode config: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${typeof v} into Go struct field PortMapping.nodes.extraPortMappings.${f} of type int32`,
+          );
         if (v < -1 || v > 65535) nodeErrs.push(`invalid ${f}: invalid port number: ${v}`);
       }
       pm.protocol = pm.protocol ?? "TCP";
-      if (!PROTOCOLS.has(String(pm.protocol).toUpperCase())) nodeErrs.push(`invalid portMapping: unknown port mapping protocol: ${pm.protocol}`);
+      if (!PROTOCOLS.has(String(pm.protocol).toUpperCase()))
+        nodeErrs.push(`invalid portMapping: unknown port mapping protocol: ${pm.protocol}`);
       pm.listenAddress = pm.listenAddress ?? "0.0.0.0";
     }
     const seen = new Map();
@@ -75,7 +93,9 @@ export function loadKindConfig(file, raw) {
       const addr = pm.listenAddress === "::" ? "0.0.0.0" : pm.listenAddress;
       const addrs = seen.get(key) ?? new Set();
       if (addrs.has(addr) || addrs.has("0.0.0.0") || (addr === "0.0.0.0" && addrs.size > 0)) {
-        nodeErrs.push(`invalid portMapping: port mapping with same listen address, port and protocol already configured: ${pm.listenAddress}:${key}`);
+        nodeErrs.push(
+          `invalid portMapping: port mapping with same listen address, port and protocol already configured: ${pm.listenAddress}:${key}`,
+        );
         break;
       }
       addrs.add(addr);

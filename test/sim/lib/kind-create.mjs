@@ -39,29 +39,67 @@ export async function createCluster(flags, set) {
   let kc = { nodes: null, name: undefined };
   if (flags.config) {
     try {
-      kc = loadKindConfig(flags.config === "-" ? undefined : flags.config, flags.config === "-" ? fs.readFileSync(0, "utf8") : undefined);
+      kc = loadKindConfig(
+        flags.config === "-" ? undefined : flags.config,
+        flags.config === "-" ? fs.readFileSync(0, "utf8") : undefined,
+      );
     } catch (e) {
       throw new CliExit(`ERROR: failed to create cluster: ${e.message}`, 1);
     }
   }
-  const name = set.has("name") ? flags.name : kc.name ?? flags.name;
-  if (!NAME_RE.test(name)) throw new CliExit(`ERROR: failed to create cluster: '${name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``, 1);
-  const baseNodes = kc.nodes ?? [{ role: "control-plane" }, ...Array.from({ length: Math.max(0, (cfg.nodes ?? 1) - 1) }, () => ({ role: "worker" }))];
+  const name = set.has("name") ? flags.name : (kc.name ?? flags.name);
+  if (!NAME_RE.test(name))
+    throw new CliExit(
+      `ERROR: failed to create cluster: '${name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``,
+      1,
+    );
+  const baseNodes = kc.nodes ?? [
+    { role: "control-plane" },
+    ...Array.from({ length: Math.max(0, (cfg.nodes ?? 1) - 1) }, () => ({ role: "worker" })),
+  ];
   const image = flags.image || baseNodes.find((n) => n.image)?.image || DEFAULT_NODE_IMAGE;
   // kind resolves relative hostPaths against its working directory.
   const mounts = (n) => (n.extraMounts ?? []).map((m) => ({ ...m, hostPath: path.resolve(m.hostPath) }));
-  const nodes = assignNodeNames(name, baseNodes.map((n) => ({ role: n.role, extraPortMappings: n.extraPortMappings ?? [], extraMounts: mounts(n), labels: n.labels })));
+  const nodes = assignNodeNames(
+    name,
+    baseNodes.map((n) => ({
+      role: n.role,
+      extraPortMappings: n.extraPortMappings ?? [],
+      extraMounts: mounts(n),
+      labels: n.labels,
+    })),
+  );
   const port = pickPort(name);
-  const ok = await createClusterRecord(name, { name, phase: "creating", createdAt: Date.now(), port, image, nodes, images: {} });
-  if (!ok) throw new CliExit(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`, 1);
+  const ok = await createClusterRecord(name, {
+    name,
+    phase: "creating",
+    createdAt: Date.now(),
+    port,
+    image,
+    nodes,
+    images: {},
+  });
+  if (!ok)
+    throw new CliExit(
+      `ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`,
+      1,
+    );
 
   const T = cfg.clusterCreateSeconds ?? 20;
   const shownImage = image.replace(/@sha256:.*$/, "");
   const workers = nodes.filter((n) => n.role === "worker").length;
   const steps = [
     [`Ensuring node image (${shownImage}) 🖼`, 0.1],
-    [`Preparing nodes ${nodes.filter((n) => n.role !== "external-load-balancer").map(() => "📦").join(" ")} `, 0.2],
-    ...(nodes.some((n) => n.role === "external-load-balancer") ? [["Configuring the external load balancer ⚖️", 0.05]] : []),
+    [
+      `Preparing nodes ${nodes
+        .filter((n) => n.role !== "external-load-balancer")
+        .map(() => "📦")
+        .join(" ")} `,
+      0.2,
+    ],
+    ...(nodes.some((n) => n.role === "external-load-balancer")
+      ? [["Configuring the external load balancer ⚖️", 0.05]]
+      : []),
     ["Writing configuration 📜", 0.05],
     ["Starting control-plane 🕹️", 0.35],
     ["Installing CNI 🔌", 0.1],
@@ -104,7 +142,10 @@ export async function createCluster(flags, set) {
     await rest(startedAt, T * frac);
     if (label.startsWith("Starting control-plane") && flakyOnce(name)) {
       // A transient failure (the node image's download or the engine hiccupped): the next creation succeeds.
-      await fail(label, `failed to init node with kubeadm: command "docker exec --privileged ${nodes[0].name} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\nCommand Output: error: read tcp 127.0.0.1:41234->127.0.0.1:${port}: read: connection reset by peer`);
+      await fail(
+        label,
+        `failed to init node with kubeadm: command "docker exec --privileged ${nodes[0].name} kubeadm init --config=/kind/kubeadm.conf --skip-token-print --v=6" failed with error: exit status 1\nCommand Output: error: read tcp 127.0.0.1:41234->127.0.0.1:${port}: read: connection reset by peer`,
+      );
     }
     if (cfg.failClusterCreate && label.startsWith("Starting control-plane")) {
       const cp = nodes[0].name;
@@ -141,7 +182,9 @@ export async function createCluster(flags, set) {
   });
   if (!still) throw new CliExit(`ERROR: failed to create cluster: cluster "${name}" was deleted during creation`, 1);
   err(`Set kubectl context to "kind-${name}"`);
-  err(`You can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${flags.kubeconfig ? ` --kubeconfig ${flags.kubeconfig}` : ""}`);
+  err(
+    `You can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${flags.kubeconfig ? ` --kubeconfig ${flags.kubeconfig}` : ""}`,
+  );
   err("");
   err(`Have a nice day! 👋`);
   return 0;

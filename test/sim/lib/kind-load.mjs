@@ -72,7 +72,9 @@ export async function loadDockerImage(flags, images) {
   }
   if (!toLoad.length) return 0;
   await sleepSim((config().imageLoadSeconds ?? 2) * toLoad.length);
-  for (const l of toLoad) if ((config().failImageImport ?? []).some((e) => imageMatches(e, l.ref))) throw importFailure(l.nodes[0].name, l.ref, l.id);
+  for (const l of toLoad)
+    if ((config().failImageImport ?? []).some((e) => imageMatches(e, l.ref)))
+      throw importFailure(l.nodes[0].name, l.ref, l.id);
   for (const l of toLoad) {
     const flaky = flakyFailure(flags.name, l.nodes[0].name, l.ref);
     if (flaky) throw flaky;
@@ -91,10 +93,15 @@ export async function loadImageArchive(flags, files) {
     try {
       imgs = imagesInArchive(f);
     } catch (e) {
-      throw new CliExit(`ERROR: failed to load image: command "docker exec --privileged -i ${nodes[0].name} ctr --namespace=k8s.io images import --all-platforms --digests --snapshotter=overlayfs -" failed with error: exit status 1\nCommand Output: ctr: ${e.message}`, 1);
+      throw new CliExit(
+        `ERROR: failed to load image: command "docker exec --privileged -i ${nodes[0].name} ctr --namespace=k8s.io images import --all-platforms --digests --snapshotter=overlayfs -" failed with error: exit status 1\nCommand Output: ctr: ${e.message}`,
+        1,
+      );
     }
     await sleepSim(config().imageLoadSeconds ?? 2);
-    for (const i of imgs) if (i.ref && (config().failImageImport ?? []).some((e) => imageMatches(e, i.ref))) throw importFailure(nodes[0].name, i.ref, i.id);
+    for (const i of imgs)
+      if (i.ref && (config().failImageImport ?? []).some((e) => imageMatches(e, i.ref)))
+        throw importFailure(nodes[0].name, i.ref, i.id);
     await record(flags.name, nodes, imgs);
   }
   return 0;

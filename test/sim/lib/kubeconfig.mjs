@@ -32,7 +32,15 @@ export function readKubeconfig(file) {
 }
 
 function empty() {
-  return { apiVersion: "v1", clusters: [], contexts: [], "current-context": "", kind: "Config", preferences: {}, users: [] };
+  return {
+    apiVersion: "v1",
+    clusters: [],
+    contexts: [],
+    "current-context": "",
+    kind: "Config",
+    preferences: {},
+    users: [],
+  };
 }
 
 const b64 = (s) => Buffer.from(s).toString("base64");
@@ -44,7 +52,9 @@ export function kindKubeconfigDoc(clusterName, server) {
     clusters: [
       {
         cluster: {
-          "certificate-authority-data": b64(`-----BEGIN CERTIFICATE-----\nSIMULATED-CA-${clusterName}\n-----END CERTIFICATE-----\n`),
+          "certificate-authority-data": b64(
+            `-----BEGIN CERTIFICATE-----\nSIMULATED-CA-${clusterName}\n-----END CERTIFICATE-----\n`,
+          ),
           server,
         },
         name: n,
@@ -58,8 +68,12 @@ export function kindKubeconfigDoc(clusterName, server) {
       {
         name: n,
         user: {
-          "client-certificate-data": b64(`-----BEGIN CERTIFICATE-----\nSIMULATED-CLIENT-${clusterName}\n-----END CERTIFICATE-----\n`),
-          "client-key-data": b64(`-----BEGIN RSA PRIVATE KEY-----\nSIMULATED-KEY-${clusterName}\n-----END RSA PRIVATE KEY-----\n`),
+          "client-certificate-data": b64(
+            `-----BEGIN CERTIFICATE-----\nSIMULATED-CLIENT-${clusterName}\n-----END CERTIFICATE-----\n`,
+          ),
+          "client-key-data": b64(
+            `-----BEGIN RSA PRIVATE KEY-----\nSIMULATED-KEY-${clusterName}\n-----END RSA PRIVATE KEY-----\n`,
+          ),
         },
       },
     ],

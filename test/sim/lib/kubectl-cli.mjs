@@ -6,7 +6,16 @@ import { connect } from "./kubectl-world.mjs";
 import { applyCommand, APPLY_FLAGS, CREATE_FLAGS } from "./kubectl-apply.mjs";
 import { getCommand, GET_FLAGS } from "./kubectl-get.mjs";
 import { waitCommand, rolloutCommand, WAIT_FLAGS, ROLLOUT_FLAGS } from "./kubectl-wait.mjs";
-import { logsCommand, scaleCommand, deleteCommand, versionCommand, LOGS_FLAGS, SCALE_FLAGS, DELETE_FLAGS, VERSION_FLAGS } from "./kubectl-ops.mjs";
+import {
+  logsCommand,
+  scaleCommand,
+  deleteCommand,
+  versionCommand,
+  LOGS_FLAGS,
+  SCALE_FLAGS,
+  DELETE_FLAGS,
+  VERSION_FLAGS,
+} from "./kubectl-ops.mjs";
 
 const GLOBAL = {
   kubeconfig: { type: "string" },
@@ -20,8 +29,15 @@ const GLOBAL = {
 };
 
 const COMMANDS = {
-  apply: APPLY_FLAGS, create: CREATE_FLAGS, get: GET_FLAGS, wait: WAIT_FLAGS, rollout: ROLLOUT_FLAGS,
-  logs: LOGS_FLAGS, scale: SCALE_FLAGS, delete: DELETE_FLAGS, version: VERSION_FLAGS,
+  apply: APPLY_FLAGS,
+  create: CREATE_FLAGS,
+  get: GET_FLAGS,
+  wait: WAIT_FLAGS,
+  rollout: ROLLOUT_FLAGS,
+  logs: LOGS_FLAGS,
+  scale: SCALE_FLAGS,
+  delete: DELETE_FLAGS,
+  version: VERSION_FLAGS,
 };
 
 export async function kubectlMain(args) {
@@ -44,7 +60,11 @@ export async function kubectlMain(args) {
   try {
     parsed = parseFlags(rest, { ...GLOBAL, ...spec });
   } catch (e) {
-    if (e instanceof FlagError) throw new CliExit(`error: ${e.message}\nSee 'kubectl ${cmd}${cmd === "rollout" ? " status" : ""} --help' for usage.`, 1);
+    if (e instanceof FlagError)
+      throw new CliExit(
+        `error: ${e.message}\nSee 'kubectl ${cmd}${cmd === "rollout" ? " status" : ""} --help' for usage.`,
+        1,
+      );
     throw e;
   }
   const { flags, positional } = parsed;
@@ -59,7 +79,11 @@ export async function kubectlMain(args) {
     case "apply":
       return applyCommand(conn, flags, "apply");
     case "create":
-      if (positional.length) throw new CliExit(`error: paddock-sim models only "kubectl create -f" (got "create ${positional.join(" ")}")`, 1);
+      if (positional.length)
+        throw new CliExit(
+          `error: paddock-sim models only "kubectl create -f" (got "create ${positional.join(" ")}")`,
+          1,
+        );
       return applyCommand(conn, flags, "create");
     case "get":
       return getCommand(conn, flags, positional);

@@ -21,7 +21,10 @@ export const GET_FLAGS = {
 /** Parses "TYPE NAME..." / "TYPE/NAME ..." into [{ t, name? }]; throws kubectl errors. */
 export function resolveTargets(snap, positional, verb) {
   if (!positional.length)
-    throw new CliExit(`You must specify the type of resource to ${verb}. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl ${verb} -h' for help and examples`, 1);
+    throw new CliExit(
+      `You must specify the type of resource to ${verb}. Use "kubectl api-resources" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl ${verb} -h' for help and examples`,
+      1,
+    );
   const typeOf = (tok) => {
     const t = typeForToken(snap.types, tok);
     if (!t) throw new CliExit(`error: the server doesn't have a resource type "${tok}"`, 1);
@@ -30,7 +33,11 @@ export function resolveTargets(snap, positional, verb) {
   if (positional.some((p) => p.includes("/"))) {
     return positional.map((p) => {
       const i = p.indexOf("/");
-      if (i < 0) throw new CliExit(`error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl ${verb} resource/<resource_name>' instead of 'kubectl ${verb} resource resource/<resource_name>'`, 1);
+      if (i < 0)
+        throw new CliExit(
+          `error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl ${verb} resource/<resource_name>' instead of 'kubectl ${verb} resource resource/<resource_name>'`,
+          1,
+        );
       return { t: typeOf(p.slice(0, i)), name: p.slice(i + 1) };
     });
   }
@@ -59,7 +66,10 @@ export function collect(snap, targets, ns, flags) {
 
 function jsonpath(expr, data) {
   const body = expr.replace(/^\{/, "").replace(/\}$/, "");
-  const path = body.replace(/^\./, "").split(/\.(?![^[]*\])/).filter(Boolean);
+  const path = body
+    .replace(/^\./, "")
+    .split(/\.(?![^[]*\])/)
+    .filter(Boolean);
   let cur = [data];
   for (const seg of path) {
     const m = /^([^[]*)(?:\[(\*|-?\d+)\])?$/.exec(seg);
@@ -85,19 +95,42 @@ function table(items, now, flags) {
         const cs = o.status.containerStatuses ?? [];
         const w = cs.find((c) => c.state.waiting)?.state.waiting.reason;
         const term = cs.find((c) => c.state.terminated)?.state.terminated.reason;
-        const status = o.metadata.deletionTimestamp ? "Terminating" : w ?? term ?? o.status.phase;
-        return [o.metadata.name, `${cs.filter((c) => c.ready).length}/${cs.length}`, status, String(cs.reduce((a, c) => a + c.restartCount, 0)), age(o, now)];
+        const status = o.metadata.deletionTimestamp ? "Terminating" : (w ?? term ?? o.status.phase);
+        return [
+          o.metadata.name,
+          `${cs.filter((c) => c.ready).length}/${cs.length}`,
+          status,
+          String(cs.reduce((a, c) => a + c.restartCount, 0)),
+          age(o, now),
+        ];
       }
       case "Deployment":
-        return [o.metadata.name, `${o.status.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`, String(o.status.updatedReplicas ?? 0), String(o.status.availableReplicas ?? 0), age(o, now)];
+        return [
+          o.metadata.name,
+          `${o.status.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`,
+          String(o.status.updatedReplicas ?? 0),
+          String(o.status.availableReplicas ?? 0),
+          age(o, now),
+        ];
       case "StatefulSet":
         return [o.metadata.name, `${o.status.readyReplicas ?? 0}/${o.spec.replicas ?? 1}`, age(o, now)];
       case "Job": {
         const c = (o.status.conditions ?? []).find((x) => x.type === "Complete" || x.type === "Failed");
-        return [o.metadata.name, c?.type === "Complete" ? "Complete" : c ? "Failed" : "Running", `${o.status.succeeded ?? 0}/${o.spec.completions ?? 1}`, age(o, now)];
+        return [
+          o.metadata.name,
+          c?.type === "Complete" ? "Complete" : c ? "Failed" : "Running",
+          `${o.status.succeeded ?? 0}/${o.spec.completions ?? 1}`,
+          age(o, now),
+        ];
       }
       case "Node":
-        return [o.metadata.name, o.status.conditions.find((c) => c.type === "Ready").status === "True" ? "Ready" : "NotReady", o.metadata.labels["node-role.kubernetes.io/control-plane"] !== undefined ? "control-plane" : "<none>", age(o, now), "v1.31.0"];
+        return [
+          o.metadata.name,
+          o.status.conditions.find((c) => c.type === "Ready").status === "True" ? "Ready" : "NotReady",
+          o.metadata.labels["node-role.kubernetes.io/control-plane"] !== undefined ? "control-plane" : "<none>",
+          age(o, now),
+          "v1.31.0",
+        ];
       case "Namespace":
         return [o.metadata.name, o.status.phase, age(o, now)];
       default:
@@ -105,7 +138,14 @@ function table(items, now, flags) {
     }
   });
   const k = items[0]?.kind;
-  let head = { Pod: ["NAME", "READY", "STATUS", "RESTARTS", "AGE"], Deployment: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], StatefulSet: ["NAME", "READY", "AGE"], Job: ["NAME", "STATUS", "COMPLETIONS", "AGE"], Node: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"], Namespace: ["NAME", "STATUS", "AGE"] }[k] ?? ["NAME", "AGE"];
+  let head = {
+    Pod: ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+    Deployment: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+    StatefulSet: ["NAME", "READY", "AGE"],
+    Job: ["NAME", "STATUS", "COMPLETIONS", "AGE"],
+    Node: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+    Namespace: ["NAME", "STATUS", "AGE"],
+  }[k] ?? ["NAME", "AGE"];
   // -A on namespaced kinds: kubectl's first column is the namespace.
   if (flags["all-namespaces"] && items[0]?.metadata.namespace !== undefined) {
     head = ["NAMESPACE", ...head];
@@ -120,9 +160,21 @@ export function printObjects(items, single, fmt, now, flags) {
   if (!fmt || fmt === "wide") return out(table(items, now, flags));
   if (fmt === "json") return printJson(single ? items[0] : listOf(items));
   if (fmt === "yaml") return process.stdout.write(YAML.stringify(single ? items[0] : listOf(items)));
-  if (fmt === "name") return out(items.map((o) => `${singularRef({ kind: o.kind, group: o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "" })}/${o.metadata.name}`).join("\n"));
-  if (fmt.startsWith("jsonpath=")) return process.stdout.write(jsonpath(fmt.slice(9), single ? items[0] : listOf(items)));
-  throw new CliExit(`error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`, 1);
+  if (fmt === "name")
+    return out(
+      items
+        .map(
+          (o) =>
+            `${singularRef({ kind: o.kind, group: o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "" })}/${o.metadata.name}`,
+        )
+        .join("\n"),
+    );
+  if (fmt.startsWith("jsonpath="))
+    return process.stdout.write(jsonpath(fmt.slice(9), single ? items[0] : listOf(items)));
+  throw new CliExit(
+    `error: unable to match a printer suitable for the output format "${fmt}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`,
+    1,
+  );
 }
 
 export async function getCommand(conn, flags, positional) {
@@ -133,7 +185,12 @@ export async function getCommand(conn, flags, positional) {
   if (items.length) printObjects(items, single, flags.output, snap.now, flags);
   else if (!single && notFound.length === 0) {
     if (flags.output === "json" || flags.output === "yaml") printObjects([], false, flags.output, snap.now, flags);
-    else if (!flags.output?.startsWith("jsonpath")) err(targets[0].t.namespaced && !flags["all-namespaces"] ? `No resources found in ${conn.namespace} namespace.` : "No resources found");
+    else if (!flags.output?.startsWith("jsonpath"))
+      err(
+        targets[0].t.namespaced && !flags["all-namespaces"]
+          ? `No resources found in ${conn.namespace} namespace.`
+          : "No resources found",
+      );
   }
   if (notFound.length && !flags["ignore-not-found"]) {
     for (const m of notFound) err(m);

@@ -22,7 +22,12 @@ export const LOGS_FLAGS = {
   selector: { type: "string", short: "l" },
   prefix: { type: "bool" },
 };
-export const SCALE_FLAGS = { replicas: { type: "int", default: -1 }, filename: { type: "array", short: "f" }, timeout: { type: "duration" }, "current-replicas": { type: "int", default: -1 } };
+export const SCALE_FLAGS = {
+  replicas: { type: "int", default: -1 },
+  filename: { type: "array", short: "f" },
+  timeout: { type: "duration" },
+  "current-replicas": { type: "int", default: -1 },
+};
 export const DELETE_FLAGS = {
   filename: { type: "array", short: "f" },
   selector: { type: "string", short: "l" },
@@ -52,12 +57,22 @@ export async function containerLogText(snap, pod, containerName, { previous = fa
 }
 
 function podsOfWorkload(snap, podT, t, name, ns) {
-  return snap.list(podT, ns).filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.name === name || r.name.startsWith(`${name}-`)) && (t.kind !== "Job" || p.metadata.labels["job-name"] === name));
+  return snap
+    .list(podT, ns)
+    .filter(
+      (p) =>
+        (p.metadata.ownerReferences ?? []).some((r) => r.name === name || r.name.startsWith(`${name}-`)) &&
+        (t.kind !== "Job" || p.metadata.labels["job-name"] === name),
+    );
 }
 
 export async function logsCommand(conn, flags, positional) {
   const snap = snapshot(conn.clusterName);
-  if (!positional.length && !flags.selector) throw new CliExit("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples", 1);
+  if (!positional.length && !flags.selector)
+    throw new CliExit(
+      "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples",
+      1,
+    );
   const podT = typeForToken(snap.types, "pods");
   let pods;
   if (flags.selector) pods = collect(snap, [{ t: podT }], conn.namespace, flags).items;
@@ -82,7 +97,8 @@ export async function logsCommand(conn, flags, positional) {
     let chosen = main;
     if (flags.container) {
       chosen = css.filter((c) => c.name === flags.container);
-      if (!chosen.length) throw new CliExit(`error: container ${flags.container} is not valid for pod ${pod.metadata.name}`, 1);
+      if (!chosen.length)
+        throw new CliExit(`error: container ${flags.container} is not valid for pod ${pod.metadata.name}`, 1);
     } else if (flags["all-containers"]) chosen = css;
     else if (main.length > 1) {
       err(`Defaulted container "${main[0].name}" out of: ${main.map((c) => c.name).join(", ")}`);
@@ -90,15 +106,28 @@ export async function logsCommand(conn, flags, positional) {
     }
     for (const cs of chosen) {
       if (flags.previous && !cs.lastState?.terminated) {
-        err(`Error from server (BadRequest): previous terminated container "${cs.name}" in pod "${pod.metadata.name}" not found`);
+        err(
+          `Error from server (BadRequest): previous terminated container "${cs.name}" in pod "${pod.metadata.name}" not found`,
+        );
         code = 1;
         continue;
       }
       const w = cs.state.waiting;
-      const text = await containerLogText(snap, pod, cs.name, { previous: flags.previous, tail: flags.tail, timestamps: flags.timestamps });
+      const text = await containerLogText(snap, pod, cs.name, {
+        previous: flags.previous,
+        tail: flags.tail,
+        timestamps: flags.timestamps,
+      });
       if (text === null || (w && !cs.lastState && !flags.previous)) {
-        const why = !w || w.reason === "ContainerCreating" || w.reason === "PodInitializing" ? "ContainerCreating" : /Pull|Image/.test(w.reason) ? "trying and failing to pull image" : w.reason;
-        err(`Error from server (BadRequest): container "${cs.name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
+        const why =
+          !w || w.reason === "ContainerCreating" || w.reason === "PodInitializing"
+            ? "ContainerCreating"
+            : /Pull|Image/.test(w.reason)
+              ? "trying and failing to pull image"
+              : w.reason;
+        err(
+          `Error from server (BadRequest): container "${cs.name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`,
+        );
         code = 1;
         continue;
       }
@@ -155,7 +184,11 @@ export async function deleteCommand(conn, flags, positional) {
   if (flags.filename.length) {
     for (const { doc } of await readManifests(flags.filename, flags.recursive)) {
       const t = typeForObject(snap.types, doc.apiVersion, doc.kind);
-      if (!t) throw new CliExit(`error: resource mapping not found for name: "${doc.metadata?.name}" namespace: "${doc.metadata?.namespace ?? ""}" from "${flags.filename[0]}": no matches for kind "${doc.kind}" in version "${doc.apiVersion}"\nensure CRDs are installed first`, 1);
+      if (!t)
+        throw new CliExit(
+          `error: resource mapping not found for name: "${doc.metadata?.name}" namespace: "${doc.metadata?.namespace ?? ""}" from "${flags.filename[0]}": no matches for kind "${doc.kind}" in version "${doc.apiVersion}"\nensure CRDs are installed first`,
+          1,
+        );
       targets.push({ t, name: doc.metadata?.name, ns: doc.metadata?.namespace });
     }
   } else {
@@ -166,7 +199,8 @@ export async function deleteCommand(conn, flags, positional) {
   const expanded = [];
   for (const x of targets) {
     if (x.name !== undefined) expanded.push(x);
-    else for (const o of collect(snap, [x], conn.namespace, flags).items) expanded.push({ t: x.t, name: o.metadata.name });
+    else
+      for (const o of collect(snap, [x], conn.namespace, flags).items) expanded.push({ t: x.t, name: o.metadata.name });
   }
   if (!expanded.length && !flags.filename.length) {
     err(`No resources found`);
@@ -179,7 +213,7 @@ export async function deleteCommand(conn, flags, positional) {
   await updateCluster(conn.clusterName, async (cluster, objects) => {
     const now = Date.now();
     for (const { t, name, ns: nsOverride } of expanded) {
-      const ns = t.namespaced ? nsOverride ?? conn.namespace : "";
+      const ns = t.namespaced ? (nsOverride ?? conn.namespace) : "";
       const key = objectKey(t, ns, name);
       const o = objects[key];
       if (t.kind === "Pod") {
@@ -192,8 +226,14 @@ export async function deleteCommand(conn, flags, positional) {
           continue;
         }
         // The agent stops it (and a controller replaces an owned pod); a bare Pod object goes with it.
-        cluster.podDeletions = Object.fromEntries(Object.entries(cluster.podDeletions ?? {}).filter(([, r]) => now - r.at < 600_000));
-        cluster.podDeletions[`${ns}/${name}`] = { at: now, uid: pod.metadata.uid, ...(grace !== undefined ? { grace } : {}) };
+        cluster.podDeletions = Object.fromEntries(
+          Object.entries(cluster.podDeletions ?? {}).filter(([, r]) => now - r.at < 600_000),
+        );
+        cluster.podDeletions[`${ns}/${name}`] = {
+          at: now,
+          uid: pod.metadata.uid,
+          ...(grace !== undefined ? { grace } : {}),
+        };
         if (o && !o._sim.deletedAt) o._sim.deletedAt = now;
         waitPods.push({ key: `${ns}/${name}`, uid: pod.metadata.uid });
         out(`pod "${name}" deleted`);
@@ -215,7 +255,8 @@ export async function deleteCommand(conn, flags, positional) {
         waitNamespaces.push(name);
       } else {
         if (t.kind === "CustomResourceDefinition")
-          for (const [k, x] of Object.entries(objects)) if (x.kind === o.spec?.names?.kind && x.apiVersion.startsWith(o.spec?.group + "/")) delete objects[k];
+          for (const [k, x] of Object.entries(objects))
+            if (x.kind === o.spec?.names?.kind && x.apiVersion.startsWith(o.spec?.group + "/")) delete objects[k];
         delete objects[key];
       }
       out(`${singularRef(t)} "${name}" deleted`);
@@ -233,8 +274,15 @@ export async function deleteCommand(conn, flags, positional) {
 }
 
 const CLIENT = {
-  major: "1", minor: "31", gitVersion: "v1.31.0", gitCommit: "9edcffcde5595e8a5b1a35f88c421764e575afce", gitTreeState: "clean",
-  buildDate: "2024-08-13T07:37:34Z", goVersion: "go1.22.5", compiler: "gc", platform: "linux/amd64",
+  major: "1",
+  minor: "31",
+  gitVersion: "v1.31.0",
+  gitCommit: "9edcffcde5595e8a5b1a35f88c421764e575afce",
+  gitTreeState: "clean",
+  buildDate: "2024-08-13T07:37:34Z",
+  goVersion: "go1.22.5",
+  compiler: "gc",
+  platform: "linux/amd64",
 };
 const SERVER = { ...CLIENT, buildDate: "2024-08-13T07:28:49Z" };
 

@@ -21,20 +21,32 @@ export function connect(g) {
   const hostPort = `${url.hostname}:${port}`;
   const c = clusterByPort(port);
   if (!c || c.phase !== "running" || !["127.0.0.1", "localhost", "0.0.0.0"].includes(url.hostname))
-    throw new CliExit(`The connection to the server ${hostPort} was refused - did you specify the right host or port?`, 1);
-  return { clusterName: c.name, namespace: g.namespace || target.namespace || "default", explicitNamespace: !!g.namespace };
+    throw new CliExit(
+      `The connection to the server ${hostPort} was refused - did you specify the right host or port?`,
+      1,
+    );
+  return {
+    clusterName: c.name,
+    namespace: g.namespace || target.namespace || "default",
+    explicitNamespace: !!g.namespace,
+  };
 }
 
 export function snapshot(clusterName, now = Date.now()) {
   const cluster = readCluster(clusterName);
-  if (!cluster) throw new CliExit(`The connection to the server 127.0.0.1 was refused - did you specify the right host or port?`, 1);
+  if (!cluster)
+    throw new CliExit(
+      `The connection to the server 127.0.0.1 was refused - did you specify the right host or port?`,
+      1,
+    );
   const objects = readObjects(clusterName);
   return buildSnapshot(cluster, objects, now, readRuntime(clusterName));
 }
 
 /** Is a stored object gone? Namespaces once their pods are gone (and ~2 s passed); objects with their namespace. */
 export function isGone(o, objects, rt, now) {
-  if (o.kind === "Pod" && o._sim.deletedAt) return rt?.pods?.[`${o.metadata.namespace}/${o.metadata.name}`]?.uid !== o.metadata.uid;
+  if (o.kind === "Pod" && o._sim.deletedAt)
+    return rt?.pods?.[`${o.metadata.namespace}/${o.metadata.name}`]?.uid !== o.metadata.uid;
   if (o.kind === "Namespace" && o._sim.deletedAt) {
     const podsLeft = Object.values(rt?.pods ?? {}).some((p) => p.namespace === o.metadata.name);
     return !podsLeft && now >= (o._sim.goneAt ?? 0);
@@ -66,12 +78,32 @@ export function buildSnapshot(cluster, objects, now, rt) {
   for (const e of eventObjects(rt)) add(e);
   for (const ns of SYSTEM_NAMESPACES)
     if (!stored.some(([, o]) => o.kind === "Namespace" && o.metadata.name === ns))
-      add({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, creationTimestamp: iso(cluster.createdAt), labels: { "kubernetes.io/metadata.name": ns } }, spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } });
+      add({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: ns,
+          creationTimestamp: iso(cluster.createdAt),
+          labels: { "kubernetes.io/metadata.name": ns },
+        },
+        spec: { finalizers: ["kubernetes"] },
+        status: { phase: "Active" },
+      });
   return {
-    cluster, types, now, rt, objects,
+    cluster,
+    types,
+    now,
+    rt,
+    objects,
     list(t, namespace) {
       const all = byKind.get(`${t.group}/${t.kind}`) ?? [];
-      return all.filter((o) => !t.namespaced || namespace === undefined || o.metadata.namespace === namespace).sort((a, b) => (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") || a.metadata.name.localeCompare(b.metadata.name));
+      return all
+        .filter((o) => !t.namespaced || namespace === undefined || o.metadata.namespace === namespace)
+        .sort(
+          (a, b) =>
+            (a.metadata.namespace ?? "").localeCompare(b.metadata.namespace ?? "") ||
+            a.metadata.name.localeCompare(b.metadata.name),
+        );
     },
     get(t, namespace, name) {
       return this.list(t, namespace).find((o) => o.metadata.name === name) ?? null;

@@ -37,7 +37,11 @@ function pushDocs(out, source, text) {
     throw new CliExit(`error: error parsing ${source}: ${e.message}`, 1);
   }
   for (const d of docs) {
-    if (d.errors?.length) throw new CliExit(`error: error parsing ${source}: error converting YAML to JSON: yaml: ${d.errors[0].message.split("\n")[0]}`, 1);
+    if (d.errors?.length)
+      throw new CliExit(
+        `error: error parsing ${source}: error converting YAML to JSON: yaml: ${d.errors[0].message.split("\n")[0]}`,
+        1,
+      );
     const doc = d.toJS();
     if (doc == null || (typeof doc === "object" && Object.keys(doc).length === 0)) continue;
     if (doc.kind === "List" && Array.isArray(doc.items)) for (const it of doc.items) out.push({ source, doc: it });

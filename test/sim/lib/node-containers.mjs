@@ -24,7 +24,12 @@ export function simDirHost() {
 
 /** Mounts every helper container gets: node, the simulator's code, its state, the engine's socket. */
 export function helperBinds() {
-  return [`${nodeBinary()}:/usr/local/bin/node:ro`, `${SIM_LIB_HOST}:/sim:ro`, `${simDirHost()}:/sim-root`, `${dockerSocket()}:/var/run/docker.sock`];
+  return [
+    `${nodeBinary()}:/usr/local/bin/node:ro`,
+    `${SIM_LIB_HOST}:/sim:ro`,
+    `${simDirHost()}:/sim-root`,
+    `${dockerSocket()}:/var/run/docker.sock`,
+  ];
 }
 
 export function helperEnv(cluster, extra = {}) {
@@ -65,8 +70,23 @@ function mountBinds(node, prefix = "") {
 
 /** The `docker run` kind would have printed for a node: for error messages that look like kind's. */
 function runCommandText(name, node) {
-  const ports = (node.extraPortMappings ?? []).map((m) => `--publish=127.0.0.1:${m.hostPort ?? ""}:${m.containerPort}/${(m.protocol ?? "TCP").toLowerCase()}`);
-  return ["docker", "run", "--name", name, "--hostname", node.name, "--label", `io.x-k8s.kind.role=${node.role}`, "--privileged", "--detach", ...ports, "kindest/node:v1.31.0"].join(" ");
+  const ports = (node.extraPortMappings ?? []).map(
+    (m) => `--publish=127.0.0.1:${m.hostPort ?? ""}:${m.containerPort}/${(m.protocol ?? "TCP").toLowerCase()}`,
+  );
+  return [
+    "docker",
+    "run",
+    "--name",
+    name,
+    "--hostname",
+    node.name,
+    "--label",
+    `io.x-k8s.kind.role=${node.role}`,
+    "--privileged",
+    "--detach",
+    ...ports,
+    "kindest/node:v1.31.0",
+  ].join(" ");
 }
 
 export class NodeCreateError extends Error {}
@@ -76,7 +96,9 @@ export async function createNodeContainers(cluster, nodes) {
   const instance = instanceId(simDir());
   const names = dockerNames(cluster, instance);
   if (!(await docker.inspectImage(BASE_IMAGE)))
-    throw new NodeCreateError(`failed to ensure node image: paddock-sim needs the image ${BASE_IMAGE} in the Docker engine for its node, pod and Service containers (make it with: bash scripts/engine-bootstrap.sh base-image)`);
+    throw new NodeCreateError(
+      `failed to ensure node image: paddock-sim needs the image ${BASE_IMAGE} in the Docker engine for its node, pod and Service containers (make it with: bash scripts/engine-bootstrap.sh base-image)`,
+    );
   try {
     await docker.createNetwork(names.network, clusterLabels(cluster, instance, "network"));
   } catch (e) {
@@ -96,10 +118,23 @@ export async function createNodeContainers(cluster, nodes) {
         Hostname: node.name,
         Entrypoint: ["/usr/local/bin/node", "/sim/lib/runtime/agent.mjs"],
         Env: helperEnv(cluster, { SIM_NODE: node.name, SIM_ROLE: node.role, SIM_CONTROLLER: controller ? "1" : "0" }),
-        Labels: clusterLabels(cluster, instance, "node", { [LABEL_NODE]: node.name, "io.x-k8s.kind.cluster": cluster, "io.x-k8s.kind.role": node.role }),
+        Labels: clusterLabels(cluster, instance, "node", {
+          [LABEL_NODE]: node.name,
+          "io.x-k8s.kind.cluster": cluster,
+          "io.x-k8s.kind.role": node.role,
+        }),
         ExposedPorts: exposed,
         // The controller node also sees every node's mounts (under /sim-nodes/<node>) to set up hostPath volumes.
-        HostConfig: { Binds: [...helperBinds(), ...mountBinds(node), ...(controller ? nodes.flatMap((n) => mountBinds(n, `/sim-nodes/${n.name}`)) : [])], PortBindings: bindings, NetworkMode: names.network, LogConfig: { Type: "json-file", Config: {} } },
+        HostConfig: {
+          Binds: [
+            ...helperBinds(),
+            ...mountBinds(node),
+            ...(controller ? nodes.flatMap((n) => mountBinds(n, `/sim-nodes/${n.name}`)) : []),
+          ],
+          PortBindings: bindings,
+          NetworkMode: names.network,
+          LogConfig: { Type: "json-file", Config: {} },
+        },
         NetworkingConfig: { EndpointsConfig: { [names.network]: { Aliases: [node.name] } } },
       });
       id = created.Id;
@@ -107,7 +142,9 @@ export async function createNodeContainers(cluster, nodes) {
       await docker.startContainer(id);
     } catch (e) {
       if (!(e instanceof DockerError)) throw e;
-      throw new NodeCreateError(`command "${runCommandText(name, node)}" failed with error: exit status 125\nCommand Output: docker: Error response from daemon: ${e.message}.`);
+      throw new NodeCreateError(
+        `command "${runCommandText(name, node)}" failed with error: exit status 125\nCommand Output: docker: Error response from daemon: ${e.message}.`,
+      );
     }
   }
   return { instance, network: names.network, nodes: ids };
@@ -121,9 +158,14 @@ export async function waitForAgent(cluster, readRuntime, timeoutMs = 15_000) {
     if (rt?.heartbeatAt) return;
     if (Date.now() > deadline) {
       const instance = instanceId(simDir());
-      const containers = await docker.listContainers([...clusterFilter(cluster, instance), "dev.paddock.sim.role=node"]);
+      const containers = await docker.listContainers([
+        ...clusterFilter(cluster, instance),
+        "dev.paddock.sim.role=node",
+      ]);
       const logs = await Promise.all(containers.map((c) => docker.logs(c.Id, { tail: 20 }).catch(() => "")));
-      throw new NodeCreateError(`the simulated control plane did not start within ${timeoutMs / 1000}s: ${logs.join("\n").trim() || "(no output)"}`);
+      throw new NodeCreateError(
+        `the simulated control plane did not start within ${timeoutMs / 1000}s: ${logs.join("\n").trim() || "(no output)"}`,
+      );
     }
     await sleepMs(25);
   }
@@ -144,7 +186,10 @@ export async function removeClusterObjects(cluster) {
     await Promise.all(volumes.map((v) => docker.removeVolume(v.Name).catch(() => undefined)));
     const networks = await docker.listNetworks(filter);
     await Promise.all(networks.map((n) => docker.removeNetwork(n.Id).catch(() => undefined)));
-    const left = (await docker.listContainers(filter)).length + (await docker.listVolumes(filter)).length + (await docker.listNetworks(filter)).length;
+    const left =
+      (await docker.listContainers(filter)).length +
+      (await docker.listVolumes(filter)).length +
+      (await docker.listNetworks(filter)).length;
     if (left === 0) return;
     await sleepMs(200);
   }

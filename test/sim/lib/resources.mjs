@@ -27,7 +27,14 @@ const BUILTIN = [
   ["PodDisruptionBudget", "poddisruptionbudgets", "policy", "v1", true, ["pdb"]],
   ["StorageClass", "storageclasses", "storage.k8s.io", "v1", false, ["sc"]],
   ["HorizontalPodAutoscaler", "horizontalpodautoscalers", "autoscaling", "v2", true, ["hpa"]],
-].map(([kind, plural, group, version, namespaced, short]) => ({ kind, plural, group, versions: [version], namespaced, short }));
+].map(([kind, plural, group, version, namespaced, short]) => ({
+  kind,
+  plural,
+  group,
+  versions: [version],
+  namespaced,
+  short,
+}));
 
 /** Types known to the API server: built-ins plus CRDs that were Established before `at` (epoch ms). */
 export function typeRegistry(crds, isEstablished) {

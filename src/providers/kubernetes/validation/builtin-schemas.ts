@@ -18,7 +18,8 @@ interface ModelClass {
   prototype: { validate(this: unknown): void };
 }
 
-const GROUP_VERSION = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
+const GROUP_VERSION =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 /** Import failures that mean "kubernetes-models has no such type" (the group, or the kind in it). */
 const NOT_THERE = new Set(["ERR_PACKAGE_PATH_NOT_EXPORTED", "MODULE_NOT_FOUND"]);
@@ -43,7 +44,10 @@ function requirePackage(name: string): void {
   try {
     require.resolve(`${name}/package.json`);
   } catch (error) {
-    throw new PaddockError(`cannot check Kubernetes manifests: the package ${name} is not installed`, { cause: error, hint: "reinstall Paddock's dependencies (npm ci), or pass --no-manifest-check" });
+    throw new PaddockError(`cannot check Kubernetes manifests: the package ${name} is not installed`, {
+      cause: error,
+      hint: "reinstall Paddock's dependencies (npm ci), or pass --no-manifest-check",
+    });
   }
 }
 
@@ -75,13 +79,14 @@ function builtInCheck(apiVersion: string, kind: string): Promise<SchemaCheck | u
   const key = `${apiVersion}/${kind}`;
   let check = checks.get(key);
   if (!check) {
-    check = !GROUP_VERSION.test(apiVersion) || !KIND.test(kind)
-      ? Promise.resolve(undefined)
-      : Promise.resolve().then(() => {
-          const model = loadModel(`kubernetes-models/${apiVersion}/${kind}`, kind);
-          // A top-level kind says its apiVersion and kind; types inside one (DeploymentSpec) do not.
-          return model && model.apiVersion === apiVersion && model.kind === kind ? checkOf(model) : undefined;
-        });
+    check =
+      !GROUP_VERSION.test(apiVersion) || !KIND.test(kind)
+        ? Promise.resolve(undefined)
+        : Promise.resolve().then(() => {
+            const model = loadModel(`kubernetes-models/${apiVersion}/${kind}`, kind);
+            // A top-level kind says its apiVersion and kind; types inside one (DeploymentSpec) do not.
+            return model && model.apiVersion === apiVersion && model.kind === kind ? checkOf(model) : undefined;
+          });
     checks.set(key, check);
   }
   return check;
@@ -114,7 +119,10 @@ export function declaredUnread(read: ReadonlySet<string>): readonly string[] {
 function strictProblems(check: SchemaCheck, value: unknown, schema: string): SchemaProblem[] {
   const { tracked, undeclared } = trackFields(value, { declaredUnread });
   const errors = check(tracked);
-  return [...problemsOfAjvErrors(errors, value, schema), ...undeclared().map((field) => undeclaredProblem(field, schema))];
+  return [
+    ...problemsOfAjvErrors(errors, value, schema),
+    ...undeclared().map((field) => undeclaredProblem(field, schema)),
+  ];
 }
 
 /**
@@ -122,7 +130,10 @@ function strictProblems(check: SchemaCheck, value: unknown, schema: string): Sch
  * `fieldValidation=Strict`: unknown fields, wrong types, missing required fields, values outside
  * an enum. Undefined when kubernetes-models has no such kind (a custom resource, a typo'd kind).
  */
-export async function builtInProblems(object: { apiVersion: string; kind: string }): Promise<SchemaProblem[] | undefined> {
+export async function builtInProblems(object: {
+  apiVersion: string;
+  kind: string;
+}): Promise<SchemaProblem[] | undefined> {
   const check = await builtInCheck(object.apiVersion, object.kind);
   return check ? strictProblems(check, object, BUILT_IN_SCHEMA) : undefined;
 }
@@ -133,8 +144,14 @@ let objectMeta: Promise<SchemaCheck> | undefined;
 export async function objectMetaProblems(metadata: unknown): Promise<SchemaProblem[]> {
   objectMeta ??= Promise.resolve().then(() => {
     const model = loadModel("@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta", "ObjectMeta");
-    if (!model) throw new PaddockError("@kubernetes-models/apimachinery has no ObjectMeta model", { hint: "reinstall Paddock's dependencies (npm ci)" });
+    if (!model)
+      throw new PaddockError("@kubernetes-models/apimachinery has no ObjectMeta model", {
+        hint: "reinstall Paddock's dependencies (npm ci)",
+      });
     return checkOf(model);
   });
-  return strictProblems(await objectMeta, metadata, BUILT_IN_SCHEMA).map((p) => ({ ...p, path: ["metadata", ...p.path] }));
+  return strictProblems(await objectMeta, metadata, BUILT_IN_SCHEMA).map((p) => ({
+    ...p,
+    path: ["metadata", ...p.path],
+  }));
 }

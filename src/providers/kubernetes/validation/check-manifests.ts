@@ -22,10 +22,14 @@ async function manifestFiles(stack: Stack): Promise<string[]> {
   return [...new Set(files)];
 }
 
-const isCrd = (d: ManifestDocument): boolean => d.object.kind === "CustomResourceDefinition" && d.object.apiVersion.startsWith("apiextensions.k8s.io/");
+const isCrd = (d: ManifestDocument): boolean =>
+  d.object.kind === "CustomResourceDefinition" && d.object.apiVersion.startsWith("apiextensions.k8s.io/");
 
 /** A custom resource against its CRD; any other object against its kind's built-in schema; kinds with neither are not checked. */
-async function objectProblems(object: ManifestDocument["object"], crds: CustomResourceSchemas): Promise<SchemaProblem[]> {
+async function objectProblems(
+  object: ManifestDocument["object"],
+  crds: CustomResourceSchemas,
+): Promise<SchemaProblem[]> {
   const custom = await crds.check(object);
   if (custom.kind !== "unknown") return custom.problems;
   return (await builtInProblems(object)) ?? [];
@@ -36,7 +40,16 @@ async function documentErrors(document: ManifestDocument, crds: CustomResourceSc
   return problems
     .map((p) => ({ p, line: document.lineOf(p.path) }))
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
-    .map(({ p, line }) => new ManifestError(document.file, `document ${document.index} (${document.label})`, displayPath(p.path), p.problem, { line, hint: p.hint, document: document.index }));
+    .map(
+      ({ p, line }) =>
+        new ManifestError(
+          document.file,
+          `document ${document.index} (${document.label})`,
+          displayPath(p.path),
+          p.problem,
+          { line, hint: p.hint, document: document.index },
+        ),
+    );
 }
 
 /**
@@ -51,7 +64,13 @@ async function renderedErrors(stack: Stack, workload: WorkloadSpec): Promise<Man
   let objects: KubeObject[];
   try {
     const reference = "ref" in image ? image.ref : `paddock-preflight/${image.stackImage}:preflight`;
-    objects = renderWorkload({ workload, image: reference, namespace: workload.namespace ?? "default", run: { runId: "preflight", stack: stack.name }, nodePorts: new Map() }).objects;
+    objects = renderWorkload({
+      workload,
+      image: reference,
+      namespace: workload.namespace ?? "default",
+      run: { runId: "preflight", stack: stack.name },
+      nodePorts: new Map(),
+    }).objects;
   } catch (error) {
     if (!(error instanceof PaddockError)) throw error;
     return [new ManifestError(stack.file, entry, "", error.message, { hint: error.hint })];
@@ -59,7 +78,15 @@ async function renderedErrors(stack: Stack, workload: WorkloadSpec): Promise<Man
   const errors: ManifestError[] = [];
   for (const object of objects) {
     for (const p of (await builtInProblems(object)) ?? []) {
-      errors.push(new ManifestError(stack.file, `${entry} (the ${object.kind} "${object.metadata.name}" Paddock renders for it)`, displayPath(p.path), p.problem, { hint: p.hint }));
+      errors.push(
+        new ManifestError(
+          stack.file,
+          `${entry} (the ${object.kind} "${object.metadata.name}" Paddock renders for it)`,
+          displayPath(p.path),
+          p.problem,
+          { hint: p.hint },
+        ),
+      );
     }
   }
   return errors;
@@ -71,10 +98,21 @@ async function renderedErrors(stack: Stack, workload: WorkloadSpec): Promise<Man
  * files alone, before any cluster exists.
  */
 export async function manifestProblems(stack: Stack): Promise<ManifestError[]> {
-  const read = await Promise.all((await manifestFiles(stack)).map(async (file) => manifestDocuments(await readFile(file, "utf8"), file)));
+  const read = await Promise.all(
+    (await manifestFiles(stack)).map(async (file) => manifestDocuments(await readFile(file, "utf8"), file)),
+  );
   const documents = read.flatMap((r) => r.documents);
   const crds = new CustomResourceSchemas(documents.filter(isCrd).map((d) => d.object));
-  const unreadable = read.flatMap((r) => r.unreadable).map((u) => new ManifestError(u.file, `document ${u.index}`, "", u.problem, { line: u.line, hint: u.hint, document: u.index }));
+  const unreadable = read
+    .flatMap((r) => r.unreadable)
+    .map(
+      (u) =>
+        new ManifestError(u.file, `document ${u.index}`, "", u.problem, {
+          line: u.line,
+          hint: u.hint,
+          document: u.index,
+        }),
+    );
   const checked = await Promise.all(documents.map((d) => documentErrors(d, crds)));
   const rendered = await Promise.all(workloads(stack).map((w) => renderedErrors(stack, w)));
   return [...unreadable, ...checked.flat(), ...rendered.flat()];

@@ -37,7 +37,12 @@ export class CustomResourceSchemas {
       const versions = this.definitions.get(`${group}/${kind}`) ?? new Map<string, DefinedVersion>();
       for (const version of asArray(nested(crd, "spec", "versions")).filter(isRecord)) {
         const name = asString(version["name"]);
-        if (name) versions.set(name, { crd: asString(nested(crd, "metadata", "name")) ?? `${kind} CRD`, served: version["served"] !== false, schema: nested(version, "schema", "openAPIV3Schema") });
+        if (name)
+          versions.set(name, {
+            crd: asString(nested(crd, "metadata", "name")) ?? `${kind} CRD`,
+            served: version["served"] !== false,
+            schema: nested(version, "schema", "openAPIV3Schema"),
+          });
       }
       this.definitions.set(`${group}/${kind}`, versions);
     }
@@ -56,14 +61,24 @@ export class CustomResourceSchemas {
       const crd = [...versions.values()][0]?.crd ?? "its CRD";
       return {
         kind: "unserved",
-        problems: [{ path: ["apiVersion"], problem: `CRD ${crd} serves no version ${version} of ${object.kind}`, hint: served.length > 0 ? `use apiVersion: ${served.join(" or ")}` : `mark a version of ${crd} served: true` }],
+        problems: [
+          {
+            path: ["apiVersion"],
+            problem: `CRD ${crd} serves no version ${version} of ${object.kind}`,
+            hint:
+              served.length > 0 ? `use apiVersion: ${served.join(" or ")}` : `mark a version of ${crd} served: true`,
+          },
+        ],
       };
     }
     const validate = this.compile(`${group}/${version}/${object.kind}`, defined.schema);
     if (!validate) return { kind: "checked", problems: [] };
     const schema = `not in the schema of CRD ${defined.crd}`;
     const problems = validate(object) ? [] : problemsOfAjvErrors(validate.errors ?? [], object, schema);
-    return { kind: "checked", problems: [...problems, ...(isRecord(object["metadata"]) ? await objectMetaProblems(object["metadata"]) : [])] };
+    return {
+      kind: "checked",
+      problems: [...problems, ...(isRecord(object["metadata"]) ? await objectMetaProblems(object["metadata"]) : [])],
+    };
   }
 
   /**
@@ -96,7 +111,13 @@ export class CustomResourceSchemas {
     // No validateSchema: checking each schema against the draft-07 meta-schema first costs ~50 ms
     // (it compiles the meta-schema) on every run. The CRD object itself is checked against
     // Kubernetes' CustomResourceDefinition schema, and a schema Ajv cannot compile is skipped.
-    this.ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false, formats: kubernetesFormats });
+    this.ajv ??= new Ajv({
+      allErrors: true,
+      strict: false,
+      verbose: true,
+      validateSchema: false,
+      formats: kubernetesFormats,
+    });
     for (const format of formatsIn(schema)) if (!this.ajv.formats[format]) this.ajv.addFormat(format, true);
     return this.ajv;
   }

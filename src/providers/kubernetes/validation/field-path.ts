@@ -26,7 +26,10 @@ export function pathOfPointer(pointer: string, root: unknown): (string | number)
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     const segment = Array.isArray(current) && /^\d+$/.test(key) ? Number(key) : key;
     path.push(segment);
-    current = typeof current === "object" && current !== null ? (current as Record<string | number, unknown>)[segment] : undefined;
+    current =
+      typeof current === "object" && current !== null
+        ? (current as Record<string | number, unknown>)[segment]
+        : undefined;
   }
   return path;
 }

@@ -29,7 +29,10 @@ interface TrackedObject {
  * read nothing of (a free-form field such as a CRD's `default`) are not judged. `declaredUnread`
  * names fields a validator is known to skip though its type declares them, by what it did read.
  */
-export function trackFields(value: unknown, options: { declaredUnread?: (read: ReadonlySet<string>) => readonly string[] } = {}): { tracked: unknown; undeclared(): UndeclaredField[] } {
+export function trackFields(
+  value: unknown,
+  options: { declaredUnread?: (read: ReadonlySet<string>) => readonly string[] } = {},
+): { tracked: unknown; undeclared(): UndeclaredField[] } {
   const objects: TrackedObject[] = [];
   const tracked = wrap(value, [], objects);
   return {

@@ -57,7 +57,10 @@ function missingIdentity(value: Json): string[] {
 }
 
 /** The objects of a manifest file's text (`kind: List` flattened), and what in it cannot be read. */
-export function manifestDocuments(text: string, file: string): { documents: ManifestDocument[]; unreadable: UnreadableDocument[] } {
+export function manifestDocuments(
+  text: string,
+  file: string,
+): { documents: ManifestDocument[]; unreadable: UnreadableDocument[] } {
   const lines = new LineCounter();
   const documents: ManifestDocument[] = [];
   const unreadable: UnreadableDocument[] = [];
@@ -65,18 +68,34 @@ export function manifestDocuments(text: string, file: string): { documents: Mani
     const index = i + 1;
     const syntax = document.errors[0];
     if (syntax) {
-      unreadable.push({ file, index, line: lines.linePos(syntax.pos[0]).line, problem: `not valid YAML: ${syntax.message.split("\n")[0]}`, hint: "fix the YAML syntax at that line" });
+      unreadable.push({
+        file,
+        index,
+        line: lines.linePos(syntax.pos[0]).line,
+        problem: `not valid YAML: ${syntax.message.split("\n")[0]}`,
+        hint: "fix the YAML syntax at that line",
+      });
       return;
     }
     const value: unknown = document.toJS();
     if (value === null || value === undefined || (isRecord(value) && Object.keys(value).length === 0)) return;
     const list = isRecord(value) && value["kind"] === "List" && Array.isArray(value["items"]);
-    const items: [unknown, FieldPath][] = list ? (value["items"] as unknown[]).map((item, n) => [item, ["items", n]]) : [[value, []]];
+    const items: [unknown, FieldPath][] = list
+      ? (value["items"] as unknown[]).map((item, n) => [item, ["items", n]])
+      : [[value, []]];
     for (const [item, at] of items) {
       const lineOf = lineFinder(document, lines, at);
       const missing = isRecord(item) ? missingIdentity(item) : ["apiVersion", "kind", "metadata.name"];
       if (!isRecord(item) || missing.length > 0) {
-        unreadable.push({ file, index, line: lineOf([]), problem: isRecord(item) ? `${missing.join(", ")} not set` : "not a Kubernetes object (a mapping with apiVersion, kind and metadata)", hint: "every object needs apiVersion, kind and metadata.name" });
+        unreadable.push({
+          file,
+          index,
+          line: lineOf([]),
+          problem: isRecord(item)
+            ? `${missing.join(", ")} not set`
+            : "not a Kubernetes object (a mapping with apiVersion, kind and metadata)",
+          hint: "every object needs apiVersion, kind and metadata.name",
+        });
         continue;
       }
       const object = item as ManifestDocument["object"];

@@ -33,10 +33,13 @@ export class ManifestErrors extends PaddockError {
   constructor(readonly errors: ManifestError[]) {
     const lines = errors.slice(0, SHOWN).map((e) => e.message + (e.hint ? `\n    fix: ${e.hint}` : ""));
     if (errors.length > SHOWN) lines.push(`… and ${errors.length - SHOWN} more`);
-    super(`the Kubernetes API server would reject ${errors.length === 1 ? "this manifest" : "these manifests"} (checked before the cluster exists; nothing was started):\n${lines.join("\n")}`, {
-      hint:
-        `correct them and run again. Built-in kinds are checked against Kubernetes ${KUBERNETES_SCHEMA_RELEASE}'s schemas (kubernetes-models), custom resources against their CRD's openAPIV3Schema; ` +
-        "for a field newer than that, or a check that is wrong, pass --no-manifest-check (docs/kind.md)",
-    });
+    super(
+      `the Kubernetes API server would reject ${errors.length === 1 ? "this manifest" : "these manifests"} (checked before the cluster exists; nothing was started):\n${lines.join("\n")}`,
+      {
+        hint:
+          `correct them and run again. Built-in kinds are checked against Kubernetes ${KUBERNETES_SCHEMA_RELEASE}'s schemas (kubernetes-models), custom resources against their CRD's openAPIV3Schema; ` +
+          "for a field newer than that, or a check that is wrong, pass --no-manifest-check (docs/kind.md)",
+      },
+    );
   }
 }

@@ -25,7 +25,8 @@ export function undeclaredProblem(field: UndeclaredField, schema: string): Schem
   const name = String(field.path.at(-1));
   const guess = didYouMean(name, field.declared);
   const known = [...field.declared].sort();
-  const list = known.slice(0, FIELDS_SHOWN).join(", ") + (known.length > FIELDS_SHOWN ? `, … (${known.length} in all)` : "");
+  const list =
+    known.slice(0, FIELDS_SHOWN).join(", ") + (known.length > FIELDS_SHOWN ? `, … (${known.length} in all)` : "");
   return {
     path: field.path,
     problem: `unknown field "${name}" (${schema})`,
@@ -40,29 +41,51 @@ function preview(value: unknown): string {
 
 function typeHint(path: FieldPath, expected: string, value: unknown): string {
   const field = String(path.at(-1) ?? "the value");
-  if ((expected === "integer" || expected === "number") && typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value))) {
+  if (
+    (expected === "integer" || expected === "number") &&
+    typeof value === "string" &&
+    value.trim() !== "" &&
+    !Number.isNaN(Number(value))
+  ) {
     return `write ${field}: ${value.trim()} without quotes (YAML reads ${preview(value)} as a string)`;
   }
-  if (expected === "string" && (typeof value === "number" || typeof value === "boolean")) return `quote it: ${field}: "${String(value)}"`;
+  if (expected === "string" && (typeof value === "number" || typeof value === "boolean"))
+    return `quote it: ${field}: "${String(value)}"`;
   if (expected === "array") return `write ${field} as a list ("- item" lines, or [a, b])`;
   if (expected === "object") return `write ${field} as a mapping (key: value lines)`;
   return `give ${field} a value of type ${expected}`;
 }
 
 function typesOf(errors: readonly ErrorObject[]): string[] {
-  return [...new Set(errors.filter((e) => e.keyword === "type").flatMap((e) => [(e.params as { type: string | string[] }).type].flat()))];
+  return [
+    ...new Set(
+      errors
+        .filter((e) => e.keyword === "type")
+        .flatMap((e) => [(e.params as { type: string | string[] }).type].flat()),
+    ),
+  ];
 }
 
 /** A failed oneOf/anyOf (IntOrString, Quantity): one message for all its branches. */
 function alternativesProblem(path: FieldPath, errors: readonly ErrorObject[], value: unknown): SchemaProblem {
-  const formats = errors.filter((e) => e.keyword === "format").map((e) => String((e.params as { format: string }).format));
+  const formats = errors
+    .filter((e) => e.keyword === "format")
+    .map((e) => String((e.params as { format: string }).format));
   if (formats.includes("quantity")) {
-    return { path, problem: `expected a quantity, got ${preview(value)}`, hint: 'write a number (2, 0.5) or a quantity string such as "500m", "128Mi" or "1Gi"' };
+    return {
+      path,
+      problem: `expected a quantity, got ${preview(value)}`,
+      hint: 'write a number (2, 0.5) or a quantity string such as "500m", "128Mi" or "1Gi"',
+    };
   }
   const types = typesOf(errors);
   const expected = types.length > 0 ? types.join(" or ") : "a value matching one of the schema's alternatives";
   const port = types.includes("integer") && types.includes("string") ? " (a number, or a name such as http)" : "";
-  return { path, problem: `expected ${expected}${port}, got ${jsonType(value)} ${preview(value)}`, hint: `give ${String(path.at(-1) ?? "it")} a ${types.join(" or ") || "valid value"}` };
+  return {
+    path,
+    problem: `expected ${expected}${port}, got ${jsonType(value)} ${preview(value)}`,
+    hint: `give ${String(path.at(-1) ?? "it")} a ${types.join(" or ") || "valid value"}`,
+  };
 }
 
 function singleProblem(error: ErrorObject, path: FieldPath, value: unknown): SchemaProblem | undefined {
@@ -70,26 +93,46 @@ function singleProblem(error: ErrorObject, path: FieldPath, value: unknown): Sch
   switch (error.keyword) {
     case "required": {
       const missing = String(params["missingProperty"]);
-      return { path: [...path, missing], problem: "required field is missing", hint: `add ${missing} to ${displayPath(path) || "the object"}` };
+      return {
+        path: [...path, missing],
+        problem: "required field is missing",
+        hint: `add ${missing} to ${displayPath(path) || "the object"}`,
+      };
     }
     case "type": {
       const expected = [params["type"]].flat().join(" or ");
-      return { path, problem: `expected ${expected}, got ${jsonType(value)} ${preview(value)}`, hint: typeHint(path, expected, value) };
+      return {
+        path,
+        problem: `expected ${expected}, got ${jsonType(value)} ${preview(value)}`,
+        hint: typeHint(path, expected, value),
+      };
     }
     case "enum": {
       const allowed = (params["allowedValues"] as unknown[]).map(String);
       const guess = typeof value === "string" ? didYouMean(value, allowed) : undefined;
-      return { path, problem: `must be one of ${allowed.join(", ")}; got ${preview(value)}`, hint: guess ? `did you mean ${guess}?` : `use one of: ${allowed.join(", ")}` };
+      return {
+        path,
+        problem: `must be one of ${allowed.join(", ")}; got ${preview(value)}`,
+        hint: guess ? `did you mean ${guess}?` : `use one of: ${allowed.join(", ")}`,
+      };
     }
     case "format": {
       const format = String(params["format"]);
-      return { path, problem: `expected ${format}, got ${preview(value)}`, hint: format.startsWith("int") ? `give a whole number that fits in ${format}` : `give a valid ${format}` };
+      return {
+        path,
+        problem: `expected ${format}, got ${preview(value)}`,
+        hint: format.startsWith("int") ? `give a whole number that fits in ${format}` : `give a valid ${format}`,
+      };
     }
     case "oneOf":
     case "anyOf":
       return undefined;
     default:
-      return { path, problem: `${error.message ?? "is invalid"}; got ${preview(value)}`, hint: "correct the value to what the schema asks" };
+      return {
+        path,
+        problem: `${error.message ?? "is invalid"}; got ${preview(value)}`,
+        hint: "correct the value to what the schema asks",
+      };
   }
 }
 
@@ -106,8 +149,17 @@ export function problemsOfAjvErrors(errors: readonly ErrorObject[], root: unknow
     const path = pathOfPointer(pointer, root);
     const value = valueAt(root, path);
     for (const error of group.filter((e) => e.keyword === "additionalProperties")) {
-      const properties = ((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}) as Record<string, unknown>;
-      problems.push(undeclaredProblem({ path: [...path, String((error.params as { additionalProperty: string }).additionalProperty)], declared: Object.keys(properties) }, schema));
+      const properties = ((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ??
+        {}) as Record<string, unknown>;
+      problems.push(
+        undeclaredProblem(
+          {
+            path: [...path, String((error.params as { additionalProperty: string }).additionalProperty)],
+            declared: Object.keys(properties),
+          },
+          schema,
+        ),
+      );
     }
     const rest = group.filter((e) => e.keyword !== "additionalProperties");
     if (rest.some((e) => e.keyword === "oneOf" || e.keyword === "anyOf")) {

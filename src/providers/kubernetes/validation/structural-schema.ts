@@ -1,7 +1,23 @@
 import { isRecord, type Json } from "../kube-object.js";
 
 /** Keywords a structural schema shares with JSON Schema draft-07, copied as they are. */
-const COPIED = ["type", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "multipleOf", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties", "required", "format"];
+const COPIED = [
+  "type",
+  "enum",
+  "pattern",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+  "required",
+  "format",
+];
 
 /**
  * A CRD's `openAPIV3Schema` (OpenAPI 3.0, structural) as a JSON Schema for Ajv that is as strict
@@ -30,7 +46,9 @@ export function strictJsonSchema(node: unknown, structural = true): Json {
   }
   if (node["nullable"] === true && typeof out["type"] === "string") out["type"] = [out["type"], "null"];
   if (isRecord(node["properties"])) {
-    out["properties"] = Object.fromEntries(Object.entries(node["properties"]).map(([name, child]) => [name, strictJsonSchema(child, structural)]));
+    out["properties"] = Object.fromEntries(
+      Object.entries(node["properties"]).map(([name, child]) => [name, strictJsonSchema(child, structural)]),
+    );
   }
   if (node["items"] !== undefined) out["items"] = strictJsonSchema(node["items"], structural);
   const additional = node["additionalProperties"];
@@ -44,7 +62,12 @@ export function strictJsonSchema(node: unknown, structural = true): Json {
 
   // An embedded object (x-kubernetes-embedded-resource) has apiVersion, kind and metadata besides its own properties.
   if (node["x-kubernetes-embedded-resource"] === true) {
-    out["properties"] = { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...(out["properties"] as Json | undefined) };
+    out["properties"] = {
+      apiVersion: { type: "string" },
+      kind: { type: "string" },
+      metadata: { type: "object" },
+      ...(out["properties"] as Json | undefined),
+    };
   }
   const open = node["x-kubernetes-preserve-unknown-fields"] === true;
   const isObject = node["type"] === "object" || out["properties"] !== undefined;
@@ -57,8 +80,15 @@ export function strictJsonSchema(node: unknown, structural = true): Json {
  * open (it is checked as an ObjectMeta on its own).
  */
 export function customResourceJsonSchema(openAPIV3Schema: unknown): Json {
-  const schema = strictJsonSchema(isRecord(openAPIV3Schema) ? { type: "object", ...openAPIV3Schema } : { type: "object" });
-  schema["properties"] = { ...(schema["properties"] as Json | undefined), apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } };
+  const schema = strictJsonSchema(
+    isRecord(openAPIV3Schema) ? { type: "object", ...openAPIV3Schema } : { type: "object" },
+  );
+  schema["properties"] = {
+    ...(schema["properties"] as Json | undefined),
+    apiVersion: { type: "string" },
+    kind: { type: "string" },
+    metadata: { type: "object" },
+  };
   return schema;
 }
 

@@ -35,8 +35,11 @@ function syncProxy() {
     const cluster = readCluster(clusterName);
     if (!cluster) return false;
     const node = cluster.nodes.find((n) => n.name === nodeName);
-    const ports = new Set((node?.extraPortMappings ?? []).filter((m) => (m.protocol ?? "TCP") === "TCP").map((m) => m.containerPort));
-    for (const o of Object.values(readObjects(clusterName))) if (o.kind === "Service") for (const p of o.spec?.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
+    const ports = new Set(
+      (node?.extraPortMappings ?? []).filter((m) => (m.protocol ?? "TCP") === "TCP").map((m) => m.containerPort),
+    );
+    for (const o of Object.values(readObjects(clusterName)))
+      if (o.kind === "Service") for (const p of o.spec?.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
     proxy.sync([...ports]);
     return true;
   } catch (e) {
@@ -47,7 +50,10 @@ function syncProxy() {
 
 async function nodeIPs() {
   const out = {};
-  const nodes = await docker.listContainers([...clusterFilter(clusterName, env.SIM_INSTANCE), "dev.paddock.sim.role=node"]);
+  const nodes = await docker.listContainers([
+    ...clusterFilter(clusterName, env.SIM_INSTANCE),
+    "dev.paddock.sim.role=node",
+  ]);
   for (const c of nodes) out[c.Labels[LABEL_NODE]] = c.NetworkSettings?.Networks?.[env.SIM_NETWORK]?.IPAddress ?? "";
   return out;
 }
@@ -60,8 +66,22 @@ const timer = setInterval(() => {
 if (env.SIM_CONTROLLER === "1") {
   const ips = await nodeIPs();
   // Worker nodes may still be starting: their IPs (the pods' hostIP) are looked up again.
-  for (const ms of [500, 2000, 5000]) setTimeout(() => nodeIPs().then((more) => Object.assign(ips, more), () => undefined), ms);
-  const controller = new Controller({ clusterName, instance: env.SIM_INSTANCE, hostSimDir: env.SIM_HOST_DIR, nodeIPs: ips, log });
+  for (const ms of [500, 2000, 5000])
+    setTimeout(
+      () =>
+        nodeIPs().then(
+          (more) => Object.assign(ips, more),
+          () => undefined,
+        ),
+      ms,
+    );
+  const controller = new Controller({
+    clusterName,
+    instance: env.SIM_INSTANCE,
+    hostSimDir: env.SIM_HOST_DIR,
+    nodeIPs: ips,
+    log,
+  });
   log("controller up");
   await controller.run();
   clearInterval(timer);

@@ -20,7 +20,12 @@ export function objectData(o) {
     for (const [k, v] of Object.entries(o.data ?? {})) out[k] = Buffer.from(String(v), "base64").toString("utf8");
     return { ...out, ...(o.stringData ?? {}) };
   }
-  return { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(String(v), "base64").toString("utf8")])) };
+  return {
+    ...(o.data ?? {}),
+    ...Object.fromEntries(
+      Object.entries(o.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(String(v), "base64").toString("utf8")]),
+    ),
+  };
 }
 
 function keyRef(objects, ns, ref, kind) {
@@ -56,7 +61,9 @@ function fieldValue(pod, fieldPath) {
 
 /** Kubernetes' $(VAR) expansion: defined names are replaced, $$ escapes, unknown references stay. */
 export function expand(text, vars) {
-  return String(text).replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (all, name) => (all === "$$" ? "$" : name in vars ? vars[name] : all));
+  return String(text).replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (all, name) =>
+    all === "$$" ? "$" : name in vars ? vars[name] : all,
+  );
 }
 
 /** The container's environment, in Kubernetes' order (envFrom, then env), as [name, value] pairs. */
@@ -77,7 +84,10 @@ export function resolveEnv(pod, container, objects) {
     if (e.valueFrom?.configMapKeyRef) value = keyRef(objects, pod.namespace, e.valueFrom.configMapKeyRef, "ConfigMap");
     else if (e.valueFrom?.secretKeyRef) value = keyRef(objects, pod.namespace, e.valueFrom.secretKeyRef, "Secret");
     else if (e.valueFrom?.fieldRef) value = fieldValue(pod, e.valueFrom.fieldRef.fieldPath);
-    else if (e.valueFrom?.resourceFieldRef) value = String(container.resources?.limits?.[e.valueFrom.resourceFieldRef.resource.replace(/^limits\./, "")] ?? "");
+    else if (e.valueFrom?.resourceFieldRef)
+      value = String(
+        container.resources?.limits?.[e.valueFrom.resourceFieldRef.resource.replace(/^limits\./, "")] ?? "",
+      );
     else value = expand(e.value ?? "", vars);
     if (value !== undefined) vars[e.name] = value;
   }
@@ -107,7 +117,13 @@ export function containerConfig({ pod, container, image, sandboxId, objects, mou
     HostConfig: {
       NetworkMode: `container:${sandboxId}`,
       Binds: mounts.binds,
-      Mounts: mounts.volumes.map((v) => ({ Type: "volume", Source: v.Source, Target: v.Target, ReadOnly: !!v.ReadOnly, VolumeOptions: { NoCopy: true } })),
+      Mounts: mounts.volumes.map((v) => ({
+        Type: "volume",
+        Source: v.Source,
+        Target: v.Target,
+        ReadOnly: !!v.ReadOnly,
+        VolumeOptions: { NoCopy: true },
+      })),
       LogConfig: { Type: "json-file", Config: {} },
       ReadonlyRootfs: !!container.securityContext?.readOnlyRootFilesystem,
       Privileged: !!container.securityContext?.privileged,

@@ -27,7 +27,15 @@ export class ContainerRunner {
     this.previous = null;
     this.attempts = [];
     this.wake = () => {};
-    this.status = { name: spec.name, image: spec.image, imageID: "", ready: false, restartCount: 0, started: false, state: { waiting: { reason: "ContainerCreating" } } };
+    this.status = {
+      name: spec.name,
+      image: spec.image,
+      imageID: "",
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason: "ContainerCreating" } },
+    };
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -76,8 +84,19 @@ export class ContainerRunner {
         const delay = restarts === 0 ? 0 : Math.min(300, 10 * 2 ** (restarts - 1));
         if (delay > 0) {
           const pod = this.w.pod;
-          this.set({ state: { waiting: { reason: "CrashLoopBackOff", message: `back-off ${delay}s restarting failed container=${this.spec.name} pod=${pod.name}_${pod.namespace}(${pod.uid})` } } });
-          this.w.event("Warning", "BackOff", `Back-off restarting failed container ${this.spec.name} in pod ${pod.name}_${pod.namespace}(${pod.uid})`);
+          this.set({
+            state: {
+              waiting: {
+                reason: "CrashLoopBackOff",
+                message: `back-off ${delay}s restarting failed container=${this.spec.name} pod=${pod.name}_${pod.namespace}(${pod.uid})`,
+              },
+            },
+          });
+          this.w.event(
+            "Warning",
+            "BackOff",
+            `Back-off restarting failed container ${this.spec.name} in pod ${pod.name}_${pod.namespace}(${pod.uid})`,
+          );
           await this.pause(realMs(delay));
           if (this.stopping) break;
         }
@@ -98,7 +117,17 @@ export class ContainerRunner {
     for (;;) {
       if (this.stopping) return null;
       try {
-        cfg = containerConfig({ pod, container: this.spec, image, sandboxId: w.sandboxId, objects: w.ctx.objects(), mounts: mountsFor(this.spec, w.volumes), labels: clusterLabels(w.ctx.clusterName, w.ctx.instance, "container", { [LABEL_POD]: `${pod.namespace}/${pod.name}` }) });
+        cfg = containerConfig({
+          pod,
+          container: this.spec,
+          image,
+          sandboxId: w.sandboxId,
+          objects: w.ctx.objects(),
+          mounts: mountsFor(this.spec, w.volumes),
+          labels: clusterLabels(w.ctx.clusterName, w.ctx.instance, "container", {
+            [LABEL_POD]: `${pod.namespace}/${pod.name}`,
+          }),
+        });
         break;
       } catch (e) {
         if (!(e instanceof ContainerConfigError || e instanceof MountError)) throw e;
@@ -118,10 +147,19 @@ export class ContainerRunner {
       this.set({ state: { waiting: { reason: "CreateContainerError", message: e.message } } });
       w.event("Warning", "Failed", `Error: ${e.message}`);
       await this.pause(2000);
-      return this.stopping ? null : { exitCode: 128, reason: "StartError", message: e.message, startedAt: iso(startedAt), finishedAt: iso(Date.now()) };
+      return this.stopping
+        ? null
+        : {
+            exitCode: 128,
+            reason: "StartError",
+            message: e.message,
+            startedAt: iso(startedAt),
+            finishedAt: iso(Date.now()),
+          };
     }
     // Kept: the new attempt and the last terminated one (lastState); older attempts go.
-    for (const old of this.attempts.filter((x) => x !== this.previous)) await docker.removeContainer(old).catch(() => undefined);
+    for (const old of this.attempts.filter((x) => x !== this.previous))
+      await docker.removeContainer(old).catch(() => undefined);
     this.attempts = [this.previous, id].filter(Boolean);
     this.current = id;
     w.rememberContainers(this.spec.name, this.current, this.previous);
@@ -130,17 +168,37 @@ export class ContainerRunner {
       await docker.startContainer(id);
     } catch (e) {
       if (!(e instanceof DockerError)) throw e;
-      w.event("Warning", "Failed", `Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: ${e.message}`);
-      return { exitCode: 128, reason: "StartError", message: e.message, startedAt: iso(startedAt), finishedAt: iso(Date.now()), containerID: `containerd://${id}` };
+      w.event(
+        "Warning",
+        "Failed",
+        `Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: ${e.message}`,
+      );
+      return {
+        exitCode: 128,
+        reason: "StartError",
+        message: e.message,
+        startedAt: iso(startedAt),
+        finishedAt: iso(Date.now()),
+        containerID: `containerd://${id}`,
+      };
     }
     const info = await docker.inspectContainer(id);
     const imageID = `${cfg.Image}`;
     const probes = this.spec.startupProbe || this.spec.readinessProbe;
-    this.set({ containerID: `containerd://${id}`, imageID, started: !this.spec.startupProbe, ready: !probes && this.kind === "main", state: { running: { startedAt: iso(Date.parse(info?.State?.StartedAt ?? "") || startedAt) } } });
+    this.set({
+      containerID: `containerd://${id}`,
+      imageID,
+      started: !this.spec.startupProbe,
+      ready: !probes && this.kind === "main",
+      state: { running: { startedAt: iso(Date.parse(info?.State?.StartedAt ?? "") || startedAt) } },
+    });
     w.event("Normal", "Started", `Started container ${this.spec.name}`);
     const probing = { stop: false };
     if (this.kind === "main") this.probe(id, probing);
-    const code = await docker.waitContainer(id).then((r) => r.StatusCode, () => 137);
+    const code = await docker.waitContainer(id).then(
+      (r) => r.StatusCode,
+      () => 137,
+    );
     probing.stop = true;
     const after = await docker.inspectContainer(id);
     const exitCode = after?.State?.ExitCode ?? code;
@@ -174,7 +232,8 @@ export class ContainerRunner {
           if (r.ok) {
             st.successes++;
             st.failures = 0;
-            if (field === "readinessProbe" && st.successes >= probe.successThreshold && !this.status.ready) this.set({ ready: true });
+            if (field === "readinessProbe" && st.successes >= probe.successThreshold && !this.status.ready)
+              this.set({ ready: true });
             if (field === "startupProbe" && !this.status.started) {
               this.set({ started: true, ...(this.spec.readinessProbe ? {} : { ready: true }) });
               return;
@@ -183,9 +242,14 @@ export class ContainerRunner {
             st.failures++;
             st.successes = 0;
             w.event("Warning", "Unhealthy", `${label} probe ${r.errored ? "errored" : "failed"}: ${r.message}`);
-            if (field === "readinessProbe" && st.failures >= probe.failureThreshold && this.status.ready) this.set({ ready: false });
+            if (field === "readinessProbe" && st.failures >= probe.failureThreshold && this.status.ready)
+              this.set({ ready: false });
             if (field !== "readinessProbe" && st.failures >= probe.failureThreshold) {
-              w.event("Normal", "Killing", `Container ${this.spec.name} failed ${label.toLowerCase()} probe, will be restarted`);
+              w.event(
+                "Normal",
+                "Killing",
+                `Container ${this.spec.name} failed ${label.toLowerCase()} probe, will be restarted`,
+              );
               await docker.stopContainer(id, probe.terminationGracePeriodSeconds ?? w.graceSeconds());
               return;
             }
@@ -200,7 +264,8 @@ export class ContainerRunner {
   /** A probe loop's wait: ends early when the container stops. */
   async pause0(ms, probing) {
     const until = Date.now() + ms;
-    while (!probing.stop && !this.stopping && Date.now() < until) await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
+    while (!probing.stop && !this.stopping && Date.now() < until)
+      await new Promise((r) => setTimeout(r, Math.min(50, until - Date.now())));
   }
 
   /** The graceful stop of pod termination: the image's stop signal, SIGKILL after the grace period. */
@@ -212,6 +277,17 @@ export class ContainerRunner {
       await docker.stopContainer(this.current, graceSeconds);
     }
     await this.done;
-    if (this.status.state.running) this.set({ state: { terminated: { exitCode: 137, reason: "Error", startedAt: this.status.state.running.startedAt, finishedAt: iso(Date.now()) } }, ready: false });
+    if (this.status.state.running)
+      this.set({
+        state: {
+          terminated: {
+            exitCode: 137,
+            reason: "Error",
+            startedAt: this.status.state.running.startedAt,
+            finishedAt: iso(Date.now()),
+          },
+        },
+        ready: false,
+      });
   }
 }

@@ -53,7 +53,15 @@ export class Controller {
   createPod(p) {
     const node = nodeFor(this.clusterRecord, p.name);
     const now = Date.now();
-    const waiting = (c) => ({ name: c.name, image: c.image, imageID: "", ready: false, restartCount: 0, started: false, state: { waiting: { reason: (p.spec.initContainers ?? []).length ? "PodInitializing" : "ContainerCreating" } } });
+    const waiting = (c) => ({
+      name: c.name,
+      image: c.image,
+      imageID: "",
+      ready: false,
+      restartCount: 0,
+      started: false,
+      state: { waiting: { reason: (p.spec.initContainers ?? []).length ? "PodInitializing" : "ContainerCreating" } },
+    });
     const pod = {
       ...p,
       uid: p.uid ?? uuid(),
@@ -63,14 +71,31 @@ export class Controller {
       phase: "Pending",
       startTime: iso(now),
       conditions: [{ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: iso(now) }],
-      initContainerStatuses: (p.spec.initContainers ?? []).map((c) => ({ ...waiting(c), state: { waiting: { reason: "PodInitializing" } } })),
+      initContainerStatuses: (p.spec.initContainers ?? []).map((c) => ({
+        ...waiting(c),
+        state: { waiting: { reason: "PodInitializing" } },
+      })),
       containerStatuses: (p.spec.containers ?? []).map(waiting),
       docker: { sandbox: null, containers: {} },
     };
-    for (const t of ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"]) pod.conditions.push({ type: t, status: "False", lastProbeTime: null, lastTransitionTime: iso(now), ...(t === "Ready" || t === "ContainersReady" ? { reason: "ContainersNotReady" } : {}) });
+    for (const t of ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady"])
+      pod.conditions.push({
+        type: t,
+        status: "False",
+        lastProbeTime: null,
+        lastTransitionTime: iso(now),
+        ...(t === "Ready" || t === "ContainersReady" ? { reason: "ContainersNotReady" } : {}),
+      });
     const key = `${pod.namespace}/${pod.name}`;
     this.rt.pods[key] = pod;
-    recordEvent(this.rt, podRef(pod), "Normal", "Scheduled", `Successfully assigned ${key} to ${node.name}`, "default-scheduler");
+    recordEvent(
+      this.rt,
+      podRef(pod),
+      "Normal",
+      "Scheduled",
+      `Successfully assigned ${key} to ${node.name}`,
+      "default-scheduler",
+    );
     const worker = new PodWorker(this, key);
     this.workers.set(key, worker);
     worker.run();
@@ -109,7 +134,8 @@ export class Controller {
       }
     }
     // Owners deleted (or being deleted with their namespace): their pods go, gracefully.
-    for (const pod of Object.values(this.rt.pods)) if (liveKeys.get(pod.ownerKey) !== pod.ownerUid) this.terminatePod(pod);
+    for (const pod of Object.values(this.rt.pods))
+      if (liveKeys.get(pod.ownerKey) !== pod.ownerUid) this.terminatePod(pod);
     for (const key of Object.keys(this.rt.jobs)) if (!liveKeys.has(key)) delete this.rt.jobs[key];
     for (const key of Object.keys(this.rt.observed)) if (!liveKeys.has(key)) delete this.rt.observed[key];
     for (const [podKey, req] of Object.entries(cluster.podDeletions ?? {})) {

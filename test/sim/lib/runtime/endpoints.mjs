@@ -22,7 +22,13 @@ export function endpointsFor(service, portIndex, rt) {
   const port = service.spec.ports?.[portIndex];
   if (!port) return [];
   return Object.values(rt?.pods ?? {})
-    .filter((p) => p.namespace === service.metadata.namespace && !p.deletionTimestamp && p.podIP && matchesSelector(p.labels, selector))
+    .filter(
+      (p) =>
+        p.namespace === service.metadata.namespace &&
+        !p.deletionTimestamp &&
+        p.podIP &&
+        matchesSelector(p.labels, selector),
+    )
     .filter((p) => p.phase === "Running" && p.conditions.some((c) => c.type === "Ready" && c.status === "True"))
     .map((p) => ({ ip: p.podIP, port: targetPortOf(p, port) }))
     .filter((e) => e.port !== undefined);
@@ -55,10 +61,11 @@ export class Listeners {
   }
   sync(ports) {
     const want = new Set(ports);
-    for (const [port, server] of this.servers) if (!want.has(port)) {
-      server.close();
-      this.servers.delete(port);
-    }
+    for (const [port, server] of this.servers)
+      if (!want.has(port)) {
+        server.close();
+        this.servers.delete(port);
+      }
     for (const port of want) {
       if (this.servers.has(port)) continue;
       const server = net.createServer((socket) => this.onConnection(port, socket));

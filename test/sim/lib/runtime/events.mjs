@@ -6,13 +6,30 @@ const MAX_EVENTS = 1500;
 /** involved: { kind, name, namespace, uid, apiVersion }; source: component (kubelet events add the node). */
 export function recordEvent(rt, involved, type, reason, message, source = "kubelet", node = undefined) {
   const now = Date.now();
-  const same = rt.events.find((e) => e.involved.uid === involved.uid && e.involved.name === involved.name && e.reason === reason && e.message === message);
+  const same = rt.events.find(
+    (e) =>
+      e.involved.uid === involved.uid &&
+      e.involved.name === involved.name &&
+      e.reason === reason &&
+      e.message === message,
+  );
   if (same) {
     same.count++;
     same.last = now;
     return;
   }
-  rt.events.push({ namespace: involved.namespace ?? "default", involved, type, reason, message, count: 1, first: now, last: now, source, node });
+  rt.events.push({
+    namespace: involved.namespace ?? "default",
+    involved,
+    type,
+    reason,
+    message,
+    count: 1,
+    first: now,
+    last: now,
+    source,
+    node,
+  });
   if (rt.events.length > MAX_EVENTS) rt.events.splice(0, rt.events.length - MAX_EVENTS);
 }
 
@@ -21,5 +38,11 @@ export function podRef(pod) {
 }
 
 export function objectRef(o) {
-  return { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, apiVersion: o.apiVersion };
+  return {
+    kind: o.kind,
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+    uid: o.metadata.uid,
+    apiVersion: o.apiVersion,
+  };
 }

@@ -14,7 +14,9 @@ function isSystemImage(ref) {
 
 export function pullPolicy(container) {
   const p = parseImageRef(container.image ?? "");
-  return container.imagePullPolicy ?? (p.digest ? "IfNotPresent" : !p.tag || p.tag === "latest" ? "Always" : "IfNotPresent");
+  return (
+    container.imagePullPolicy ?? (p.digest ? "IfNotPresent" : !p.tag || p.tag === "latest" ? "Always" : "IfNotPresent")
+  );
 }
 
 function pullError(ref) {
@@ -34,12 +36,18 @@ export async function imageFor(cluster, nodeName, container, owner) {
   const ref = container.image ?? "";
   const policy = pullPolicy(container);
   const loaded = cluster.images?.[nodeName]?.[normalizeImage(ref)];
-  const forced = (cfg.imagePullBackOff ?? []).some((e) => imageMatches(e, ref)) || listMatchesWorkload(cfg.imagePullBackOff, owner.kind, owner.namespace, owner.name);
+  const forced =
+    (cfg.imagePullBackOff ?? []).some((e) => imageMatches(e, ref)) ||
+    listMatchesWorkload(cfg.imagePullBackOff, owner.kind, owner.namespace, owner.name);
   const fail = { ok: false, reason: "ErrImagePull", message: pullError(ref), pull: true };
   if (forced) return fail;
   if (policy === "Never") {
     if (loaded) return { ok: true, image: loaded.id };
-    return { ok: false, reason: "ErrImageNeverPull", message: `Container image "${ref}" is not present with pull policy of Never` };
+    return {
+      ok: false,
+      reason: "ErrImageNeverPull",
+      message: `Container image "${ref}" is not present with pull policy of Never`,
+    };
   }
   const pullable = isSystemImage(ref) || (cfg.pullableImages ?? []).some((e) => imageMatches(e, ref));
   if (policy !== "Always" && loaded) return { ok: true, image: loaded.id };

@@ -27,7 +27,10 @@ export function nodePathOnHost(ctx, nodeName, nodePath) {
   const extra = under(nodePath, node?.extraMounts ?? [], "containerPath");
   if (extra) {
     const rest = path.posix.relative(extra.containerPath, nodePath);
-    return { host: path.join(extra.hostPath, rest), local: path.join("/sim-nodes", nodeName, extra.containerPath, rest) };
+    return {
+      host: path.join(extra.hostPath, rest),
+      local: path.join("/sim-nodes", nodeName, extra.containerPath, rest),
+    };
   }
   const rel = path.join("clusters", ctx.clusterName, "nodes", nodeName, "fs", nodePath);
   return { host: path.join(ctx.hostSimDir, rel), local: path.join(process.env.PADDOCK_SIM_DIR, rel) };
@@ -38,8 +41,12 @@ function hostPathVolume(ctx, pod, v) {
   const type = v.hostPath.type ?? "";
   const exists = fs.existsSync(where.local);
   const stat = exists ? fs.statSync(where.local) : null;
-  const fail = (what) => new MountError(`MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a ${what}`);
-  if (type === "DirectoryOrCreate" || (type === "" && !exists)) fs.mkdirSync(where.local, { recursive: true, mode: 0o755 });
+  const fail = (what) =>
+    new MountError(
+      `MountVolume.SetUp failed for volume "${v.name}" : hostPath type check failed: ${v.hostPath.path} is not a ${what}`,
+    );
+  if (type === "DirectoryOrCreate" || (type === "" && !exists))
+    fs.mkdirSync(where.local, { recursive: true, mode: 0o755 });
   else if (type === "Directory" && !stat?.isDirectory()) throw fail("directory");
   else if (type === "FileOrCreate" && !exists) {
     fs.mkdirSync(path.dirname(where.local), { recursive: true });
@@ -64,12 +71,17 @@ function keyFiles(ctx, pod, source, kind, volumeName) {
   const name = ref.name ?? ref.secretName;
   if (!o || o._sim?.deletedAt) {
     if (ref.optional) return [];
-    throw new MountError(`MountVolume.SetUp failed for volume "${volumeName}" : ${kind === "ConfigMap" ? "configmap" : "secret"} "${name}" not found`);
+    throw new MountError(
+      `MountVolume.SetUp failed for volume "${volumeName}" : ${kind === "ConfigMap" ? "configmap" : "secret"} "${name}" not found`,
+    );
   }
   const data = objectData(o);
   if (ref.items?.length) {
     return ref.items.map((it) => {
-      if (!(it.key in data)) throw new MountError(`MountVolume.SetUp failed for volume "${volumeName}" : configmap references non-existent config key: ${it.key}`);
+      if (!(it.key in data))
+        throw new MountError(
+          `MountVolume.SetUp failed for volume "${volumeName}" : configmap references non-existent config key: ${it.key}`,
+        );
       return { path: it.path, content: data[it.key], mode: it.mode };
     });
   }
@@ -79,8 +91,22 @@ function keyFiles(ctx, pod, source, kind, volumeName) {
 function downwardFiles(pod, items) {
   return (items ?? []).map((it) => {
     const f = it.fieldRef?.fieldPath ?? "";
-    const map = (m) => Object.entries(m ?? {}).map(([k, v]) => `${k}="${v}"`).join("\n");
-    const content = f === "metadata.labels" ? map(pod.labels) : f === "metadata.annotations" ? map(pod.annotations) : f === "metadata.name" ? pod.name : f === "metadata.namespace" ? pod.namespace : f === "metadata.uid" ? pod.uid : "";
+    const map = (m) =>
+      Object.entries(m ?? {})
+        .map(([k, v]) => `${k}="${v}"`)
+        .join("\n");
+    const content =
+      f === "metadata.labels"
+        ? map(pod.labels)
+        : f === "metadata.annotations"
+          ? map(pod.annotations)
+          : f === "metadata.name"
+            ? pod.name
+            : f === "metadata.namespace"
+              ? pod.namespace
+              : f === "metadata.uid"
+                ? pod.uid
+                : "";
     return { path: it.path, content, mode: it.mode };
   });
 }
@@ -94,7 +120,11 @@ function fileVolume(ctx, pod, v, files, defaultMode) {
 }
 
 async function dockerVolume(ctx, pod, name, role, driverOpts) {
-  await docker.createVolume(name, clusterLabels(ctx.clusterName, ctx.instance, role, { [LABEL_POD]: `${pod.namespace}/${pod.name}` }), driverOpts);
+  await docker.createVolume(
+    name,
+    clusterLabels(ctx.clusterName, ctx.instance, role, { [LABEL_POD]: `${pod.namespace}/${pod.name}` }),
+    driverOpts,
+  );
   return { kind: "volume", name };
 }
 
@@ -106,19 +136,45 @@ export async function preparePodVolumes(ctx, pod) {
     else if (v.emptyDir) {
       const opts = v.emptyDir.medium === "Memory" ? { type: "tmpfs", device: "tmpfs", o: "mode=1777" } : undefined;
       out[v.name] = await dockerVolume(ctx, pod, ctx.names.emptyDir(pod.uid, v.name), "emptydir", opts);
-    } else if (v.configMap) out[v.name] = fileVolume(ctx, pod, v, keyFiles(ctx, pod, v.configMap, "ConfigMap", v.name), v.configMap.defaultMode);
-    else if (v.secret) out[v.name] = fileVolume(ctx, pod, v, keyFiles(ctx, pod, v.secret, "Secret", v.name), v.secret.defaultMode);
-    else if (v.downwardAPI) out[v.name] = fileVolume(ctx, pod, v, downwardFiles(pod, v.downwardAPI.items), v.downwardAPI.defaultMode);
+    } else if (v.configMap)
+      out[v.name] = fileVolume(
+        ctx,
+        pod,
+        v,
+        keyFiles(ctx, pod, v.configMap, "ConfigMap", v.name),
+        v.configMap.defaultMode,
+      );
+    else if (v.secret)
+      out[v.name] = fileVolume(ctx, pod, v, keyFiles(ctx, pod, v.secret, "Secret", v.name), v.secret.defaultMode);
+    else if (v.downwardAPI)
+      out[v.name] = fileVolume(ctx, pod, v, downwardFiles(pod, v.downwardAPI.items), v.downwardAPI.defaultMode);
     else if (v.projected) {
       const files = (v.projected.sources ?? []).flatMap((s) =>
-        s.configMap ? keyFiles(ctx, pod, s.configMap, "ConfigMap", v.name) : s.secret ? keyFiles(ctx, pod, s.secret, "Secret", v.name) : s.downwardAPI ? downwardFiles(pod, s.downwardAPI.items) : s.serviceAccountToken ? [{ path: s.serviceAccountToken.path, content: "paddock-sim-token" }] : [],
+        s.configMap
+          ? keyFiles(ctx, pod, s.configMap, "ConfigMap", v.name)
+          : s.secret
+            ? keyFiles(ctx, pod, s.secret, "Secret", v.name)
+            : s.downwardAPI
+              ? downwardFiles(pod, s.downwardAPI.items)
+              : s.serviceAccountToken
+                ? [{ path: s.serviceAccountToken.path, content: "paddock-sim-token" }]
+                : [],
       );
       out[v.name] = fileVolume(ctx, pod, v, files, v.projected.defaultMode);
     } else if (v.persistentVolumeClaim) {
       const claim = v.persistentVolumeClaim.claimName;
-      if (!ctx.objects[`/PersistentVolumeClaim/${pod.namespace}/${claim}`]) throw new MountError(`persistentvolumeclaim "${claim}" not found`);
-      out[v.name] = await dockerVolume(ctx, pod, `${ctx.names.network.replace(/-net$/, "")}--pvc-${pod.namespace}-${claim}`, "pvc");
-    } else throw new MountError(`MountVolume.SetUp failed for volume "${v.name}" : paddock-sim supports hostPath, emptyDir, configMap, secret, projected, downwardAPI and persistentVolumeClaim volumes only`);
+      if (!ctx.objects[`/PersistentVolumeClaim/${pod.namespace}/${claim}`])
+        throw new MountError(`persistentvolumeclaim "${claim}" not found`);
+      out[v.name] = await dockerVolume(
+        ctx,
+        pod,
+        `${ctx.names.network.replace(/-net$/, "")}--pvc-${pod.namespace}-${claim}`,
+        "pvc",
+      );
+    } else
+      throw new MountError(
+        `MountVolume.SetUp failed for volume "${v.name}" : paddock-sim supports hostPath, emptyDir, configMap, secret, projected, downwardAPI and persistentVolumeClaim volumes only`,
+      );
   }
   return out;
 }
@@ -139,7 +195,10 @@ export function mountsFor(container, volumes) {
       }
       binds.push(`${host}:${m.mountPath}${ro ? ":ro" : ""}`);
     } else {
-      if (m.subPath) throw new MountError(`paddock-sim: subPath "${m.subPath}" on volume "${m.name}" is not supported (a Docker volume; Docker 20.10 has no volume subpaths)`);
+      if (m.subPath)
+        throw new MountError(
+          `paddock-sim: subPath "${m.subPath}" on volume "${m.name}" is not supported (a Docker volume; Docker 20.10 has no volume subpaths)`,
+        );
       vols.push({ Source: v.name, Target: m.mountPath, ReadOnly: ro });
     }
   }
@@ -147,6 +206,10 @@ export function mountsFor(container, volumes) {
 }
 
 export async function removePodVolumes(ctx, pod, volumes) {
-  for (const v of Object.values(volumes ?? {})) if (v.kind === "volume" && !v.name.includes("--pvc-")) await docker.removeVolume(v.name).catch(() => undefined);
-  fs.rmSync(path.join(process.env.PADDOCK_SIM_DIR, "clusters", ctx.clusterName, "pods", pod.uid), { recursive: true, force: true });
+  for (const v of Object.values(volumes ?? {}))
+    if (v.kind === "volume" && !v.name.includes("--pvc-")) await docker.removeVolume(v.name).catch(() => undefined);
+  fs.rmSync(path.join(process.env.PADDOCK_SIM_DIR, "clusters", ctx.clusterName, "pods", pod.uid), {
+    recursive: true,
+    force: true,
+  });
 }

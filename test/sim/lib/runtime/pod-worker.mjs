@@ -122,7 +122,14 @@ export class PodWorker {
 
   async prepareVolumes() {
     const ctx = this.ctx;
-    const vctx = { cluster: ctx.cluster(), clusterName: ctx.clusterName, instance: ctx.instance, names: ctx.names, hostSimDir: ctx.hostSimDir, objects: ctx.objects() };
+    const vctx = {
+      cluster: ctx.cluster(),
+      clusterName: ctx.clusterName,
+      instance: ctx.instance,
+      names: ctx.names,
+      hostSimDir: ctx.hostSimDir,
+      objects: ctx.objects(),
+    };
     for (;;) {
       if (this.stopping) return false;
       try {
@@ -151,7 +158,12 @@ export class PodWorker {
         NetworkMode: ctx.names.network,
         DnsSearch: [`${pod.namespace}.svc.cluster.local`, "svc.cluster.local", "cluster.local"],
         DnsOptions: ["ndots:5"],
-        Mounts: emptyDirs.map(([vol, v]) => ({ Type: "volume", Source: v.name, Target: `/paddock-sim/emptydir/${vol}`, VolumeOptions: { NoCopy: true } })),
+        Mounts: emptyDirs.map(([vol, v]) => ({
+          Type: "volume",
+          Source: v.name,
+          Target: `/paddock-sim/emptydir/${vol}`,
+          VolumeOptions: { NoCopy: true },
+        })),
         LogConfig: { Type: "json-file", Config: {} },
       },
     });
@@ -211,7 +223,8 @@ export class PodWorker {
   async terminate() {
     const grace = this.graceSeconds();
     await Promise.all([...this.init, ...this.main].map((r) => r.stop(grace).catch((e) => this.log(`stop: ${e}`))));
-    for (const r of [...this.init, ...this.main]) for (const id of [r.current, r.previous]) if (id) await docker.removeContainer(id).catch(() => undefined);
+    for (const r of [...this.init, ...this.main])
+      for (const id of [r.current, r.previous]) if (id) await docker.removeContainer(id).catch(() => undefined);
     if (this.sandboxId) await docker.removeContainer(this.sandboxId).catch(() => undefined);
     await removePodVolumes({ clusterName: this.ctx.clusterName }, this.pod, this.volumes).catch(() => undefined);
     delete this.ctx.rt.pods[this.key];

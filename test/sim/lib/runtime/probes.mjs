@@ -6,7 +6,13 @@ import https from "node:https";
 import net from "node:net";
 import { docker } from "../docker-api.mjs";
 
-export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
+export const PROBE_DEFAULTS = {
+  initialDelaySeconds: 0,
+  periodSeconds: 10,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+};
 
 /** A probe's port (number or the name of one of the container's ports). */
 export function resolvePort(container, port) {
@@ -18,7 +24,12 @@ export function resolvePort(container, port) {
 }
 
 function dialError(e, host, port) {
-  const codes = { ECONNREFUSED: "connect: connection refused", EHOSTUNREACH: "connect: no route to host", ENETUNREACH: "connect: network is unreachable", ECONNRESET: "read: connection reset by peer" };
+  const codes = {
+    ECONNREFUSED: "connect: connection refused",
+    EHOSTUNREACH: "connect: no route to host",
+    ENETUNREACH: "connect: network is unreachable",
+    ECONNRESET: "read: connection reset by peer",
+  };
   return `dial tcp ${host}:${port}: ${codes[e.code] ?? e.message}`;
 }
 
@@ -29,19 +40,36 @@ function httpProbe(probe, container, podIP, timeoutMs) {
   const scheme = (g.scheme ?? "HTTP").toLowerCase();
   const p = g.path ?? "/";
   const url = `${scheme}://${host}:${port}${p.startsWith("/") ? p : `/${p}`}`;
-  const headers = { "User-Agent": "kube-probe/1.31", Accept: "*/*", ...Object.fromEntries((g.httpHeaders ?? []).map((h) => [h.name, h.value])) };
+  const headers = {
+    "User-Agent": "kube-probe/1.31",
+    Accept: "*/*",
+    ...Object.fromEntries((g.httpHeaders ?? []).map((h) => [h.name, h.value])),
+  };
   return new Promise((resolve) => {
     const lib = scheme === "https" ? https : http;
     const req = lib.get(url, { headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
       res.resume();
       const code = res.statusCode ?? 0;
-      resolve(code >= 200 && code < 400 ? { ok: true, message: `HTTP probe succeeded with statuscode: ${code}` } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
+      resolve(
+        code >= 200 && code < 400
+          ? { ok: true, message: `HTTP probe succeeded with statuscode: ${code}` }
+          : { ok: false, message: `HTTP probe failed with statuscode: ${code}` },
+      );
     });
     req.on("timeout", () => {
       req.destroy();
-      resolve({ ok: false, message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+      resolve({
+        ok: false,
+        message: `Get "${url}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+      });
     });
-    req.on("error", (e) => resolve({ ok: false, message: e.code === "ECONNRESET" && !e.syscall ? `Get "${url}": EOF` : `Get "${url}": ${dialError(e, host, port)}` }));
+    req.on("error", (e) =>
+      resolve({
+        ok: false,
+        message:
+          e.code === "ECONNRESET" && !e.syscall ? `Get "${url}": EOF` : `Get "${url}": ${dialError(e, host, port)}`,
+      }),
+    );
   });
 }
 
@@ -69,10 +97,18 @@ function tcpProbe(probe, container, podIP, timeoutMs) {
 async function execProbe(probe, dockerId, timeoutMs) {
   const cmd = probe.exec?.command ?? [];
   try {
-    const r = await Promise.race([docker.exec(dockerId, cmd, { timeoutMs: timeoutMs + 5000 }), new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs))]);
+    const r = await Promise.race([
+      docker.exec(dockerId, cmd, { timeoutMs: timeoutMs + 5000 }),
+      new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs)),
+    ]);
     if (r === null) return { ok: false, message: `command ${JSON.stringify(cmd.join(" "))} timed out` };
     if (r.exitCode === 0) return { ok: true, message: r.output };
-    if (/OCI runtime exec failed/.test(r.output)) return { ok: false, errored: true, message: `rpc error: code = Unknown desc = failed to exec in container: ${r.output.trim()}` };
+    if (/OCI runtime exec failed/.test(r.output))
+      return {
+        ok: false,
+        errored: true,
+        message: `rpc error: code = Unknown desc = failed to exec in container: ${r.output.trim()}`,
+      };
     return { ok: false, message: r.output.trim() };
   } catch (e) {
     return { ok: false, errored: true, message: `rpc error: code = Unknown desc = ${e.message}` };

@@ -14,7 +14,8 @@ export class ServiceProxies {
   reconcile(objects) {
     const ctx = this.ctx;
     const wanted = new Map();
-    for (const o of Object.values(objects)) if (o.kind === "Service" && !o._sim?.deletedAt) wanted.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
+    for (const o of Object.values(objects))
+      if (o.kind === "Service" && !o._sim?.deletedAt) wanted.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
     for (const [key, o] of wanted) {
       const have = ctx.rt.services[key];
       if ((have && have.uid === o.metadata.uid) || this.pending.has(key)) continue;
@@ -42,12 +43,24 @@ export class ServiceProxies {
       Entrypoint: ["/usr/local/bin/node", "/sim/lib/runtime/service-proxy.mjs"],
       Env: helperEnvFromEnv({ SVC_NS: ns, SVC_NAME: name }),
       Labels: clusterLabels(ctx.clusterName, ctx.instance, "service", { "dev.paddock.sim.service": key }),
-      HostConfig: { Binds: helperBindsFromEnv(), NetworkMode: ctx.names.network, LogConfig: { Type: "json-file", Config: {} } },
-      NetworkingConfig: { EndpointsConfig: { [ctx.names.network]: { Aliases: [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`] } } },
+      HostConfig: {
+        Binds: helperBindsFromEnv(),
+        NetworkMode: ctx.names.network,
+        LogConfig: { Type: "json-file", Config: {} },
+      },
+      NetworkingConfig: {
+        EndpointsConfig: {
+          [ctx.names.network]: { Aliases: [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`] },
+        },
+      },
     });
     await docker.startContainer(created.Id);
     const info = await docker.inspectContainer(created.Id);
-    ctx.rt.services[key] = { uid: o.metadata.uid, id: created.Id, ip: info?.NetworkSettings?.Networks?.[ctx.names.network]?.IPAddress };
+    ctx.rt.services[key] = {
+      uid: o.metadata.uid,
+      id: created.Id,
+      ip: info?.NetworkSettings?.Networks?.[ctx.names.network]?.IPAddress,
+    };
     ctx.changed();
   }
 }

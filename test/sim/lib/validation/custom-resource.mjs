@@ -10,16 +10,32 @@ const TYPES = {
   array: (v) => Array.isArray(v),
   object: (v) => typeof v === "object" && v !== null && !Array.isArray(v),
 };
-const schemaType = (v) => (Array.isArray(v) ? "array" : v === null ? "null" : Number.isInteger(v) ? "integer" : typeof v);
+const schemaType = (v) =>
+  Array.isArray(v) ? "array" : v === null ? "null" : Number.isInteger(v) ? "integer" : typeof v;
 
 function walk(value, schema, path, ssa, out) {
   if (!schema || value === null || value === undefined) return;
   if (schema["x-kubernetes-int-or-string"]) {
-    if (typeof value !== "number" && typeof value !== "string") out.push({ type: true, path, ssaPath: ssa, want: "integer or string", gotSchema: schemaType(value), ssaMessage: `expected numeric (int or float) or string` });
+    if (typeof value !== "number" && typeof value !== "string")
+      out.push({
+        type: true,
+        path,
+        ssaPath: ssa,
+        want: "integer or string",
+        gotSchema: schemaType(value),
+        ssaMessage: `expected numeric (int or float) or string`,
+      });
     return;
   }
   if (schema.type && TYPES[schema.type] && !TYPES[schema.type](value)) {
-    out.push({ type: true, path, ssaPath: ssa, want: schema.type, gotSchema: schemaType(value), ssaMessage: `expected ${schema.type}` });
+    out.push({
+      type: true,
+      path,
+      ssaPath: ssa,
+      want: schema.type,
+      gotSchema: schemaType(value),
+      ssaMessage: `expected ${schema.type}`,
+    });
     return;
   }
   if (Array.isArray(value)) {
@@ -32,8 +48,10 @@ function walk(value, schema, path, ssa, out) {
   for (const [k, v] of Object.entries(value)) {
     const childPath = path ? `${path}.${k}` : k;
     if (props[k]) walk(v, props[k], childPath, `${ssa}.${k}`, out);
-    else if (typeof schema.additionalProperties === "object") walk(v, schema.additionalProperties, childPath, `${ssa}.${k}`, out);
-    else if (!open && schema.type === "object" && (schema.properties || path === "")) out.push({ path: childPath, ssaPath: `${ssa}.${k}`, ssaMessage: "field not declared in schema" });
+    else if (typeof schema.additionalProperties === "object")
+      walk(v, schema.additionalProperties, childPath, `${ssa}.${k}`, out);
+    else if (!open && schema.type === "object" && (schema.properties || path === ""))
+      out.push({ path: childPath, ssaPath: `${ssa}.${k}`, ssaMessage: "field not declared in schema" });
   }
 }
 

@@ -20,13 +20,37 @@ async function fieldsOf(model) {
 
 /** Associative lists (x-kubernetes-list-map-keys): their elements are named by keys in SSA paths. */
 const LIST_KEYS = {
-  containers: ["name"], initContainers: ["name"], ephemeralContainers: ["name"], volumes: ["name"], imagePullSecrets: ["name"],
-  env: ["name"], volumeMounts: ["mountPath"], volumeDevices: ["devicePath"], hostAliases: ["ip"], resourceClaims: ["name"],
-  ownerReferences: ["uid"], conditions: ["type"], topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
+  containers: ["name"],
+  initContainers: ["name"],
+  ephemeralContainers: ["name"],
+  volumes: ["name"],
+  imagePullSecrets: ["name"],
+  env: ["name"],
+  volumeMounts: ["mountPath"],
+  volumeDevices: ["devicePath"],
+  hostAliases: ["ip"],
+  resourceClaims: ["name"],
+  ownerReferences: ["uid"],
+  conditions: ["type"],
+  topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
 };
 const PORT_KEYS = { V1Container: ["containerPort", "protocol"], V1ServiceSpec: ["port", "protocol"] };
 /** Quantities are strings in the models but the API takes numbers too (cpu: 1). */
-const QUANTITY_FIELDS = new Set(["limits", "requests", "capacity", "allocatable", "hard", "used", "default", "defaultRequest", "max", "min", "maxLimitRequestRatio", "sizeLimit", "storage"]);
+const QUANTITY_FIELDS = new Set([
+  "limits",
+  "requests",
+  "capacity",
+  "allocatable",
+  "hard",
+  "used",
+  "default",
+  "defaultRequest",
+  "max",
+  "min",
+  "maxLimitRequestRatio",
+  "sizeLimit",
+  "storage",
+]);
 
 function elementName(keys, item, index) {
   if (!keys || !item || typeof item !== "object") return `[${index}]`;
@@ -37,7 +61,16 @@ function elementName(keys, item, index) {
   return `[${parts.join(",")}]`;
 }
 
-const jsonKind = (v) => (Array.isArray(v) ? "array" : v === null ? "null" : typeof v === "object" ? "object" : typeof v === "boolean" ? "bool" : typeof v);
+const jsonKind = (v) =>
+  Array.isArray(v)
+    ? "array"
+    : v === null
+      ? "null"
+      : typeof v === "object"
+        ? "object"
+        : typeof v === "boolean"
+          ? "bool"
+          : typeof v;
 const goStruct = (model) => model.replace(/^([A-Z][a-z]+)?V\d+(?:alpha\d+|beta\d+)?/, "");
 
 function goTypeOf(type, format) {
@@ -50,8 +83,10 @@ function goTypeOf(type, format) {
 }
 
 function smdMessage(type, value) {
-  if (type === "number") return `expected numeric (int or float), got ${jsonKind(value) === "object" ? "map[string]interface {}" : jsonKind(value) === "array" ? "[]interface {}" : jsonKind(value)}`;
-  if (type === "string" || type === "Date") return `expected string, got &value.valueUnstructured{Value:${JSON.stringify(value)}}`;
+  if (type === "number")
+    return `expected numeric (int or float), got ${jsonKind(value) === "object" ? "map[string]interface {}" : jsonKind(value) === "array" ? "[]interface {}" : jsonKind(value)}`;
+  if (type === "string" || type === "Date")
+    return `expected string, got &value.valueUnstructured{Value:${JSON.stringify(value)}}`;
   if (type === "boolean") return `expected boolean, got &value.valueUnstructured{Value:${JSON.stringify(value)}}`;
   if (type.startsWith("Array<")) return `expected list, got &{${JSON.stringify(value)}}`;
   return `expected map, got &{${JSON.stringify(value)}}`;
@@ -81,19 +116,34 @@ function typeOk(type, value, quantity) {
 async function walkValue(value, type, ctx, out) {
   const { path, ssa, parent, field, format, quantity } = ctx;
   if (!typeOk(type, value, quantity)) {
-    out.push({ type: true, path, ssaPath: ssa, ssaMessage: smdMessage(type, value), got: jsonKind(value), goField: `${goStruct(parent)}.${ctx.goPath}`, goType: goTypeOf(type, format) });
+    out.push({
+      type: true,
+      path,
+      ssaPath: ssa,
+      ssaMessage: smdMessage(type, value),
+      got: jsonKind(value),
+      goField: `${goStruct(parent)}.${ctx.goPath}`,
+      goType: goTypeOf(type, format),
+    });
     return;
   }
   if (value === null || ["any", "IntOrString", "number", "boolean", "string", "Date"].includes(type)) return;
   if (type.startsWith("Array<")) {
     const inner = type.slice(6, -1);
     const keys = field === "ports" ? PORT_KEYS[parent] : LIST_KEYS[field];
-    for (const [i, item] of value.entries()) await walkValue(item, inner, { ...ctx, path: `${path}[${i}]`, ssa: `${ssa}${elementName(keys, item, i)}` }, out);
+    for (const [i, item] of value.entries())
+      await walkValue(item, inner, { ...ctx, path: `${path}[${i}]`, ssa: `${ssa}${elementName(keys, item, i)}` }, out);
     return;
   }
   if (type.startsWith("{ [key: string]: ")) {
     const inner = type.slice(17, -3);
-    for (const [k, v] of Object.entries(value)) await walkValue(v, inner, { ...ctx, path: `${path}[${k}]`, ssa: `${ssa}.${k}`, quantity: QUANTITY_FIELDS.has(field) }, out);
+    for (const [k, v] of Object.entries(value))
+      await walkValue(
+        v,
+        inner,
+        { ...ctx, path: `${path}[${k}]`, ssa: `${ssa}.${k}`, quantity: QUANTITY_FIELDS.has(field) },
+        out,
+      );
     return;
   }
   await walkObject(value, type, ctx, out);
@@ -110,7 +160,20 @@ async function walkObject(obj, model, ctx, out) {
       out.push({ path, ssaPath: ssa, ssaMessage: "field not declared in schema" });
       continue;
     }
-    await walkValue(v, attr.type, { path, ssa, parent: model, field: k, format: attr.format, goPath: ctx.goPath ? `${ctx.goPath}.${k}` : k, quantity: QUANTITY_FIELDS.has(k) }, out);
+    await walkValue(
+      v,
+      attr.type,
+      {
+        path,
+        ssa,
+        parent: model,
+        field: k,
+        format: attr.format,
+        goPath: ctx.goPath ? `${ctx.goPath}.${k}` : k,
+        quantity: QUANTITY_FIELDS.has(k),
+      },
+      out,
+    );
   }
 }
 

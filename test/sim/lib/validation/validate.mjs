@@ -22,7 +22,9 @@ function modelName(t, apiVersion) {
 }
 
 function crdFor(objects, t) {
-  return Object.values(objects).find((o) => o.kind === "CustomResourceDefinition" && o.spec?.group === t.group && o.spec?.names?.kind === t.kind);
+  return Object.values(objects).find(
+    (o) => o.kind === "CustomResourceDefinition" && o.spec?.group === t.group && o.spec?.names?.kind === t.kind,
+  );
 }
 
 function ssaMessage(doc, namespace, problems) {
@@ -36,12 +38,15 @@ function decodeMessage(doc, source, problems) {
   const version = doc.apiVersion.split("/").pop();
   const head = `Error from server (BadRequest): error when creating "${source}": ${doc.kind} in version "${version}" cannot be handled as a ${doc.kind}: `;
   const typeError = problems.find((p) => p.type);
-  if (typeError) return `${head}json: cannot unmarshal ${typeError.got} into Go struct field ${typeError.goField} of type ${typeError.goType}`;
+  if (typeError)
+    return `${head}json: cannot unmarshal ${typeError.got} into Go struct field ${typeError.goField} of type ${typeError.goType}`;
   return `${head}strict decoding error: ${problems.map((p) => `unknown field "${p.path}"`).join(", ")}`;
 }
 
 function invalidMessage(doc, problems) {
-  const details = problems.map((p) => `${p.path}: Invalid value: "${p.gotSchema}": ${p.path} in body must be of type ${p.want}: "${p.gotSchema}"`);
+  const details = problems.map(
+    (p) => `${p.path}: Invalid value: "${p.gotSchema}": ${p.path} in body must be of type ${p.want}: "${p.gotSchema}"`,
+  );
   return `The ${doc.kind} "${doc.metadata?.name ?? ""}" is invalid: ${details.length === 1 ? details[0] : `[${details.join(", ")}]`}`;
 }
 
@@ -66,5 +71,7 @@ export async function validateObject(doc, t, options) {
     if (problems === null) return null; // no model for this kind: nothing to check against
   }
   if (!problems.length) return null;
-  return options.ssa ? ssaMessage(doc, t.namespaced ? options.namespace : "", problems) : decodeMessage(doc, options.source, problems);
+  return options.ssa
+    ? ssaMessage(doc, t.namespaced ? options.namespace : "", problems)
+    : decodeMessage(doc, options.source, problems);
 }

@@ -13,7 +13,12 @@ test("datastorage is healthy: PostgreSQL and Redis answer", async () => {
 
 test("an event is stored, then served from the cache", async () => {
   const type = uniqueType("datastorage");
-  const stored = await http("POST", `${DATASTORAGE}/events`, { type, payload: { order: 7 }, severity: "low", processedAt: new Date().toISOString() });
+  const stored = await http("POST", `${DATASTORAGE}/events`, {
+    type,
+    payload: { order: 7 },
+    severity: "low",
+    processedAt: new Date().toISOString(),
+  });
   assert.equal(stored.status, 201, JSON.stringify(stored.body));
   const first = await http("GET", `${DATASTORAGE}/events/${stored.body.id}`);
   assert.equal(first.status, 200);

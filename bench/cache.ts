@@ -18,6 +18,7 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { loadStack } from "../src/config/load.js";
 import type { Profile } from "../src/profile/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
 import {
@@ -151,7 +152,12 @@ async function composeRun(label: string, push: boolean): Promise<number> {
         label,
       );
     await compose(["up", "-d"], label);
-    const endpoints = await composeHealthy(PROJECT, 180);
+    const stack = loadStack(path.join(exampleDir, "paddock.yaml"));
+    const endpoints = await composeHealthy(
+      PROJECT,
+      180,
+      (service) => stack.services[service]?.url ?? "http://{host}:{port}",
+    );
     const testEnv = { ...process.env, ...endpointEnv(endpoints), PADDOCK_DOCKER_NETWORK: `${PROJECT}_default` };
     const logFile = path.join(outDir, `compose-${label}.log`);
     const test = await timed("node", ["--test", "tests/"], { cwd: exampleDir, env: testEnv, logFile });

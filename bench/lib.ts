@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { endpointUrl } from "../src/providers/endpoint-url.js";
 import type { Endpoint } from "../src/providers/types.js";
 import { detectDockerCli, requireEngine, type DockerCli } from "../src/exec/docker-cli.js";
 
@@ -200,7 +201,12 @@ export async function coldReset(): Promise<string[]> {
 // Compose
 
 /** The project's containers once every one is healthy (migrations: exited 0); their published ports. */
-export async function composeHealthy(project: string, timeoutSeconds: number): Promise<Endpoint[]> {
+export async function composeHealthy(
+  project: string,
+  timeoutSeconds: number,
+  /** The stack's url template of a service (e.g. postgresql://…@{host}:{port}/app), as Paddock would give the tests. */
+  urlTemplate: (service: string) => string = () => "http://{host}:{port}",
+): Promise<Endpoint[]> {
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
     const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`]))
@@ -222,17 +228,14 @@ export async function composeHealthy(project: string, timeoutSeconds: number): P
         Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
           const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
           const service = c.Config.Labels["com.docker.compose.service"] ?? "";
-          return hostPort
-            ? [
-                {
-                  service,
-                  containerPort: Number(key.split("/")[0]),
-                  host: "127.0.0.1",
-                  port: Number(hostPort),
-                  url: `http://127.0.0.1:${hostPort}`,
-                },
-              ]
-            : [];
+          if (!hostPort) return [];
+          const endpoint = {
+            service,
+            containerPort: Number(key.split("/")[0]),
+            host: "127.0.0.1",
+            port: Number(hostPort),
+          };
+          return [{ ...endpoint, url: endpointUrl(urlTemplate(service), endpoint) }];
         }),
       );
     }

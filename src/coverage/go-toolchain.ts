@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { buildImage, type BuiltImage } from "../build/build-image.js";
 import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { runTool, type ToolResult } from "../exec/run-tool.js";
@@ -19,37 +22,84 @@ export function hostGo(pathVar?: string): GoToolchain | undefined {
 }
 
 /**
- * The Go build stage of an image's Dockerfile, built as its own image (its layers are the image
- * build's, so this is a cache hit), and `go` run in it with no network. Undefined when the
- * image has no Dockerfile or no named stage that runs the Go compiler.
+ * The Go build stage of an image as an image of its own: the same Dockerfile, context and args
+ * with `--target` the stage, keyed by the image's key and the stage (so a cache registry holds
+ * it like any stack image). Undefined when the image has no Dockerfile or no named stage that
+ * runs the Go compiler.
  */
-export async function imageGo(image: KeyedImage, builder: ImageBuilder, options: { logFile?: string; signal?: AbortSignal }): Promise<GoToolchain | undefined> {
+export function goStageImage(image: KeyedImage): KeyedImage | undefined {
   const source = image.spec.source;
   if (source.type !== "dockerfile") return undefined;
   const stage = goBuildStage(readFileSync(source.dockerfile, "utf8"));
   if (!stage) return undefined;
-  const tag = `paddock/go-stage:${image.key.slice(0, 16)}`;
-  if (!(await builder.imageId(tag, options.signal))) {
-    await builder.build({
-      image: `${image.spec.name} (stage ${stage})`,
-      tag,
-      extraTags: [],
-      dockerfile: source.dockerfile,
-      context: source.context,
-      args: image.args,
-      target: stage,
-      network: source.network,
-      noCache: false,
-      cacheFrom: [],
-      inlineCache: false,
-      logFile: options.logFile,
-      signal: options.signal,
-    });
+  const key = createHash("sha256").update(`go-stage\0${image.key}\0${stage}`).digest("hex").slice(0, 32);
+  return {
+    spec: { ...image.spec, name: `${image.spec.name}-go-stage`, source: { ...source, target: stage }, coverage: undefined },
+    key,
+    tag: `paddock/go-stage:${key.slice(0, 16)}`,
+    extraTags: [],
+    args: image.args,
+  };
+}
+
+/** The registry that caches images across machines, as far as the Go stage needs it. */
+export interface GoStageCache {
+  has(image: KeyedImage): Promise<boolean>;
+  pull(image: KeyedImage, options: { signal: AbortSignal; logFile?: string }): Promise<void>;
+  push(image: KeyedImage, built: BuiltImage): void;
+}
+
+/**
+ * `go` in the image's Go build stage, with no network. The stage image is here already, pulled
+ * from the cache registry, or built — on the machine that built the image a cache hit of its
+ * layers; on a cold machine as long as the stage's own build (then pushed for the next one).
+ */
+export async function imageGo(
+  image: KeyedImage,
+  builder: ImageBuilder,
+  options: { cache?: GoStageCache; logDir?: string; signal: AbortSignal },
+): Promise<GoToolchain | undefined> {
+  const stageImage = goStageImage(image);
+  if (!stageImage) return undefined;
+  const { cache, signal } = options;
+  if (!(await builder.imageId(stageImage.tag, signal))) {
+    const logFile = options.logDir && path.join(options.logDir, `build-${stageImage.spec.name}.log`);
+    if (cache && (await cache.has(stageImage))) await cache.pull(stageImage, { signal, logFile });
+    else {
+      const built = await buildImage(stageImage, {
+        builder,
+        noCache: false,
+        logDir: options.logDir,
+        signal,
+        inlineCache: cache !== undefined,
+      });
+      cache?.push(stageImage, built);
+    }
   }
   const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+  const stage = stageImage.spec.source.type === "dockerfile" ? stageImage.spec.source.target : undefined;
   return {
     description: `the ${stage} stage of image ${image.spec.name}`,
-    run: (args, paths, signal) =>
-      runTool(builder.bin, ["run", "--rm", "--network", "none", "--user", user, "-e", "HOME=/tmp", "-e", "GOCACHE=/tmp/go-cache", ...paths.flatMap((p) => ["-v", `${p}:${p}`]), tag, "go", ...args], { signal }),
+    run: (args, paths, runSignal) =>
+      runTool(
+        builder.bin,
+        [
+          "run",
+          "--rm",
+          "--network",
+          "none",
+          "--user",
+          user,
+          "-e",
+          "HOME=/tmp",
+          "-e",
+          "GOCACHE=/tmp/go-cache",
+          ...paths.flatMap((p) => ["-v", `${p}:${p}`]),
+          stageImage.tag,
+          "go",
+          ...args,
+        ],
+        { signal: runSignal },
+      ),
   };
 }

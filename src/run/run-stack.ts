@@ -97,6 +97,7 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
       keep: options.keep,
       reuse: options.reuse,
       attachTo: running?.running?.state,
+      signal: options.signal,
       testCommand: options.testCommand,
       testOutput: options.testOutput,
     },

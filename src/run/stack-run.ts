@@ -44,6 +44,8 @@ export interface StackRunOptions {
   /** `test --reuse`: leave the environment up after the tests, and so collect no coverage (it stops the services). */
   reuse?: boolean;
   testCommand?: string[] | string;
+  /** The run's cancellation (Ctrl-C), for work that outlives the task that starts it. */
+  signal?: AbortSignal;
   testOutput?: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 }
 
@@ -156,6 +158,8 @@ export class StackRun {
       environment,
       started: undefined,
       attach: attachTo !== undefined,
+      signal: options.signal ?? new AbortController().signal,
+      goStages: plan.tasks.some((t) => t.kind === "collect:coverage") ? new Map() : undefined,
       changes: new Map(),
       failed: () => run?.failedSoFar ?? false,
       test: {

@@ -1,9 +1,11 @@
+import { appendFileSync } from "node:fs";
 import path from "node:path";
 import { buildImage, type BuiltImage } from "../build/build-image.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { cacheable } from "../cache/remote-cache.js";
 import { oneLine } from "../errors.js";
-import type { BuildContext, RunCache } from "./run-context.js";
+import { hostGo, imageGo } from "../coverage/go-toolchain.js";
+import type { BuildContext, RunCache, RunContext } from "./run-context.js";
 import type { TaskKindDefinition, TaskResult } from "./types.js";
 
 /**
@@ -40,6 +42,32 @@ export async function buildStackImage(
   return { cached: image.cached };
 }
 
+/**
+ * For a Go image whose coverage this run collects on a host without Go: its build stage, made
+ * ready in the background (pulled from the cache registry or built) while the run goes on.
+ */
+function prepareGoStage(name: string, run: RunContext): void {
+  const keyed = run.keyed.get(name);
+  if (!run.goStages || !keyed || keyed.spec.coverage !== "go" || hostGo()) return;
+  const cache = run.cache;
+  const stageCache = cache && {
+    has: async (image: KeyedImage) => (await cache.remote.lookup([image])).has(image.key),
+    pull: (image: KeyedImage, options: { signal: AbortSignal; logFile?: string }) => cache.remote.pull(image, options),
+    push: (image: KeyedImage, built: BuiltImage) => cache.remote.push(image, built),
+  };
+  // The run's signal, not the build task's: the work outlives the task, never the run.
+  const ready = imageGo(keyed, run.builder, { cache: stageCache, logDir: run.logs.dir, signal: run.signal }).catch(
+    (error: unknown) => {
+      appendFileSync(
+        run.logs.fileFor("collect:coverage"),
+        `the Go build stage of ${name} could not be made ready: ${oneLine(error)}\n`,
+      );
+      return undefined;
+    },
+  );
+  run.goStages.set(name, ready);
+}
+
 /** The registry's copy of an image, or undefined (a warning) when the pull fails: then it is built here. */
 async function pullFromCache(
   keyed: KeyedImage,
@@ -68,5 +96,10 @@ export const buildTask: TaskKindDefinition = {
   defaultSeconds: { docker: 60, kind: 60, cluster: 60 },
   timeoutSeconds: (stack) => stack.build.timeoutSeconds,
   // Its output lines also reach the live view (the current step of a long build).
-  run: (task, ctx, run) => buildStackImage(task.subject ?? "", run, { signal: ctx.signal, onLine: ctx.log }),
+  async run(task, ctx, run) {
+    const name = task.subject ?? "";
+    const result = await buildStackImage(name, run, { signal: ctx.signal, onLine: ctx.log });
+    prepareGoStage(name, run);
+    return result;
+  },
 };

@@ -1,5 +1,4 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { coverageTargets } from "../coverage/runtime.js";
 import { coverageDirOf, writeCoverageSummary } from "../coverage/summary-file.js";
 import { PaddockError } from "../errors.js";
@@ -31,17 +30,15 @@ export const collectCoverageTask: TaskKindDefinition = {
     // Loaded here: the istanbul and V8 conversion libraries cost every other command's start-up.
     const { summarizeCollected } = await import("../coverage/collect.js");
     const { hostGo, imageGo } = await import("../coverage/go-toolchain.js");
-    // The host's Go, else the Go build stage of the service's own image.
+    // The host's Go, else the Go build stage of the service's own image (made ready since its build).
     const goToolchain = async (service: string) => {
       const host = hostGo();
       if (host) return host;
       const image = run.stack.services[service]?.image;
       const keyed = image && "stackImage" in image ? run.keyed.get(image.stackImage) : undefined;
       if (!keyed) return undefined;
-      const toolchain = await imageGo(keyed, run.builder, {
-        logFile: path.join(run.logs.dir, `go-stage-${keyed.spec.name}.log`),
-        signal: ctx.signal,
-      });
+      const toolchain = await (run.goStages?.get(keyed.spec.name) ??
+        imageGo(keyed, run.builder, { logDir: run.logs.dir, signal: ctx.signal }));
       if (toolchain) ctx.log(`${service}: go tool covdata runs in ${toolchain.description} (no Go on this host)`);
       return toolchain;
     };

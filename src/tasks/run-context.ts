@@ -4,6 +4,7 @@ import type { KeyedImage } from "../build/image-tags.js";
 import type { RemoteCache } from "../cache/remote-cache.js";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
+import type { GoToolchain } from "../coverage/go-toolchain.js";
 import type { Environment, StartedEnvironment, WorkloadChange } from "../providers/types.js";
 
 /** Where task logs go: `logs/<task id>.log` in the run directory. */
@@ -40,10 +41,17 @@ export interface RunContext extends BuildContext {
   runDir: string;
   /** The run's environment, before and after it is created. */
   environment: Environment;
+  /** The run's cancellation (Ctrl-C): for work that outlives the task that started it. */
+  signal: AbortSignal;
   /** Set by env:create. */
   started: StartedEnvironment | undefined;
   /** The environment ran before this run (`up` again, `test --reuse`): env:create attaches to it, deploys compare. */
   attach: boolean;
+  /**
+   * With coverage collected and no Go on this host: each Go image's build stage being made ready
+   * (pulled or built) from the moment the image is built, so `go tool covdata` waits for nothing.
+   */
+  goStages?: Map<string, Promise<GoToolchain | undefined>>;
   /** What each deploy and job did, for `restartOnChange` and the summary. */
   changes: Map<string, WorkloadChange>;
   /** Whether something in the run failed so far (teardown saves diagnostics then). */

@@ -83,6 +83,7 @@ export async function runWorkspace(options: WorkspaceRunOptions): Promise<Worksp
           mode: "test",
           strategy,
           keep: options.keep,
+          signal: options.signal,
           testCommand: options.testCommand,
           testOutput: {
             stdout: prefixedOutput(options.testOutput?.stdout ?? process.stdout, `[${stack.name}] `),

@@ -19,7 +19,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const stackDir = path.join(root, "bench", "stacks", "signalprocessing");
 const stack = loadStack(path.join(stackDir, "paddock.yaml"));
 const durations = JSON.parse(readFileSync(path.join(stackDir, "durations.json"), "utf8")) as Durations;
-const resources = { build: 2, load: 2, api: 4 };
+const resources = { build: 2, load: 2, api: 4, pull: 4 };
 const { capabilities } = providerEntry(stack.environment.provider);
 
 const measured = {} as Record<Strategy, number>;

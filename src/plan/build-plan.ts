@@ -49,8 +49,13 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   };
 
   for (const image of Object.values(stack.images)) {
-    const bases = options.pulledImages?.has(image.name) ? [] : image.dependsOn.map((d) => `build:${d}`);
-    add("build", `build:${image.name}`, bases, { subject: image.name });
+    // An image the cache registry has is pulled: it waits for no base, and takes a pull slot, not a build slot.
+    const pulled = options.pulledImages?.has(image.name) === true;
+    const bases = pulled ? [] : image.dependsOn.map((d) => `build:${d}`);
+    add("build", `build:${image.name}`, bases, {
+      subject: image.name,
+      ...(pulled ? { resource: "pull" as const } : {}),
+    });
   }
 
   const env = stack.environment;

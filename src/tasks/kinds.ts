@@ -17,4 +17,4 @@ export const TASK_KINDS = [
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Bounded pools a task draws from; nothing runs unbounded. */
-export type ResourceName = "build" | "load" | "api";
+export type ResourceName = "build" | "load" | "api" | "pull";

@@ -111,6 +111,7 @@ export function mergePlans(
     build: options.buildSlots ?? defaults.build,
     load: parts.reduce((n, p) => n + (p.stack.resources.loadSlots ?? defaults.load), 0),
     api: parts.reduce((n, p) => n + (p.stack.resources.apiSlots ?? defaults.api), 0),
+    pull: defaults.pull,
   };
   const first = parts[0]?.plan;
   const plan: Plan = {

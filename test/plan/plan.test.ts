@@ -9,7 +9,24 @@ import { repoRoot, runCli, tempProject } from "../helpers/cli.js";
 const seedsDir = path.join(repoRoot, "bench", "stacks", "signalprocessing");
 const seeds = loadStack(path.join(seedsDir, "paddock.yaml"));
 const seedDurations = readDurationsFile(path.join(seedsDir, "durations.json"));
-const twoBuildSlots = { build: 2, load: 2, api: 4 };
+const twoBuildSlots = { build: 2, load: 2, api: 4, pull: 4 };
+
+describe("images the cache registry has", () => {
+  it("are pulled without waiting for their bases, in pull slots beside the builds", () => {
+    const example = loadStack(path.join(repoRoot, "examples", "hybrid-stack", "paddock.yaml"));
+    const plan = buildPlan(example, {
+      strategy: "graph",
+      mode: "up",
+      capabilities: { loadsImages: false, collectsCoverage: false },
+      pulledImages: new Set(["node-runtime", "gateway"]),
+    });
+    const task = (id: string) => plan.tasks.find((t) => t.id === id)!;
+    expect(task("build:gateway")).toMatchObject({ resource: "pull", dependsOn: [] });
+    expect(task("build:node-runtime")).toMatchObject({ resource: "pull", dependsOn: [] });
+    // Built here: its base (pulled) still comes first, in a build slot.
+    expect(task("build:processor")).toMatchObject({ resource: "build", dependsOn: ["build:node-runtime"] });
+  });
+});
 
 describe("the seeds' SignalProcessing stack", () => {
   it("has the task ids and edges of the graph strategy", () => {
@@ -201,9 +218,11 @@ describe("plans for the docker provider and for `test`", () => {
         .map((t) => ({ ...t, dependsOn: t.dependsOn.filter((d) => d !== "job:migrate") })),
     };
     const durations = { "build:base": 30, "build:api": 60, "env:create": 20, "deploy:api": 5 };
-    expect(justInTimeStart(imageOnly, durations, { build: 2, load: 2, api: 4 }, 0)).toBe(70);
-    expect(justInTimeStart(imageOnly, durations, { build: 2, load: 2, api: 4 }, 60)).toBe(10);
-    expect(justInTimeStart({ ...imageOnly, strategy: "phased" }, durations, { build: 2, load: 2, api: 4 }, 0)).toBe(0);
+    expect(justInTimeStart(imageOnly, durations, { build: 2, load: 2, api: 4, pull: 4 }, 0)).toBe(70);
+    expect(justInTimeStart(imageOnly, durations, { build: 2, load: 2, api: 4, pull: 4 }, 60)).toBe(10);
+    expect(
+      justInTimeStart({ ...imageOnly, strategy: "phased" }, durations, { build: 2, load: 2, api: 4, pull: 4 }, 0),
+    ).toBe(0);
   });
 });
 

@@ -56,7 +56,7 @@ describe("a transient failure wrapped by a provider", () => {
       { stack: "flaky", strategy: "graph", mode: "test", tasks: [teardown] },
       (task) => (ctx) => taskKind(task.kind).run(task, ctx, run),
       {
-        resources: { build: 1, load: 1, api: 1 },
+        resources: { build: 1, load: 1, api: 1, pull: 4 },
         retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
       },
     );

@@ -9,7 +9,7 @@ import type { SchedulerOptions } from "../../src/scheduler/scheduler-options.js"
 import { sleep } from "../../src/util/abort.js";
 import { VirtualClock } from "./virtual-clock.js";
 
-const RESOURCES = { build: 2, load: 2, api: 4 };
+const RESOURCES = { build: 2, load: 2, api: 4, pull: 4 };
 
 function task(id: string, dependsOn: string[] = [], extra: Partial<PlanTask> = {}): PlanTask {
   const kind = (id.includes(":") ? (id.startsWith("env:") ? id : id.split(":")[0]) : id) as TaskKind;

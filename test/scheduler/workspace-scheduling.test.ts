@@ -7,7 +7,7 @@ import { taskKind } from "../../src/tasks/registry.js";
 import type { TaskKind } from "../../src/tasks/kinds.js";
 import { VirtualClock } from "./virtual-clock.js";
 
-const RESOURCES = { build: 2, load: 2, api: 4 };
+const RESOURCES = { build: 2, load: 2, api: 4, pull: 4 };
 
 function task(id: string, dependsOn: string[] = [], extra: Partial<PlanTask> = {}): PlanTask {
   const local = id.includes("/") ? id.split("/")[1]! : id;

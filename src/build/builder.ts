@@ -23,6 +23,12 @@ export interface ImageBuilder {
   readonly name: "docker" | "podman";
   /** The CLI that can also save or inspect images (for loading into kind). */
   readonly bin: string;
+  /**
+   * Builds can take layers from a registry image's inline cache (`--cache-from`, BuildKit): an
+   * image the cache registry has is then rebuilt from its layers (only those above local bases
+   * are fetched) instead of pulled whole.
+   */
+  readonly importsRegistryCache: boolean;
   imageId(ref: string, signal?: AbortSignal): Promise<string | undefined>;
   build(request: BuildRequest): Promise<void>;
   pull(ref: string, signal?: AbortSignal): Promise<void>;

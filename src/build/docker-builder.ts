@@ -23,6 +23,10 @@ export class DockerBuilder implements ImageBuilder {
     return this.cli.bin;
   }
 
+  get importsRegistryCache(): boolean {
+    return this.cli.buildMode !== "classic";
+  }
+
   async imageId(ref: string, signal?: AbortSignal): Promise<string | undefined> {
     const result = await this.cli.run(["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true, signal });
     return result.exitCode === 0 ? result.stdout.trim() : undefined;

@@ -6,6 +6,8 @@ import { buildArgs } from "./docker-builder.js";
 
 /** Podman builds with layer caching on (`--layers`), as the seeds' fixed setup did. */
 export class PodmanBuilder implements ImageBuilder {
+  /** Podman builds do not take layers from a registry's inline cache: registry hits are pulled. */
+  readonly importsRegistryCache = false;
   readonly name = "podman";
   constructor(readonly bin = "podman") {}
 

@@ -23,6 +23,8 @@ export interface PlanOptions {
   collectCoverage?: boolean;
   /** Images the cache registry has: pulled, so they wait for no base image. */
   pulledImages?: ReadonlySet<string>;
+  /** Images the cache registry has that are rebuilt from its layers: after their bases, in pull slots. */
+  layeredImages?: ReadonlySet<string>;
 }
 
 export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string =>
@@ -49,12 +51,14 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   };
 
   for (const image of Object.values(stack.images)) {
-    // An image the cache registry has is pulled: it waits for no base, and takes a pull slot, not a build slot.
+    // An image the cache registry has is pulled (waiting for no base) or rebuilt from its layers
+    // (after its bases): either way it fetches rather than compiles, in a pull slot.
     const pulled = options.pulledImages?.has(image.name) === true;
+    const fromRegistry = pulled || options.layeredImages?.has(image.name) === true;
     const bases = pulled ? [] : image.dependsOn.map((d) => `build:${d}`);
     add("build", `build:${image.name}`, bases, {
       subject: image.name,
-      ...(pulled ? { resource: "pull" as const } : {}),
+      ...(fromRegistry ? { resource: "pull" as const } : {}),
     });
   }
 

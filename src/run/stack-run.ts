@@ -14,7 +14,7 @@ import { providerEntry } from "../providers/registry.js";
 import { stackOrigin } from "../providers/run-labels.js";
 import type { Endpoint } from "../providers/types.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
-import { pulledImages, type RunCache, type RunContext } from "../tasks/run-context.js";
+import { registryImages, type RunCache, type RunContext } from "../tasks/run-context.js";
 import { testEnvironment } from "../tasks/test-env.js";
 import { historyFile, paddockDir } from "../util/paddock-dir.js";
 import { BestEffortWrites, type Warn } from "./best-effort.js";
@@ -136,13 +136,15 @@ export class StackRun {
       builder: shared.builder,
     });
     const leaveUp = options.keep === true || options.reuse === true || attachTo !== undefined;
+    const fromRegistry = registryImages(shared.keyed, shared.cache, shared.builder);
     const plan = buildPlan(stack, {
       strategy: options.strategy,
       mode: options.mode,
       keep: leaveUp,
       collectCoverage: options.reuse !== true,
       capabilities: provider.capabilities,
-      pulledImages: pulledImages(shared.keyed, shared.cache),
+      pulledImages: fromRegistry.pulled,
+      layeredImages: fromRegistry.layered,
     });
     let run: StackRun | undefined = undefined;
     const context: RunContext = {

@@ -5,7 +5,7 @@ import type { KeyedImage } from "../build/image-tags.js";
 import { cacheable } from "../cache/remote-cache.js";
 import { oneLine } from "../errors.js";
 import { hostGo, imageGo } from "../coverage/go-toolchain.js";
-import type { BuildContext, RunCache, RunContext } from "./run-context.js";
+import { buildsFromRegistryLayers, type BuildContext, type RunCache, type RunContext } from "./run-context.js";
 import type { TaskKindDefinition, TaskResult } from "./types.js";
 
 /**
@@ -20,11 +20,14 @@ export async function buildStackImage(
 ): Promise<TaskResult> {
   const keyed = build.keyed.get(name);
   if (!keyed) throw new Error(`no content key for image "${name}"`);
-  const pulled = build.cache?.hits.has(keyed.key)
-    ? await pullFromCache(keyed, build.cache, build, options.signal)
-    : undefined;
+  const cache = build.cache?.hits.has(keyed.key) ? build.cache : undefined;
+  const fromRegistry = !cache
+    ? undefined
+    : buildsFromRegistryLayers(keyed, build.builder) && !build.stack.build.noCache
+      ? await buildFromRegistryLayers(keyed, cache, build, options)
+      : await pullFromCache(keyed, cache, build, options.signal);
   const image =
-    pulled ??
+    fromRegistry ??
     (await buildImage(keyed, {
       builder: build.builder,
       noCache: build.stack.build.noCache,
@@ -66,6 +69,58 @@ function prepareGoStage(name: string, run: RunContext): void {
     },
   );
   run.goStages.set(name, ready);
+}
+
+/**
+ * A registry hit rebuilt from the registry's layers (BuildKit inline cache): the bases are here
+ * already, so only the layers above them are fetched — what a whole pull would fetch again for
+ * every image on the same base. `cached: "registry"` when every step came from the cache.
+ */
+async function buildFromRegistryLayers(
+  keyed: KeyedImage,
+  cache: RunCache,
+  build: BuildContext,
+  options: { signal: AbortSignal; onLine?: (line: string) => void },
+): Promise<BuiltImage | undefined> {
+  const steps = new BuildKitSteps();
+  try {
+    const built = await buildImage(keyed, {
+      builder: build.builder,
+      noCache: false,
+      logDir: build.logs.dir,
+      signal: options.signal,
+      onLine: (line) => {
+        steps.see(line);
+        options.onLine?.(line);
+      },
+      cacheFrom: [cache.remote.remote(keyed)],
+      inlineCache: true,
+    });
+    return built.cached === true ? built : { ...built, cached: steps.allCached() ? "registry" : false };
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    cache.warn(
+      `warning: building ${keyed.spec.name} from the registry's layers failed (${oneLine(error)}): pulling it`,
+    );
+    return pullFromCache(keyed, cache, build, options.signal);
+  }
+}
+
+/** Which steps of a BuildKit build (plain progress) ran and which came from the cache. */
+class BuildKitSteps {
+  private readonly steps = new Set<string>();
+  private readonly cached = new Set<string>();
+
+  see(line: string): void {
+    const step = /^#(\d+) \[(?:[\w.-]+ )?\d+\/\d+\] (?!FROM\b)/.exec(line);
+    if (step) this.steps.add(step[1]!);
+    const hit = /^#(\d+) CACHED\b/.exec(line);
+    if (hit) this.cached.add(hit[1]!);
+  }
+
+  allCached(): boolean {
+    return this.steps.size > 0 && [...this.steps].every((s) => this.cached.has(s));
+  }
 }
 
 /** The registry's copy of an image, or undefined (a warning) when the pull fails: then it is built here. */

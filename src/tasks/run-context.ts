@@ -68,9 +68,27 @@ export interface RunContext extends BuildContext {
   };
 }
 
-/** The stack images of a context that the cache registry has and this machine lacks: pulled, so they wait for no base. */
-export function pulledImages(keyed: ReadonlyMap<string, KeyedImage>, cache: RunCache | undefined): Set<string> {
-  return new Set([...keyed.values()].filter((i) => cache?.hits.has(i.key)).map((i) => i.spec.name));
+/** Whether an image the cache registry has is rebuilt from its layers (BuildKit, a Dockerfile) rather than pulled whole. */
+export function buildsFromRegistryLayers(image: KeyedImage, builder: ImageBuilder): boolean {
+  return builder.importsRegistryCache && image.spec.source.type === "dockerfile";
+}
+
+/**
+ * The stack images the cache registry has and this machine lacks: `pulled` whole (they wait for
+ * no base), or rebuilt from the registry's layers (`layered`: their bases come first, and only
+ * the layers above them are fetched). Both take pull slots, not build slots.
+ */
+export function registryImages(
+  keyed: ReadonlyMap<string, KeyedImage>,
+  cache: RunCache | undefined,
+  builder: ImageBuilder,
+): { pulled: Set<string>; layered: Set<string> } {
+  const hits = [...keyed.values()].filter((i) => cache?.hits.has(i.key));
+  const layered = hits.filter((i) => buildsFromRegistryLayers(i, builder));
+  return {
+    pulled: new Set(hits.filter((i) => !layered.includes(i)).map((i) => i.spec.name)),
+    layered: new Set(layered.map((i) => i.spec.name)),
+  };
 }
 
 /** The created environment; tasks that need it depend on env:create, so it exists. */

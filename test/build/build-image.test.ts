@@ -8,6 +8,7 @@ import { ToolError } from "../../src/exec/tool-error.js";
 
 /** An image store in memory: the builder's side of "is it already done?" before "do it". */
 class MemoryBuilder implements ImageBuilder {
+  readonly importsRegistryCache = false;
   readonly name = "docker";
   readonly bin = "docker";
   readonly images = new Map<string, string>();

@@ -3,6 +3,7 @@ import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { describeError, PaddockError } from "../errors.js";
 import { runTool } from "../exec/run-tool.js";
+import { inlineCacheCoversEveryStep } from "./inline-cache.js";
 import {
   hasImages,
   mapLimit,
@@ -46,6 +47,8 @@ export class RemoteCache {
   private readonly pushes: Promise<PushRecord>[] = [];
   /** Images whose newest push (`latest-<name>`) the registry has complete: a build may take layers from it. */
   private readonly layerSources = new Set<string>();
+  /** Content keys whose registry copy carries an inline cache of every step: a build can take it all from there. */
+  private readonly everyStepCached = new Set<string>();
   private readonly queue: (() => Promise<void>)[] = [];
   private active = 0;
 
@@ -86,9 +89,15 @@ export class RemoteCache {
     return this.layerSources.has(image.spec.name) ? [remoteImageRef(this.registry, REPOSITORY, latestTag(image))] : [];
   }
 
+  /** Whether a build here can take every step of this image from the registry's copy (see inline-cache.ts). */
+  offersEveryStep(image: KeyedImage): boolean {
+    return this.everyStepCached.has(image.key);
+  }
+
   /**
    * The content keys of these images that the registry has complete: one lookup per image, all
-   * at once (bounded). A half-pushed image (a manifest whose blobs are gone) is a miss.
+   * at once (bounded). A half-pushed image (a manifest whose blobs are gone) is a miss. Each
+   * hit's config is read for its inline cache (`offersEveryStep`).
    */
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
@@ -97,13 +106,17 @@ export class RemoteCache {
       { repository: REPOSITORY, tag: keyTag(i) },
       { repository: REPOSITORY, tag: latestTag(i) },
     ]);
-    const answers = await hasImages(this.registry, asked, { concurrency: 8 });
+    const answers = await hasImages(this.registry, asked, { concurrency: 8, readConfig: true });
     const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
     if (unreachable && !unreachable.hit)
       this.warn(
         `warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`,
       );
-    candidates.forEach((image, i) => answers[2 * i + 1]?.hit && this.layerSources.add(image.spec.name));
+    candidates.forEach((image, i) => {
+      const [byKey, latest] = [answers[2 * i], answers[2 * i + 1]];
+      if (latest?.hit) this.layerSources.add(image.spec.name);
+      if (byKey?.hit && inlineCacheCoversEveryStep(byKey.config)) this.everyStepCached.add(image.key);
+    });
     return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.key));
   }
 
@@ -136,7 +149,8 @@ export class RemoteCache {
           try {
             const signal = this.signal ?? new AbortController().signal;
             await pushImage(this.builder, built.tag, this.registry, REPOSITORY, keyTag(image), { signal });
-            await pushImage(this.builder, built.tag, this.registry, REPOSITORY, latestTag(image), { signal });
+            if (await this.betterLayerSource(image))
+              await pushImage(this.builder, built.tag, this.registry, REPOSITORY, latestTag(image), { signal });
             resolve(record(true));
           } catch (error) {
             resolve(record(false, describeError(error)));
@@ -145,6 +159,20 @@ export class RemoteCache {
         this.drain();
       }),
     );
+  }
+
+  /**
+   * Whether the image just pushed should become its name's layer source (`latest-<name>`): when
+   * its inline cache covers every step, or when there is no layer source yet. An image built from
+   * the registry's layers on an engine that drops them from its inline cache would otherwise make
+   * every second build of a changed image run all its steps again (moby/buildkit#1981).
+   */
+  private async betterLayerSource(image: KeyedImage): Promise<boolean> {
+    if (!this.layerSources.has(image.spec.name)) return true;
+    const [pushed] = await hasImages(this.registry, [{ repository: REPOSITORY, tag: keyTag(image) }], {
+      readConfig: true,
+    });
+    return pushed?.hit === true && inlineCacheCoversEveryStep(pushed.config);
   }
 
   private drain(): void {

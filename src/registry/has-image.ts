@@ -7,7 +7,7 @@ import { RegistryClient, type RegistryClientOptions, type RegistryResponse } fro
 
 /** A hit has the manifest and every blob it names; anything else is a miss with its reason. */
 export type ImageLookup =
-  | { hit: true; reason: string; digest: string | undefined }
+  | { hit: true; reason: string; digest: string | undefined; config?: unknown }
   | { hit: false; reason: string; cause: "absent" | "incomplete" | "unauthorized" | "unreachable" | "error" };
 
 export interface HasImageOptions extends RegistryClientOptions {
@@ -17,6 +17,8 @@ export interface HasImageOptions extends RegistryClientOptions {
   blobConcurrency?: number;
   /** Share one client (and its tokens) across lookups. */
   client?: RegistryClient;
+  /** Read the image's config blob (a GET instead of a HEAD) and return it parsed with the hit. */
+  readConfig?: boolean;
 }
 
 type Miss = Extract<ImageLookup, { hit: false }>;
@@ -95,12 +97,40 @@ async function lookup(
   }
   const layers = manifest.layers.filter((l) => l.urls === undefined);
   const blobs = [
-    { label: "config", descriptor: manifest.config },
+    ...(options.readConfig ? [] : [{ label: "config", descriptor: manifest.config }]),
     ...layers.map((descriptor, i) => ({ label: `layer ${i + 1} of ${layers.length}`, descriptor })),
   ];
-  const missing = await checkBlobs(client, name, scope, blobs, options.blobConcurrency ?? 4);
+  const [missing, config] = await Promise.all([
+    checkBlobs(client, name, scope, blobs, options.blobConcurrency ?? 4),
+    options.readConfig ? readConfig(client, name, scope, manifest.config) : undefined,
+  ]);
   if (missing) return missing;
-  return { hit: true, digest, reason: `${shown}${chosen}: manifest, config and ${layers.length} layer(s) present` };
+  if (config && "hit" in config) return config;
+  const reason = `${shown}${chosen}: manifest, config and ${layers.length} layer(s) present`;
+  return { hit: true, digest, reason, ...(config ? { config: config.parsed } : {}) };
+}
+
+/** The config blob, parsed; `parsed: undefined` when the registry redirects it elsewhere or it is not JSON. */
+async function readConfig(
+  client: RegistryClient,
+  name: string,
+  scope: string,
+  descriptor: Descriptor,
+): Promise<Miss | { parsed: unknown }> {
+  const response = await client.request("GET", `/v2/${name}/blobs/${descriptor.digest}`, { scope });
+  if (response.status >= 300 && response.status < 400) return { parsed: undefined };
+  if (response.status === 404)
+    return {
+      hit: false,
+      cause: "incomplete",
+      reason: `config ${descriptor.digest} is missing from ${name} (a half-finished push?)`,
+    };
+  if (response.status !== 200) return failed(response, `config ${descriptor.digest}`);
+  try {
+    return { parsed: JSON.parse(response.body) as unknown };
+  } catch {
+    return { parsed: undefined };
+  }
 }
 
 function lookupError(error: unknown, shown: string): Miss {

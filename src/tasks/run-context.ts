@@ -69,8 +69,8 @@ export interface RunContext extends BuildContext {
 }
 
 /** Whether an image the cache registry has is rebuilt from its layers (BuildKit, a Dockerfile) rather than pulled whole. */
-export function buildsFromRegistryLayers(image: KeyedImage, builder: ImageBuilder): boolean {
-  return builder.importsRegistryCache && image.spec.source.type === "dockerfile";
+export function buildsFromRegistryLayers(image: KeyedImage, builder: ImageBuilder, cache: RunCache): boolean {
+  return builder.importsRegistryCache && image.spec.source.type === "dockerfile" && cache.remote.offersEveryStep(image);
 }
 
 /**
@@ -84,7 +84,7 @@ export function registryImages(
   builder: ImageBuilder,
 ): { pulled: Set<string>; layered: Set<string> } {
   const hits = [...keyed.values()].filter((i) => cache?.hits.has(i.key));
-  const layered = hits.filter((i) => buildsFromRegistryLayers(i, builder));
+  const layered = cache ? hits.filter((i) => buildsFromRegistryLayers(i, builder, cache)) : [];
   return {
     pulled: new Set(hits.filter((i) => !layered.includes(i)).map((i) => i.spec.name)),
     layered: new Set(layered.map((i) => i.spec.name)),

@@ -114,13 +114,7 @@ describe.skipIf(!hasEngine || !registryInstalled)("a registry as a build cache a
         path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "logs", "build-api.log"),
         "utf8",
       );
-      expect(log).toContain(`importing cache manifest from ${registry.address}/cache/image:latest-api`);
-      // The step before the edit: its layer pulled from the registry, not run again.
-      expect(log).toMatch(
-        new RegExp(
-          `#(\\d+) \\[2/3\\] RUN echo api-${token}[^\\n]*\\n(#\\1 [^\\n]*\\n)*?#\\1 pulling sha256:[0-9a-f]+[^\\n]*\\n#\\1 CACHED`,
-        ),
-      );
+      expectStepBeforeEditFromRegistry(log);
     },
   );
 
@@ -146,6 +140,31 @@ describe.skipIf(!hasEngine || !registryInstalled)("a registry as a build cache a
       });
     },
   );
+
+  it(
+    "a second edit still takes the steps before it from the registry (the layer source keeps its whole inline cache)",
+    { timeout: 300_000 },
+    async () => {
+      writeFileSync(path.join(dir, "api", "version"), "api 3\n");
+      await forgetLocally(registry.address);
+      const result = await runCli(["test", "--progress", "plain"], { cwd: dir, timeoutMs: 300_000 });
+      expect(result.code, result.stderr.slice(-2000)).toBe(0);
+      expect(builds(latestProfile(dir))["build:api"]).toBe(false);
+      expectStepBeforeEditFromRegistry(
+        readFileSync(path.join(dir, ".paddock", "runs", latestProfile(dir).runId, "logs", "build-api.log"), "utf8"),
+      );
+    },
+  );
+
+  /** The step before the edit: its layer pulled from the registry's newest api image, not run again. */
+  function expectStepBeforeEditFromRegistry(log: string): void {
+    expect(log).toContain(`importing cache manifest from ${registry.address}/cache/image:latest-api`);
+    expect(log).toMatch(
+      new RegExp(
+        `#(\\d+) \\[2/3\\] RUN echo api-${token}[^\\n]*\\n(#\\1 [^\\n]*\\n)*?#\\1 pulling sha256:[0-9a-f]+[^\\n]*\\n#\\1 CACHED`,
+      ),
+    );
+  }
 
   it("a registry that stops mid-run is one warning, and the run passes", { timeout: 300_000 }, async () => {
     writeFileSync(path.join(dir, "worker", "version"), "worker 2\n");

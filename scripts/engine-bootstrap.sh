@@ -12,7 +12,7 @@ DOCKERD_WAIT="${PADDOCK_DOCKERD_WAIT:-60}"
 
 usage() {
   cat <<EOF
-Usage: $(basename "$0") [engine | base-image | registry | all]   (default: all)
+Usage: $(basename "$0") [engine | base-image | registry | kind-registry | all]   (default: all)
 
   engine      Ensure a Docker engine answers \`docker info\`. If none does and we
               are root on Debian, install Debian's docker.io (+ iptables,
@@ -30,6 +30,11 @@ Usage: $(basename "$0") [engine | base-image | registry | all]   (default: all)
               where its storage, log and PID file are. Stop it with:
                 kill "\$(cat /run/paddock-registry.pid)"   (as root; else the
                 PID file printed, see PADDOCK_REGISTRY_PIDFILE)
+  kind-registry
+              The same registry in a container (\$PADDOCK_KIND_REGISTRY_NAME, default
+              paddock-kind-registry) that publishes \$PADDOCK_KIND_REGISTRY_ADDR (default
+              127.0.0.1:5001): kind's nodes reach it by name (docs/kind.md). Needs
+              the engine and base-image steps. Remove it with docker rm -f NAME.
   all         engine, base-image, then registry (which, outside CI, only warns
               when it cannot install the package: not root, or not Debian).
 
@@ -344,6 +349,16 @@ cmd_registry() {
   registry_step "${1:-required}"
 }
 
+cmd_kind_registry() {
+  local dir
+  dir="$(dirname "${BASH_SOURCE[0]}")/lib"
+  # shellcheck source=lib/registry.sh
+  source "$dir/registry.sh"
+  # shellcheck source=lib/kind-registry.sh
+  source "$dir/kind-registry.sh"
+  kind_registry_step
+}
+
 # --- main --------------------------------------------------------------------
 
 main() {
@@ -353,6 +368,7 @@ main() {
     engine) cmd_engine ;;
     base-image) cmd_base_image ;;
     registry) cmd_registry ;;
+    kind-registry) cmd_kind_registry ;;
     print-mirror) apt_mirror ;; # hidden: the mirror base-image would use (tests)
     all) cmd_engine; cmd_base_image; cmd_registry optional ;;
     *) usage >&2; exit 2 ;;

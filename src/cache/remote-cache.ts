@@ -45,6 +45,8 @@ export function cacheable(image: KeyedImage): boolean {
  */
 export class RemoteCache {
   private readonly pushes: Promise<PushRecord>[] = [];
+  /** This run's push of each content key: started once, awaited by whoever needs the image there. */
+  private readonly pushByKey = new Map<string, Promise<PushRecord>>();
   /** Images whose newest push (`latest-<name>`) the registry has complete: a build may take layers from it. */
   private readonly layerSources = new Set<string>();
   /** Content keys whose registry copy carries an inline cache of every step: a build can take it all from there. */
@@ -132,8 +134,38 @@ export class RemoteCache {
       await runTool(this.builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
   }
 
-  /** Pushes a built image in the background (bounded): deploys never wait for it; `finish` does. */
+  /**
+   * The image's registry reference once the registry has it: at once when it had it at startup
+   * (`inRegistry`), else when this run's push of it ends (started here if nothing started it).
+   * For environments whose nodes pull from the registry (kind with `registry`).
+   */
+  async publish(
+    image: KeyedImage,
+    built: BuiltImage,
+    inRegistry: boolean,
+    signal: AbortSignal,
+  ): Promise<{ reference: string; pushed: boolean }> {
+    const reference = this.remote(image);
+    if (inRegistry) return { reference, pushed: false };
+    if (!this.pushByKey.has(image.key)) this.push(image, built);
+    const aborted = new Promise<never>((_, reject) =>
+      signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true }),
+    );
+    aborted.catch(() => undefined);
+    const record = await Promise.race([this.pushByKey.get(image.key)!, aborted]);
+    if (!record.ok)
+      throw new RemoteCacheError(
+        `the nodes pull ${image.spec.name} from ${this.registry.value}, and pushing it there failed: ${record.error ?? "no output"}`,
+        {
+          hint: "check the registry (paddock doctor); or set environment.kind.registry: false to load images with kind load",
+        },
+      );
+    return { reference, pushed: true };
+  }
+
+  /** Pushes a built image in the background (bounded): deploys never wait for it; `finish` does. Once per content key. */
   push(image: KeyedImage, built: BuiltImage): void {
+    if (this.pushByKey.has(image.key)) return;
     const remote = this.remote(image);
     this.pushes.push(
       new Promise<PushRecord>((resolve) => {
@@ -159,6 +191,7 @@ export class RemoteCache {
         this.drain();
       }),
     );
+    this.pushByKey.set(image.key, this.pushes.at(-1)!);
   }
 
   /**

@@ -119,7 +119,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       reuse: env.reuse ?? false,
       timeoutSeconds: seconds(env.timeout, ["environment", "timeout"], DEFAULT_TIMEOUT.environment),
       docker: { network: env.docker?.network },
-      kind: { config: kindConfig, nodeImage: env.kind?.nodeImage, name: env.kind?.name },
+      kind: { config: kindConfig, nodeImage: env.kind?.nodeImage, name: env.kind?.name, registry: env.kind?.registry },
       cluster: env.cluster && {
         kubeconfig: env.cluster.kubeconfig,
         context: env.cluster.context,

@@ -114,6 +114,12 @@ export const environmentSchema = z.strictObject({
       config: z.string().optional().describe("Kind cluster config file"),
       nodeImage: z.string().optional(),
       name: z.string().optional(),
+      registry: z
+        .boolean()
+        .optional()
+        .describe(
+          "nodes pull the stack's images from the cache registry instead of `kind load` (default: when the nodes can reach it)",
+        ),
     })
     .optional(),
   cluster: z

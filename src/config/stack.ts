@@ -78,7 +78,13 @@ export interface EnvironmentSpec {
   reuse: boolean;
   timeoutSeconds: number;
   docker: { network: string | undefined };
-  kind: { config: string | undefined; nodeImage: string | undefined; name: string | undefined };
+  kind: {
+    config: string | undefined;
+    nodeImage: string | undefined;
+    name: string | undefined;
+    /** Nodes pull from the cache registry: `true` requires it, `false` never, undefined when the nodes can reach it. */
+    registry: boolean | undefined;
+  };
   cluster: { kubeconfig: string | undefined; context: string | undefined; registry: string } | undefined;
   bootstrap: { namespaces: string[]; crds: string[]; manifests: string[] };
 }

@@ -33,6 +33,21 @@ export interface EnvironmentOptions {
   /** The run's directory: kubeconfigs, adjusted configs and exported logs go here. */
   runDir: string;
   builder: ImageBuilder;
+  /** The run's cache registry, when it has one that answered: environments that can pull take images from it. */
+  imageRegistry?: ImageRegistry;
+}
+
+/** A registry an environment can take the stack's images from (the cache registry, docs/caching.md). */
+export interface ImageRegistry {
+  /** HOST[:PORT], as image references name it. */
+  readonly authority: string;
+  /** Spoken to in plain HTTP (loopback, or the stack's `insecure: true`). */
+  readonly plainHttp: boolean;
+  /**
+   * The image's reference there, once the registry has it: at once when it had it before the
+   * run, else after this run's push of it (started now if the build did not start it).
+   */
+  publish(image: BuiltImage, signal: AbortSignal): Promise<{ reference: string; pushed: boolean }>;
 }
 
 /** The reference each stack image is run by in this environment (a push to a registry changes it). */
@@ -56,6 +71,11 @@ export type WorkloadChange = "created" | "updated" | "unchanged";
  * save diagnostics (e.g. `kind export logs`) into the run directory.
  */
 export interface Environment {
+  /**
+   * Checks that need the run's parts (the cache registry, the engine), made by a run before
+   * anything starts — not by `paddock down`. A failure is the run's root cause.
+   */
+  check?(signal: AbortSignal): Promise<void>;
   create(ctx: ProviderContext): Promise<StartedEnvironment>;
   attach(ctx: ProviderContext): Promise<StartedEnvironment>;
   delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void>;

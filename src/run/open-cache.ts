@@ -2,6 +2,7 @@ import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { missingLocally, RemoteCache } from "../cache/remote-cache.js";
 import type { Stack } from "../config/stack.js";
+import type { ImageRegistry } from "../providers/types.js";
 import { parseRegistryRef } from "../registry/ref.js";
 import type { RunCache } from "../tasks/run-context.js";
 
@@ -44,5 +45,19 @@ export async function openRunCache(
     hits: new Set([...inRegistry].filter((key) => missingKeys.has(key))),
     inRegistry,
     warn: options.warn,
+  };
+}
+
+/** The cache registry as environments see it: where an image is, once it is there. */
+export function imageRegistryOf(cache: RunCache, keyed: ReadonlyMap<string, KeyedImage>): ImageRegistry {
+  const registry = cache.remote.registry;
+  return {
+    authority: registry.authority,
+    plainHttp: registry.scheme === "http",
+    publish(image, signal) {
+      const keyedImage = keyed.get(image.name);
+      if (!keyedImage) throw new Error(`no content key for image "${image.name}"`);
+      return cache.remote.publish(keyedImage, image, cache.inRegistry.has(keyedImage.key), signal);
+    },
   };
 }

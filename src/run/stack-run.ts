@@ -15,6 +15,7 @@ import { stackOrigin } from "../providers/run-labels.js";
 import type { Endpoint } from "../providers/types.js";
 import type { SchedulerEvent } from "../scheduler/events.js";
 import { registryImages, type RunCache, type RunContext } from "../tasks/run-context.js";
+import { imageRegistryOf } from "./open-cache.js";
 import { testEnvironment } from "../tasks/test-env.js";
 import { historyFile, paddockDir } from "../util/paddock-dir.js";
 import { BestEffortWrites, type Warn } from "./best-effort.js";
@@ -134,7 +135,9 @@ export class StackRun {
       run: { runId: attachTo?.runId ?? runId, stack: stack.name, origin: stackOrigin(stack.file) },
       runDir,
       builder: shared.builder,
+      imageRegistry: shared.cache && imageRegistryOf(shared.cache, shared.keyed),
     });
+    await environment.check?.(options.signal ?? new AbortController().signal);
     const leaveUp = options.keep === true || options.reuse === true || attachTo !== undefined;
     const fromRegistry = registryImages(shared.keyed, shared.cache, shared.builder);
     const plan = buildPlan(stack, {

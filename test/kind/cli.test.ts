@@ -1,70 +1,18 @@
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
-import YAML from "yaml";
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { leftovers, simInstance } from "../sim/test-image.js";
-import { dockerAvailable, indexOf, repoRoot, useSim, type Sim, type SimCommand } from "./helpers.js";
+import { dockerAvailable, indexOf, useSim, type Sim, type SimCommand } from "./helpers.js";
+import { cli, copyExample, latestRun } from "./example.js";
 
 const docker = dockerAvailable();
 if (!docker && process.env["CI"])
   throw new Error("the Docker engine does not answer, and CI is set: the kind CLI tests need it");
 if (!docker) console.warn("SKIPPED test/kind/cli.test.ts: the Docker engine does not answer (`docker info` failed)");
 
-const example = path.join(repoRoot, "examples", "kind-signalprocessing");
-const paddock = path.join(repoRoot, "bin", "paddock.js");
-
-/**
- * The kind example as it is — Kind config, CRDs, policies, manifests, dependencies, its real images
- * (built from the same Dockerfiles as ../hybrid-stack, so the layer cache is shared) and its own
- * tests — with the layout its relative paths need. `healthzOnly` swaps the tests for one that only
- * asks both services' /healthz (for comparing coverage).
- */
-function copyExample(sim: Sim, options: { healthzOnly?: boolean } = {}): string {
-  const root = path.join(sim.dir, "repo");
-  const skip = (src: string): boolean =>
-    !src.includes(`${path.sep}.paddock`) &&
-    !src.includes(`${path.sep}coverage`) &&
-    !src.includes(`${path.sep}node_modules`);
-  cpSync(example, path.join(root, "examples", "kind-signalprocessing"), { recursive: true, filter: skip });
-  cpSync(path.join(repoRoot, "examples", "hybrid-stack"), path.join(root, "examples", "hybrid-stack"), {
-    recursive: true,
-    filter: skip,
-  });
-  cpSync(path.join(repoRoot, "scripts", "engine-bootstrap.sh"), path.join(root, "scripts", "engine-bootstrap.sh"));
-  const dir = path.join(root, "examples", "kind-signalprocessing");
-  if (options.healthzOnly) {
-    const stack = YAML.parse(readFileSync(path.join(dir, "paddock.yaml"), "utf8")) as Record<string, unknown>;
-    stack["test"] = { command: ["node", "--test", "healthz-tests/"] };
-    writeFileSync(path.join(dir, "paddock.yaml"), YAML.stringify(stack));
-    mkdirSync(path.join(dir, "healthz-tests"));
-    writeFileSync(
-      path.join(dir, "healthz-tests", "healthz.test.mjs"),
-      `import { test } from "node:test";
-import assert from "node:assert/strict";
-test("both services answer /healthz", async () => {
-  for (const url of [process.env.PADDOCK_DATASTORAGE_URL, process.env.PADDOCK_SIGNALPROCESSING_URL]) assert.equal((await fetch(url + "/healthz")).status, 200);
-});
-`,
-    );
-  }
-  return dir;
-}
-
 interface CoverageSummary {
   services: Record<string, { note?: string; lines?: { total: number; covered: number } }>;
-}
-
-function latestRun(dir: string): string {
-  const runs = path.join(dir, ".paddock", "runs");
-  return path.join(
-    runs,
-    readdirSync(runs)
-      .filter((r) => r !== "latest")
-      .sort()
-      .at(-1)!,
-  );
 }
 
 /** Workload → the engine's containers of its pods (the stand-in runs pods as containers), by pod name prefix. */
@@ -102,23 +50,6 @@ function podContainers(sim: Sim): Record<string, string[]> {
 function clusterOf(commands: SimCommand[]): string {
   const create = commands.find((c) => c.argv[1] === "create" && c.argv[2] === "cluster")!;
   return create.argv[create.argv.indexOf("--name") + 1]!;
-}
-
-async function cli(sim: Sim, cwd: string, args: string[]): Promise<{ code: number; output: string }> {
-  const result = await execa(
-    process.execPath,
-    [paddock, ...args, ...(args[0] === "test" || args[0] === "up" ? ["--progress", "plain"] : [])],
-    {
-      cwd,
-      env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
-      extendEnv: true,
-      reject: false,
-      all: true,
-      // The first run may build the example's images cold (debootstrap base, apt, npm).
-      timeout: 900_000,
-    },
-  );
-  return { code: result.exitCode ?? -1, output: String(result.all ?? "") };
 }
 
 interface ProfileTask {

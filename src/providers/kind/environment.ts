@@ -12,8 +12,12 @@ import { coverageHostPaths, removeCoverageRunDirs } from "./coverage-mount.js";
 import { KindCli } from "./kind-cli.js";
 import { KindConfig } from "./kind-config.js";
 import { declaredNodePorts, planNodePorts, renderedServices } from "./port-plan.js";
+import { CERTS_DIR, CONFIG_PATH_PATCH, hostsDirOf, removeHostsDir, writeHostsDir } from "./containerd-hosts.js";
+import { decideNodeRegistry, joinNodesNetwork, kindNetwork } from "./registry-route.js";
 import { runMarker } from "./run-marker.js";
+import { localRegistryHosting } from "../kubernetes/local-registry-hosting.js";
 import { KindCluster, type KindClusterPlan } from "./started.js";
+import type { NodeRegistryRoute, RouteDecision } from "./registry-route.js";
 
 const ALREADY_EXISTS = /already exist for a cluster with the name/;
 
@@ -48,6 +52,20 @@ export class KindEnvironment implements Environment {
     this.kubeconfig = path.join(options.runDir, "kubeconfig");
     this.kind = new KindCli(this.clusterName, this.kubeconfig, options.stack.dir);
     this.kubectl = new Kubectl(this.kubeconfig, `kind-${this.clusterName}`);
+  }
+
+  /** How the nodes get the stack's images (decided once, before anything starts). */
+  private route: RouteDecision | undefined;
+
+  /** The nodes' route to the cache registry: a stack that requires it and has none stops here. */
+  async check(signal: AbortSignal): Promise<void> {
+    const { stack, imageRegistry, builder } = this.options;
+    const decision = await decideNodeRegistry(imageRegistry, stack.environment.kind.registry, builder.bin, signal);
+    if (decision.kind === "error")
+      throw new PaddockError(`${stack.file}: environment.kind.registry: ${decision.problem}`, {
+        hint: 'set cache.registry (or --cache-registry) to a registry the nodes can reach — on this host, one a container publishes (docs/kind.md, "Nodes that pull from the registry") — or remove environment.kind.registry to load images with kind load',
+      });
+    this.route = decision;
   }
 
   private get reuse(): boolean {
@@ -97,7 +115,16 @@ export class KindEnvironment implements Environment {
     }
     await chmod(this.kubeconfig, 0o600);
     await this.waitReady(ctx);
-    await this.kubectl.apply([runMarker(this.options.run, this.clusterName, this.reuse)], "the run marker", ctx.signal);
+    await this.joinRegistryNetwork(plan, ctx);
+    const route = plan.registryRoute;
+    await this.kubectl.apply(
+      [
+        runMarker(this.options.run, this.clusterName, this.reuse),
+        ...(route ? [localRegistryHosting(route.authority, route.endpoint.replace(/^\w+:\/\//, ""))] : []),
+      ],
+      "the run marker",
+      ctx.signal,
+    );
     ctx.log(`kind cluster ${this.clusterName} ready; kubeconfig ${this.kubeconfig}`);
     return new KindCluster(this.options, plan, this.kubectl, this.kind, false);
   }
@@ -112,6 +139,7 @@ export class KindEnvironment implements Environment {
       });
     }
     await this.reuseCluster(ctx);
+    await this.joinRegistryNetwork(plan, ctx);
     return new KindCluster(this.options, plan, this.kubectl, this.kind, true, true);
   }
 
@@ -143,10 +171,34 @@ export class KindEnvironment implements Environment {
       this.reuse,
     );
     const hostPaths = coverageHostPaths(stack, config);
+    const registryRoute = await this.routeRegistry(config, ctx);
     const configFile = await config.write(runDir);
     for (const note of config.adjustments) ctx.log(`kind config: ${note}`);
     if (config.source && configFile !== config.source) ctx.log(`kind config: using the adjusted copy ${configFile}`);
-    return { config, configFile, nodePorts, coverageHostPaths: hostPaths };
+    return { config, configFile, nodePorts, coverageHostPaths: hostPaths, registryRoute };
+  }
+
+  /** With nodes that pull from the cache registry: containerd's host files, mounted into every node. */
+  private async routeRegistry(config: KindConfig, ctx: ProviderContext): Promise<NodeRegistryRoute | undefined> {
+    if (!this.route) await this.check(ctx.signal);
+    const decision = this.route!;
+    if (decision.kind === "load") {
+      if (this.options.imageRegistry) ctx.log(`images reach the nodes with kind load: ${decision.reason}`);
+      return undefined;
+    }
+    const hostsDir = hostsDirOf(this.options.stack.dir, this.clusterName);
+    await writeHostsDir(hostsDir, decision.route, this.options.imageRegistry!.plainHttp);
+    config.useRegistryHosts(hostsDir, CERTS_DIR, CONFIG_PATH_PATCH);
+    ctx.log(`the nodes pull from ${decision.route.authority} through ${decision.route.endpoint} (no kind load)`);
+    return decision.route;
+  }
+
+  private async joinRegistryNetwork(plan: KindClusterPlan, ctx: ProviderContext): Promise<void> {
+    const container = plan.registryRoute?.container;
+    if (!container) return;
+    const network = kindNetwork();
+    if (await joinNodesNetwork(this.options.builder.bin, container, network, ctx.signal))
+      ctx.log(`connected the registry container ${container} to the nodes' network ${network}`);
   }
 
   async delete(ctx: ProviderContext, outcome: { failed: boolean }): Promise<void> {
@@ -176,6 +228,7 @@ export class KindEnvironment implements Environment {
     }
     this.state = "deleted";
     removeCoverageRunDirs(this.options, ctx);
+    await removeHostsDir(hostsDirOf(this.options.stack.dir, this.clusterName));
     ctx.log(`kind cluster ${this.clusterName} deleted`);
   }
 

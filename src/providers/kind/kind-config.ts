@@ -173,6 +173,26 @@ export class KindConfig {
     return paths;
   }
 
+  /**
+   * Nodes that pull from a registry: containerd reads per-registry host files (`config_path`,
+   * one containerdConfigPatches entry) from `certsDir`, which every node mounts read-only from
+   * `hostDir`. A node that mounts something at `certsDir` already keeps its own.
+   */
+  useRegistryHosts(hostDir: string, certsDir: string, configPatch: string): void {
+    const patches = asArray(this.doc["containerdConfigPatches"]).filter((p): p is string => typeof p === "string");
+    this.doc["containerdConfigPatches"] = [...patches, configPatch];
+    this.note(`containerdConfigPatches: config_path = "${certsDir}" (the nodes pull from the registry)`);
+    this.nodes().forEach((node, i) => {
+      const mounts = asArray(node["extraMounts"]).filter(isRecord);
+      if (mounts.some((m) => m["containerPath"] === certsDir)) {
+        this.note(`nodes[${i}]: keeps its own extraMounts at ${certsDir}: it must route the registry itself`);
+        return;
+      }
+      node["extraMounts"] = [...mounts, { hostPath: hostDir, containerPath: certsDir, readOnly: true }];
+      this.note(`nodes[${i}]: added extraMounts ${hostDir} → ${certsDir} (containerd's registry hosts)`);
+    });
+  }
+
   /** The file for `kind create cluster --config`: the stack's own when unchanged, else `<runDir>/kind-config.yaml`. */
   async write(runDir: string): Promise<string> {
     if (!this.changed && this.source) return this.source;

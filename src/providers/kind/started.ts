@@ -18,11 +18,12 @@ import type {
   WorkloadChange,
 } from "../types.js";
 import { instrumentForNodeMount, removeCoverageRunDirs } from "./coverage-mount.js";
-import { loadImages } from "./image-load.js";
+import { loadImages, pullFromRegistry } from "./image-load.js";
 import type { KindCli } from "./kind-cli.js";
 import type { KindConfig } from "./kind-config.js";
 import { nodePortEndpoints } from "./node-port-endpoints.js";
 import type { NodePortPlan } from "./port-plan.js";
+import type { NodeRegistryRoute } from "./registry-route.js";
 import { runMarker } from "./run-marker.js";
 
 /** What the environment decided before the cluster existed: the config it was created with, its NodePorts, its coverage mount. */
@@ -32,6 +33,8 @@ export interface KindClusterPlan {
   nodePorts: NodePortPlan;
   /** Host folders behind the nodes' coverage extraMount (none without coverage services). */
   coverageHostPaths: string[];
+  /** The nodes pull the stack's images from the cache registry through this (no `kind load`). */
+  registryRoute: NodeRegistryRoute | undefined;
 }
 
 /**
@@ -75,6 +78,9 @@ export class KindCluster implements StartedEnvironment {
         if (deployed) this.deployedCoverage.set(workload.name, deployed);
       },
       endpointsOf: (objects, workload) => nodePortEndpoints(objects, workload, plan.config, plan.configFile),
+      pullHint:
+        plan.registryRoute &&
+        `the nodes pull from ${plan.registryRoute.authority} through ${plan.registryRoute.endpoint}, and the message says why this pull failed (connection refused or no such host: the nodes cannot take that route; see docs/kind.md, "Nodes that pull from the registry"); set environment.kind.registry: false to load images with kind load instead`,
     };
   }
 
@@ -87,6 +93,8 @@ export class KindCluster implements StartedEnvironment {
   }
 
   async load(images: readonly BuiltImage[], ctx: ProviderContext): Promise<LoadResult> {
+    const registry = this.options.imageRegistry;
+    if (this.plan.registryRoute && registry) return pullFromRegistry(registry, images, ctx);
     const { cached } = await loadImages(this.kind, this.options.builder, images, this.options.run.runId, ctx);
     return { cached, references: new Map(images.map((i) => [i.name, i.tag])) };
   }

@@ -26,6 +26,8 @@ export interface WaitForObjectsOptions {
   timeoutSeconds: number;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** What to try when a node cannot pull an image (the environment knows where its nodes pull from). */
+  pullHint?: string;
 }
 
 /** What the watcher saw last, for the error when time runs out. */
@@ -50,7 +52,7 @@ export async function waitForObjects(
   const signal = AbortSignal.any([options.signal, stop.signal]);
   const seen: Observation = { pods: new Map() };
   const waiters = Promise.all(targets.map((target) => waitOne(kubectl, target, options.timeoutSeconds, signal)));
-  const watcher = watch(kubectl, targets, options.workload, seen, signal, stop.signal);
+  const watcher = watch(kubectl, targets, options, seen, signal, stop.signal);
   try {
     await Promise.race([waiters, watcher]);
   } catch (error) {
@@ -89,7 +91,7 @@ function waitOne(kubectl: Kubectl, target: KubeObject, timeoutSeconds: number, s
 async function watch(
   kubectl: Kubectl,
   targets: readonly KubeObject[],
-  workload: string,
+  who: Pick<WaitForObjectsOptions, "workload" | "pullHint">,
   seen: Observation,
   signal: AbortSignal,
   stopped: AbortSignal,
@@ -105,7 +107,7 @@ async function watch(
       for (const target of targets) {
         const own = podsOf(target, pods);
         seen.pods.set(target, own);
-        const failure = await failureOf(kubectl, target, own, items, workload);
+        const failure = await failureOf(kubectl, target, own, items, who);
         if (failure) throw failure;
       }
       await sleep(WATCH_INTERVAL_MS, signal);
@@ -133,12 +135,13 @@ async function failureOf(
   target: KubeObject,
   pods: Json[],
   items: Json[],
-  workload: string,
+  who: Pick<WaitForObjectsOptions, "workload" | "pullHint">,
 ): Promise<ReadinessError | undefined> {
   const namespace = target.metadata.namespace ?? "default";
   const names = new Set([target.metadata.name, ...pods.map(podName)]);
   const problem = fatalProblem(pods);
-  if (problem) return problemError(kubectl, target, label(target, workload), problem, names);
+  const workload = who.workload;
+  if (problem) return problemError(kubectl, target, label(target, workload), problem, names, who.pullHint);
   if (target.kind === "Job") {
     const job = items.find(
       (i) =>
@@ -169,6 +172,8 @@ async function failureOf(
   return undefined;
 }
 
+const PULL_REASONS = new Set(["ImagePullBackOff", "ErrImagePull"]);
+
 const HINTS: Record<string, string> = {
   ImagePullBackOff:
     "the node cannot pull this image: list the stack image in the workload's images: so Paddock loads it into the cluster and rewrites the manifest's image, and use imagePullPolicy IfNotPresent (the default for :latest or untagged images is Always)",
@@ -190,6 +195,7 @@ async function problemError(
   what: string,
   problem: ContainerProblem,
   names: Set<string>,
+  pullHint: string | undefined,
 ): Promise<ReadinessError> {
   const namespace = target.metadata.namespace ?? "default";
   const evidence = await gatherEvidence(
@@ -203,7 +209,12 @@ async function problemError(
   const restarts = problem.restarts > 0 ? `, ${problem.restarts} restarts` : "";
   return new ReadinessError(
     `${what}: ${problem.reason}: ${problem.message || "(no message)"}\n  pod ${problem.pod}, container ${problem.container}${restarts}${formatEvidence(evidence)}`,
-    { hint: HINTS[problem.reason] ?? "the events above say why" },
+    {
+      hint:
+        (PULL_REASONS.has(problem.reason) ? pullHint : undefined) ??
+        HINTS[problem.reason] ??
+        "the events above say why",
+    },
   );
 }
 

@@ -38,6 +38,8 @@ export interface WorkloadPlace {
   ) => void;
   /** The endpoints a workload's objects publish to tests. */
   endpointsOf: (objects: readonly KubeObject[], workload: WorkloadSpec) => Endpoint[];
+  /** What to try when a node cannot pull an image, when the environment knows better than the default. */
+  pullHint?: string;
 }
 
 /** The objects of a workload: its manifests with the environment's image references, or rendered from its docker-style spec. */
@@ -127,6 +129,7 @@ export async function applyWorkload(
       timeoutSeconds: workload.timeoutSeconds,
       signal: ctx.signal,
       log: ctx.log,
+      pullHint: place.pullHint,
     });
     return { endpoints, change: "updated" };
   }
@@ -164,6 +167,7 @@ export async function applyWorkload(
     timeoutSeconds: workload.timeoutSeconds,
     signal: ctx.signal,
     log: ctx.log,
+    pullHint: place.pullHint,
   });
   if (workload.manifests.length === 0 && workload.ready) await checkRenderedReady(workload, namespace, kubectl, ctx);
   for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);

@@ -444,11 +444,11 @@ export function nodeObjects(cluster, now) {
             architecture: "amd64",
             operatingSystem: "linux",
           },
-          images: Object.entries(cluster.images?.[n.name] ?? {}).map(([ref, v]) => ({
-            names: [ref],
-            sizeBytes: 0,
-            id: v.id,
-          })),
+          // Loaded (`kind load`) and pulled from a registry (the agent's record in runtime.json).
+          images: [
+            ...Object.entries(cluster.images?.[n.name] ?? {}),
+            ...Object.entries(cluster.runtime?.pulled?.[n.name] ?? {}),
+          ].map(([ref, v]) => ({ names: [ref], sizeBytes: v.size ?? 0, id: v.id })),
         },
       };
     });

@@ -132,6 +132,24 @@ export const docker = {
   },
   createNetwork: (name, labels) =>
     request("POST", "/networks/create", { body: { Name: name, CheckDuplicate: true, Labels: labels } }),
+  connectNetwork: (network, container) =>
+    request("POST", `/networks/${encodeURIComponent(network)}/connect`, { body: { Container: container } }),
+  /** Pulls an image into the engine (the body streams progress; an error shows up in it, not in the status). */
+  pullImage: async (ref) => {
+    const at = ref.lastIndexOf(":");
+    const hasTag = at > ref.lastIndexOf("/");
+    const out = await request("POST", "/images/create", {
+      query: { fromImage: hasTag ? ref.slice(0, at) : ref, tag: hasTag ? ref.slice(at + 1) : "latest" },
+      raw: true,
+      timeoutMs: 300_000,
+    });
+    const failed = String(out)
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .find((m) => m.error);
+    if (failed) throw new DockerError(500, failed.error, "/images/create");
+  },
   removeNetwork: (id) => request("DELETE", `/networks/${id}`).catch(ignore(404)),
   listNetworks: (labels) => request("GET", "/networks", { query: { filters: JSON.stringify({ label: labels }) } }),
   createVolume: (name, labels, driverOpts) =>

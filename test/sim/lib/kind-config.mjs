@@ -109,7 +109,26 @@ export function loadKindConfig(file, raw) {
   });
   if (!nodes.some((n) => n.role === "control-plane")) errs.push("must have at least one control-plane node");
   if (errs.length) throw new Error(agg(errs));
-  return { name: doc.name, nodes };
+  return { name: doc.name, nodes, containerdConfigPath: containerdConfigPath(doc.containerdConfigPatches ?? []) };
+}
+
+/**
+ * The registry `config_path` that containerdConfigPatches set (TOML merged into the node's
+ * /etc/containerd/config.toml), or null: containerd then reads no per-registry hosts.toml.
+ */
+function containerdConfigPath(patches) {
+  let found = null;
+  for (const patch of patches) {
+    if (typeof patch !== "string") throw new Error("unable to decode config: containerdConfigPatches must be strings");
+    let section = "";
+    for (const line of patch.split("\n")) {
+      const header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+      if (header) section = header[1].replace(/\s/g, "");
+      const value = /^\s*config_path\s*=\s*"([^"]*)"/.exec(line);
+      if (value && section === 'plugins."io.containerd.grpc.v1.cri".registry') found = value[1];
+    }
+  }
+  return found;
 }
 
 // k8s.io/apimachinery NewAggregate formatting

@@ -36,7 +36,7 @@ function pickPort(name) {
 
 export async function createCluster(flags, set) {
   const cfg = config();
-  let kc = { nodes: null, name: undefined };
+  let kc = { nodes: null, name: undefined, containerdConfigPath: null };
   if (flags.config) {
     try {
       kc = loadKindConfig(
@@ -78,6 +78,7 @@ export async function createCluster(flags, set) {
     image,
     nodes,
     images: {},
+    containerd: { configPath: kc.containerdConfigPath },
   });
   if (!ok)
     throw new CliExit(

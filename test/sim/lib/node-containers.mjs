@@ -91,6 +91,11 @@ function runCommandText(name, node) {
 
 export class NodeCreateError extends Error {}
 
+/** The Docker network kind puts every cluster's nodes on. */
+export function kindNetwork() {
+  return process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || "kind";
+}
+
 /** Creates the cluster network and node containers, starts them. Throws NodeCreateError with kind's wording. */
 export async function createNodeContainers(cluster, nodes) {
   const instance = instanceId(simDir());
@@ -101,6 +106,14 @@ export async function createNodeContainers(cluster, nodes) {
     );
   try {
     await docker.createNetwork(names.network, clusterLabels(cluster, instance, "network"));
+  } catch (e) {
+    if (!(e instanceof DockerError && e.status === 409)) throw e;
+  }
+  // Like kind, the nodes are on one shared network (KIND_EXPERIMENTAL_DOCKER_NETWORK, else "kind"), made
+  // once and never removed; pods and Services stay on the cluster's own network (their names must not meet).
+  const shared = kindNetwork();
+  try {
+    await docker.createNetwork(shared, {});
   } catch (e) {
     if (!(e instanceof DockerError && e.status === 409)) throw e;
   }
@@ -139,6 +152,7 @@ export async function createNodeContainers(cluster, nodes) {
       });
       id = created.Id;
       ids[node.name] = id;
+      await docker.connectNetwork(shared, id);
       await docker.startContainer(id);
     } catch (e) {
       if (!(e instanceof DockerError)) throw e;

@@ -1,11 +1,14 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// Can a node run a container's image? There is no registry: an image runs when it was loaded into
-// the node (`kind load`, recorded with its ID) and the pull policy lets the node use it; system
-// images and sim.json `pullableImages` are "pulled" from the local Docker engine when it has them.
-// Everything else is a pull that fails (ErrImagePull, then ImagePullBackOff), as on kind.
+// Can a node run a container's image? An image runs when it was loaded into the node (`kind load`,
+// recorded with its ID) and the pull policy lets the node use it, or when the node pulls it from a
+// registry named in the reference (registry-pull.mjs: through the node's containerd registry
+// config, for real); system images and sim.json `pullableImages` are "pulled" from the local
+// Docker engine when it has them. Everything else is a pull that fails (ErrImagePull, then
+// ImagePullBackOff), as on kind.
 import { config } from "../env.mjs";
 import { docker } from "../docker-api.mjs";
 import { normalizeImage, imageMatches, listMatchesWorkload, parseImageRef } from "../names.mjs";
+import { pullOnNode } from "./registry-pull.mjs";
 
 function isSystemImage(ref) {
   const p = parseImageRef(ref);
@@ -54,6 +57,11 @@ export async function imageFor(cluster, nodeName, container, owner) {
   if (pullable) {
     const local = await docker.inspectImage(ref).catch(() => null);
     if (local) return { ok: true, image: local.Id };
+  }
+  if (parseImageRef(ref).registry !== "docker.io") {
+    const pulled = await pullOnNode(cluster, nodeName, ref);
+    if (pulled.ok) return { ok: true, image: pulled.image, pulledIn: pulled.pulledIn, size: pulled.size };
+    return { ...fail, message: pulled.message };
   }
   return fail;
 }

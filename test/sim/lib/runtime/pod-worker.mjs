@@ -10,6 +10,7 @@ import { iso } from "../workloads.mjs";
 import { ContainerRunner } from "./container-runner.mjs";
 import { podRef, recordEvent } from "./events.mjs";
 import { imageFor } from "./images.mjs";
+import { normalizeImage } from "../names.mjs";
 import { MountError, preparePodVolumes, removePodVolumes } from "./pod-volumes.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -195,7 +196,19 @@ export class PodWorker {
       if (this.stopping) return null;
       const a = await imageFor(this.ctx.cluster(), pod.nodeName, runner.spec, owner);
       if (a.ok) {
-        this.event("Normal", "Pulled", `Container image "${ref}" already present on machine`);
+        if (a.pulledIn === undefined)
+          this.event("Normal", "Pulled", `Container image "${ref}" already present on machine`);
+        else {
+          const onNode = ((this.ctx.rt.pulled ??= {})[pod.nodeName] ??= {});
+          onNode[normalizeImage(ref)] = { id: a.image, size: a.size, pulledAt: Date.now() };
+          this.event("Normal", "Pulling", `Pulling image "${ref}"`);
+          const took = `${a.pulledIn.toFixed(3)}s`;
+          this.event(
+            "Normal",
+            "Pulled",
+            `Successfully pulled image "${ref}" in ${took} (${took} including waiting). Image size: ${a.size} bytes.`,
+          );
+        }
         return a.image;
       }
       if (a.reason === "ErrImageNeverPull") {

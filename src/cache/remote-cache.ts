@@ -137,7 +137,7 @@ export class RemoteCache {
   /**
    * The image's registry reference once the registry has it: at once when it had it at startup
    * (`inRegistry`), else when this run's push of it ends (started here if nothing started it).
-   * For environments whose nodes pull from the registry (kind with `registry`).
+   * For environments whose nodes pull from the registry.
    */
   async publish(
     image: KeyedImage,
@@ -148,17 +148,19 @@ export class RemoteCache {
     const reference = this.remote(image);
     if (inRegistry) return { reference, pushed: false };
     if (!this.pushByKey.has(image.key)) this.push(image, built);
-    const aborted = new Promise<never>((_, reject) =>
-      signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true }),
-    );
+    let onAbort = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
     aborted.catch(() => undefined);
-    const record = await Promise.race([this.pushByKey.get(image.key)!, aborted]);
+    const record = await Promise.race([this.pushByKey.get(image.key)!, aborted]).finally(() =>
+      signal.removeEventListener("abort", onAbort),
+    );
     if (!record.ok)
       throw new RemoteCacheError(
-        `the nodes pull ${image.spec.name} from ${this.registry.value}, and pushing it there failed: ${record.error ?? "no output"}`,
-        {
-          hint: "check the registry (paddock doctor); or set environment.kind.registry: false to load images with kind load",
-        },
+        `${image.spec.name} is not in ${this.registry.value}: pushing it there failed: ${record.error ?? "no output"}`,
+        { hint: "check the registry with `paddock doctor`" },
       );
     return { reference, pushed: true };
   }

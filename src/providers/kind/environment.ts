@@ -5,19 +5,24 @@ import { PaddockError, wrap } from "../../errors.js";
 import { ToolError } from "../../exec/tool-error.js";
 import { waitForCluster } from "../kubernetes/cluster-readiness.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
+import { localRegistryHosting } from "../kubernetes/local-registry-hosting.js";
 import { readManifests } from "../kubernetes/manifests.js";
 import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
 import { clusterName } from "./cluster-name.js";
+import { CERTS_DIR, CONFIG_PATH_PATCH, hostsDirOf, removeHostsDir, writeHostsDir } from "./containerd-hosts.js";
 import { coverageHostPaths, removeCoverageRunDirs } from "./coverage-mount.js";
 import { KindCli } from "./kind-cli.js";
 import { KindConfig } from "./kind-config.js";
 import { declaredNodePorts, planNodePorts, renderedServices } from "./port-plan.js";
-import { CERTS_DIR, CONFIG_PATH_PATCH, hostsDirOf, removeHostsDir, writeHostsDir } from "./containerd-hosts.js";
-import { decideNodeRegistry, joinNodesNetwork, kindNetwork } from "./registry-route.js";
+import {
+  decideNodeRegistry,
+  joinNodesNetwork,
+  kindNetwork,
+  type NodeRegistryRoute,
+  type RouteDecision,
+} from "./registry-route.js";
 import { runMarker } from "./run-marker.js";
-import { localRegistryHosting } from "../kubernetes/local-registry-hosting.js";
 import { KindCluster, type KindClusterPlan } from "./started.js";
-import type { NodeRegistryRoute, RouteDecision } from "./registry-route.js";
 
 const ALREADY_EXISTS = /already exist for a cluster with the name/;
 

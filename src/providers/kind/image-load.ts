@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { BuiltImage } from "../../build/build-image.js";
 import type { ImageBuilder } from "../../build/builder.js";
+import { wrap } from "../../errors.js";
 import { runTool } from "../../exec/run-tool.js";
 import type { ImageRegistry, LoadResult, ProviderContext } from "../types.js";
 import type { KindCli } from "./kind-cli.js";
@@ -81,7 +82,16 @@ export async function pullFromRegistry(
   images: readonly BuiltImage[],
   ctx: ProviderContext,
 ): Promise<LoadResult> {
-  const published = await Promise.all(images.map((image) => registry.publish(image, ctx.signal)));
+  const published = await Promise.all(
+    images.map((image) =>
+      registry.publish(image, ctx.signal).catch((error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        throw wrap(error, `the nodes pull ${image.name} from ${registry.authority}, which does not have it`, {
+          hint: "check the registry with `paddock doctor`; or set environment.kind.registry: false to load images with kind load",
+        });
+      }),
+    ),
+  );
   images.forEach((image, i) =>
     ctx.log(
       `${image.name}: the nodes pull ${published[i]!.reference}${published[i]!.pushed ? " (pushed by this run)" : " (in the registry already)"}`,

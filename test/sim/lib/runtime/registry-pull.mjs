@@ -75,11 +75,29 @@ function requestError(url, error) {
   return `failed to do request: Head "${url}": ${error?.cause?.message ?? error?.message ?? error}`;
 }
 
+/**
+ * The simulator's world has no internet: it only ever connects to loopback, private addresses and
+ * single-label names (containers on the nodes' networks, through Docker's DNS). Any other host is
+ * one that does not resolve.
+ */
+function mayContact(url) {
+  const host = new URL(url).hostname;
+  if (!host.includes(".")) return true;
+  const ip = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (!ip) return false;
+  const [a, b] = [Number(ip[1]), Number(ip[2])];
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168);
+}
+
 async function resolveManifest(endpoints, p, full) {
   const reference = p.digest || p.tag || "latest";
   let last = "";
   for (const endpoint of endpoints) {
     const url = `${endpoint}/v2/${p.repository}/manifests/${reference}`;
+    if (!mayContact(url)) {
+      last = `rpc error: code = Unknown desc = failed to pull and unpack image "${full}": failed to resolve reference "${full}": failed to do request: Head "${url}": dial tcp: lookup ${new URL(url).hostname}: no such host`;
+      continue;
+    }
     try {
       const response = await fetch(url, {
         method: "HEAD",

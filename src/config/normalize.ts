@@ -83,7 +83,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
     fail(
       ["environment", "cluster"],
       "the cluster provider needs its settings",
-      "add environment.cluster.registry (and kubeconfig/context if not the defaults)",
+      "add environment.cluster with context, allowContexts and registry (docs/cluster.md)",
     );
 
   if (raw.cache) {
@@ -121,14 +121,17 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
       docker: { network: env.docker?.network },
       kind: { config: kindConfig, nodeImage: env.kind?.nodeImage, name: env.kind?.name, registry: env.kind?.registry },
       cluster: env.cluster && {
-        kubeconfig: env.cluster.kubeconfig,
+        kubeconfig: env.cluster.kubeconfig === undefined ? undefined : path.resolve(dir, env.cluster.kubeconfig),
         context: env.cluster.context,
+        allowContexts: env.cluster.allowContexts,
         registry: env.cluster.registry,
+        namespacePrefix: env.cluster.namespacePrefix ?? "pdk",
       },
       bootstrap: {
         namespaces: bootstrap.namespaces ?? [],
         crds: bootstrapPatterns.crds,
         manifests: bootstrapPatterns.manifests,
+        clusterScoped: bootstrap.clusterScoped ?? "share",
       },
     },
     build: {

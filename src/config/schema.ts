@@ -124,9 +124,20 @@ export const environmentSchema = z.strictObject({
     .optional(),
   cluster: z
     .strictObject({
-      kubeconfig: z.string().optional(),
-      context: z.string().optional(),
-      registry: z.string().describe("registry the cluster pulls from, e.g. registry.internal:5000/e2e"),
+      kubeconfig: z.string().optional().describe("kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)"),
+      context: z.string().describe("the kubeconfig context of the shared cluster"),
+      allowContexts: z
+        .array(z.string())
+        .min(1)
+        .describe("the only contexts a run may deploy to: a typo must never reach another cluster"),
+      registry: z
+        .string()
+        .describe("registry the cluster pulls from, e.g. registry.internal:5000/e2e (pushed by content key)"),
+      namespacePrefix: z
+        .string()
+        .regex(/^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$/)
+        .optional()
+        .describe("the run namespace is <prefix>-<run id> (default pdk)"),
     })
     .optional(),
   bootstrap: z
@@ -134,6 +145,12 @@ export const environmentSchema = z.strictObject({
       namespaces: z.array(namespaceName).optional(),
       crds: z.array(z.string()).optional().describe("CRD manifest files or globs"),
       manifests: z.array(z.string()).optional().describe("ConfigMaps, Secrets and other objects, files or globs"),
+      clusterScoped: z
+        .enum(["share", "apply"])
+        .optional()
+        .describe(
+          "cluster provider: cluster-scoped objects that differ from the installed ones are an error (share) or applied over them",
+        ),
     })
     .optional(),
   timeout: duration.optional(),

@@ -72,6 +72,17 @@ export interface WorkloadSpec {
   url: string;
 }
 
+/** An existing cluster shared by many runs (docs/cluster.md). */
+export interface ClusterSpec {
+  /** Absolute; undefined: $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig: string | undefined;
+  context: string;
+  allowContexts: string[];
+  /** HOST[:PORT]/PATH the cluster pulls from (the run's cache registry unless the stack sets one). */
+  registry: string;
+  namespacePrefix: string;
+}
+
 export interface EnvironmentSpec {
   provider: ProviderName;
   maxIdleSeconds: number;
@@ -85,8 +96,8 @@ export interface EnvironmentSpec {
     /** Nodes pull from the cache registry: `true` requires it, `false` never, undefined when the nodes can reach it. */
     registry: boolean | undefined;
   };
-  cluster: { kubeconfig: string | undefined; context: string | undefined; registry: string } | undefined;
-  bootstrap: { namespaces: string[]; crds: string[]; manifests: string[] };
+  cluster: ClusterSpec | undefined;
+  bootstrap: { namespaces: string[]; crds: string[]; manifests: string[]; clusterScoped: "share" | "apply" };
 }
 
 export interface TestSpec {

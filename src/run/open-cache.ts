@@ -6,13 +6,15 @@ import type { ImageRegistry } from "../providers/types.js";
 import { parseRegistryRef } from "../registry/ref.js";
 import type { RunCache } from "../tasks/run-context.js";
 
-/** The cache registry a run uses: `--cache-registry`, else $PADDOCK_CACHE_REGISTRY, else the stack's `cache.registry`. */
+/** The cache registry a run uses: `--cache-registry`, else $PADDOCK_CACHE_REGISTRY, else the stack's `cache.registry`, else `environment.cluster.registry`. */
 export function cacheRegistryOf(
   stack: Stack,
   override: string | undefined,
 ): { registry: string; insecure: boolean } | undefined {
   const fromEnv = process.env["PADDOCK_CACHE_REGISTRY"];
-  const registry = override ?? (fromEnv ? fromEnv : undefined) ?? stack.cache?.registry;
+  // The cluster provider's registry is where its images must be: the cache unless another is named.
+  const registry =
+    override ?? (fromEnv ? fromEnv : undefined) ?? stack.cache?.registry ?? stack.environment.cluster?.registry;
   return registry ? { registry, insecure: stack.cache?.insecure ?? false } : undefined;
 }
 

@@ -5,9 +5,8 @@ import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js"
 import { applyBootstrap } from "../kubernetes/bootstrap.js";
 import { collectNodeFolderCoverage, type DeployedCoverage } from "../kubernetes/coverage-collect.js";
 import type { Kubectl } from "../kubernetes/kubectl.js";
+import { removeOtherWorkloads } from "../kubernetes/remove-others.js";
 import { applyWorkload, type WorkloadPlace } from "../kubernetes/workloads.js";
-import { labelValue } from "../kubernetes/kube-object.js";
-import { LABELS } from "../run-labels.js";
 import type {
   Endpoint,
   EnvironmentOptions,
@@ -115,25 +114,8 @@ export class KindCluster implements StartedEnvironment {
   }
 
   /** Deletes the objects of workloads the stack no longer declares (found by their run and workload labels). */
-  async removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
-    const selector = `${LABELS.run}=${labelValue(this.options.run.runId)},${LABELS.service}${keep.length > 0 ? `,${LABELS.service} notin (${keep.map(labelValue).join(",")})` : ""}`;
-    const kinds = "deployments,statefulsets,daemonsets,jobs,pods,services,configmaps,secrets";
-    const found = await this.kubectl.run(
-      [
-        "get",
-        kinds,
-        "-A",
-        "-l",
-        selector,
-        "-o",
-        `jsonpath={range .items[*]}{.metadata.labels.${LABELS.service.replaceAll(".", "\\.")}}{"\n"}{end}`,
-      ],
-      { signal: ctx.signal },
-    );
-    const gone = [...new Set(found.stdout.split("\n").filter(Boolean))];
-    if (gone.length > 0)
-      await this.kubectl.run(["delete", kinds, "-A", "-l", selector, "--wait=true"], { signal: ctx.signal });
-    return gone;
+  removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
+    return removeOtherWorkloads(this.kubectl, this.options.run.runId, keep, ctx.signal);
   }
 
   endpoints(): Endpoint[] {

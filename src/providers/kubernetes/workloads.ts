@@ -3,7 +3,7 @@ import { PaddockError } from "../../errors.js";
 import { logProbe } from "../../readiness/log.js";
 import { waitUntilReady } from "../../readiness/wait.js";
 import type { Endpoint, ImageReferences, ProviderContext, RunIdentity, WorkloadChange } from "../types.js";
-import type { KubeObject } from "./kube-object.js";
+import { isRecord, type KubeObject } from "./kube-object.js";
 import type { Kubectl } from "./kubectl.js";
 import { defaultNamespace, readManifests, rewriteImages } from "./manifests.js";
 import { renderWorkload } from "./render-workload.js";
@@ -40,6 +40,11 @@ export interface WorkloadPlace {
   endpointsOf: (objects: readonly KubeObject[], workload: WorkloadSpec) => Endpoint[];
   /** What to try when a node cannot pull an image, when the environment knows better than the default. */
   pullHint?: string;
+  /**
+   * Where a namespace the stack names is in this environment (the cluster provider: the run's own
+   * namespace). Throws for one it must not reach; `where` names the file and document for that error.
+   */
+  namespaceOf?: (declared: string, where: string) => string;
 }
 
 /** The objects of a workload: its manifests with the environment's image references, or rendered from its docker-style spec. */
@@ -78,7 +83,12 @@ export async function workloadObjects(
     place.instrument(workload, rendered.objects, references, namespace, ctx);
     return rendered.objects;
   }
-  const objects = await readManifests(workload.manifests);
+  const objects: KubeObject[] = [];
+  for (const file of workload.manifests) {
+    const documents = await readManifests([file]);
+    if (place.namespaceOf) placeInNamespaces(documents, file, place.namespaceOf);
+    objects.push(...documents);
+  }
   const used = rewriteImages(objects, references);
   for (const name of workload.images) {
     if (!used.has(name))
@@ -104,7 +114,8 @@ export async function applyWorkload(
   ctx: ProviderContext,
   options: { restart?: boolean } = {},
 ): Promise<{ endpoints: Endpoint[]; change: WorkloadChange }> {
-  const namespace = workload.namespace ?? "default";
+  const declared = workload.namespace ?? "default";
+  const namespace = place.namespaceOf ? place.namespaceOf(declared, `${workload.kind} ${workload.name}`) : declared;
   const objects = await workloadObjects(workload, images, namespace, place, ctx);
   const endpoints = place.endpointsOf(objects, workload);
   const { kubectl } = place;
@@ -151,7 +162,10 @@ export async function applyWorkload(
     }
   }
   // A namespace nobody else creates comes with the workload (idempotent: server-side apply).
-  const exists = BUILT_IN_NAMESPACES.has(namespace) || place.bootstrapNamespaces.includes(namespace);
+  const exists =
+    place.namespaceOf !== undefined ||
+    BUILT_IN_NAMESPACES.has(namespace) ||
+    place.bootstrapNamespaces.includes(namespace);
   const namespaceObject: KubeObject[] = exists
     ? []
     : [{ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } }];
@@ -198,5 +212,25 @@ async function checkRenderedReady(
     signal: ctx.signal,
     log: ctx.log,
     lastLogs: async () => (await logs(AbortSignal.timeout(10_000))).trim().split("\n").slice(-20),
+  });
+}
+
+/** Kinds whose subjects name namespaces (ServiceAccounts): mapped with the objects' own. */
+const BINDING_KINDS = new Set(["RoleBinding", "ClusterRoleBinding"]);
+
+/** Each document's namespace (and its bindings' subjects' namespaces) where the environment puts it. */
+function placeInNamespaces(
+  documents: KubeObject[],
+  file: string,
+  namespaceOf: (declared: string, where: string) => string,
+): void {
+  documents.forEach((object, i) => {
+    const where = `${file} (document ${i + 1}, ${object.kind} ${object.metadata.name})`;
+    if (object.metadata.namespace !== undefined)
+      object.metadata.namespace = namespaceOf(object.metadata.namespace, where);
+    if (!BINDING_KINDS.has(object.kind) || !Array.isArray(object["subjects"])) return;
+    for (const subject of object["subjects"] as unknown[])
+      if (isRecord(subject) && typeof subject["namespace"] === "string")
+        subject["namespace"] = namespaceOf(subject["namespace"], where);
   });
 }

@@ -16,6 +16,7 @@ import {
   DELETE_FLAGS,
   VERSION_FLAGS,
 } from "./kubectl-ops.mjs";
+import { portForwardCommand, PORT_FORWARD_FLAGS } from "./kubectl-port-forward.mjs";
 
 const GLOBAL = {
   kubeconfig: { type: "string" },
@@ -38,6 +39,7 @@ const COMMANDS = {
   scale: SCALE_FLAGS,
   delete: DELETE_FLAGS,
   version: VERSION_FLAGS,
+  "port-forward": PORT_FORWARD_FLAGS,
 };
 
 export async function kubectlMain(args) {
@@ -97,6 +99,8 @@ export async function kubectlMain(args) {
       return scaleCommand(conn, flags, positional);
     case "delete":
       return deleteCommand(conn, flags, positional);
+    case "port-forward":
+      return portForwardCommand(conn, flags, positional);
   }
   return 0;
 }

@@ -1,0 +1,116 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import type { ClusterSpec } from "../../config/stack.js";
+import { PaddockError } from "../../errors.js";
+import { Kubectl } from "../kubernetes/kubectl.js";
+import { PortForwards } from "../kubernetes/port-forward.js";
+import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
+import { checkAllowedContext, writeRunKubeconfig } from "./kubeconfig.js";
+import { Heartbeat, namespaceObject, runNamespace } from "./namespace.js";
+import { ClusterRun } from "./started.js";
+
+/**
+ * A namespace per run on an existing cluster: create = the namespace (labelled, with a heartbeat
+ * the run renews), delete = the namespace and everything in it, waited for (bounded). Nothing
+ * cluster-scoped is ever deleted.
+ */
+export class ClusterEnvironment implements Environment {
+  readonly namespace: string;
+  private readonly kubeconfig: string;
+  private readonly kubectl: Kubectl;
+  private readonly heartbeat: Heartbeat;
+  private readonly forwards: PortForwards;
+  private kept = false;
+
+  constructor(private readonly options: EnvironmentOptions) {
+    const spec = this.spec;
+    this.namespace = runNamespace(spec.namespacePrefix, options.run.runId);
+    this.kubeconfig = path.join(options.runDir, "kubeconfig");
+    this.kubectl = new Kubectl(this.kubeconfig, spec.context);
+    this.heartbeat = new Heartbeat(
+      this.kubectl,
+      () => this.namespaceObject(),
+      () => undefined,
+    );
+    this.forwards = new PortForwards(this.kubectl, () => undefined);
+  }
+
+  private get spec(): ClusterSpec {
+    const spec = this.options.stack.environment.cluster;
+    if (!spec) throw new PaddockError("the cluster provider needs environment.cluster", { hint: "docs/cluster.md" });
+    return spec;
+  }
+
+  private namespaceObject(): ReturnType<typeof namespaceObject> {
+    return namespaceObject(this.options.run, this.namespace, this.kept);
+  }
+
+  /** Before anything starts: an allowed context, and a registry the cluster can take images from. */
+  check(): Promise<void> {
+    checkAllowedContext(this.options.stack);
+    if (!this.options.imageRegistry)
+      return Promise.reject(
+        new PaddockError(
+          `${this.options.stack.file}: environment.cluster.registry: the registry ${this.spec.registry} is not usable, and the cluster takes images only through it`,
+          { hint: "start the registry or correct the address (paddock doctor checks it)" },
+        ),
+      );
+    return Promise.resolve();
+  }
+
+  async create(ctx: ProviderContext): Promise<StartedEnvironment> {
+    await this.prepareKubeconfig();
+    await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, ctx.signal);
+    this.heartbeat.start();
+    ctx.log(`namespace ${this.namespace} on context ${this.spec.context}; kubeconfig ${this.kubeconfig}`);
+    return this.started(false);
+  }
+
+  async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
+    await this.prepareKubeconfig();
+    const found = await this.kubectl.run(["get", "namespace", this.namespace, "--ignore-not-found", "-o", "name"], {
+      signal: ctx.signal,
+    });
+    if (!found.stdout.trim())
+      throw new PaddockError(`the namespace ${this.namespace} of this environment is gone`, {
+        hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one",
+      });
+    this.kept = true;
+    await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, ctx.signal);
+    this.heartbeat.start();
+    return this.started(true);
+  }
+
+  private started(attached: boolean): ClusterRun {
+    const keep = async (signal: AbortSignal): Promise<void> => {
+      this.kept = true;
+      await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, signal);
+    };
+    return new ClusterRun(this.options, this.namespace, this.kubectl, this.forwards, this.kubeconfig, keep, attached);
+  }
+
+  private async prepareKubeconfig(): Promise<void> {
+    await mkdir(this.options.runDir, { recursive: true });
+    await writeRunKubeconfig(this.spec, this.namespace, this.kubeconfig);
+  }
+
+  /** Deletes the run's namespace and waits until it is gone (bounded); cluster-scoped objects stay. */
+  async delete(ctx: ProviderContext): Promise<void> {
+    this.heartbeat.stop();
+    await this.forwards.close();
+    if (!existsSync(this.kubeconfig)) await this.prepareKubeconfig();
+    const timeout = Math.ceil(this.options.stack.environment.timeoutSeconds);
+    await this.kubectl.run(
+      ["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=true", `--timeout=${timeout}s`],
+      {
+        signal: ctx.signal,
+        describeFailure: () => ({
+          summary: `namespace ${this.namespace} was not gone within ${timeout}s`,
+          hint: `kubectl get all -n ${this.namespace} shows what is still terminating (a finalizer?); \`paddock gc\` removes it later`,
+        }),
+      },
+    );
+    ctx.log(`namespace ${this.namespace} deleted`);
+  }
+}

@@ -1,0 +1,69 @@
+import os from "node:os";
+import { labelValue, type KubeObject } from "../kubernetes/kube-object.js";
+import type { Kubectl } from "../kubernetes/kubectl.js";
+import { LABELS } from "../run-labels.js";
+import type { RunIdentity } from "../types.js";
+
+/** Renewed by the run while it lives: `paddock gc` on any machine treats a namespace whose heartbeat is old as dead. */
+export const HEARTBEAT_ANNOTATION = "dev.paddock/heartbeat";
+export const USER_LABEL = "dev.paddock.user";
+export const HEARTBEAT_SECONDS = 30;
+
+/** `<prefix>-<run id>`, lowercased and cut to a DNS label (63 characters). */
+export function runNamespace(prefix: string, runId: string): string {
+  return `${prefix}-${runId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .slice(0, 63)
+    .replace(/-+$/, "");
+}
+
+/** The run's namespace, labelled like everything a run makes, with its heartbeat. */
+export function namespaceObject(run: RunIdentity, name: string, kept: boolean, now = new Date()): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name,
+      labels: {
+        [LABELS.run]: labelValue(run.runId),
+        [LABELS.stack]: labelValue(run.stack),
+        [LABELS.host]: labelValue(os.hostname()),
+        [LABELS.pid]: String(process.pid),
+        [USER_LABEL]: labelValue(os.userInfo().username),
+        ...(run.origin ? { [LABELS.origin]: run.origin } : {}),
+        ...(kept ? { [LABELS.kept]: "true" } : {}),
+      },
+      annotations: { [HEARTBEAT_ANNOTATION]: now.toISOString() },
+    },
+  };
+}
+
+/**
+ * Renews the namespace's heartbeat every HEARTBEAT_SECONDS until stopped (a server-side apply of
+ * the namespace's metadata: the same object, a new time). A renewal that fails is logged and
+ * tried again at the next beat; the timer never keeps the process alive.
+ */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly kubectl: Kubectl,
+    private readonly object: () => KubeObject,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => {
+      this.kubectl
+        .apply([this.object()], "the namespace heartbeat", AbortSignal.timeout(20_000))
+        .catch((error: unknown) => this.log(`heartbeat not renewed: ${String(error)}`));
+    }, HEARTBEAT_SECONDS * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

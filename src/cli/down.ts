@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
 import { providerEntry } from "../providers/registry.js";
 import { listEnvironments, recordStatus } from "../run/environment-state.js";
@@ -40,12 +41,7 @@ export function registerDown(program: Command): void {
           `still up: ${others.map((e) => e.runId).join(", ")} (\`paddock down --all\` removes every one)\n`,
         );
       let removed = chosen.length;
-      if (options.all)
-        removed += await removeUnrecorded(
-          stack.name,
-          stack.environment.provider,
-          new Set(listed.environments.map((e) => e.runId)),
-        );
+      if (options.all) removed += await removeUnrecorded(stack, new Set(listed.environments.map((e) => e.runId)));
       if (removed === 0) {
         if (options.run)
           throw new PaddockError(`no environment with run id ${options.run}`, {
@@ -57,20 +53,16 @@ export function registerDown(program: Command): void {
 }
 
 /** Environments of the stack that the engine (or cluster) knows by their labels but no record names. */
-async function removeUnrecorded(
-  stack: string,
-  provider: Parameters<typeof providerEntry>[0],
-  recorded: ReadonlySet<string>,
-): Promise<number> {
-  const entry = providerEntry(provider);
-  const found = await entry.garbage.find();
+async function removeUnrecorded(stack: Stack, recorded: ReadonlySet<string>): Promise<number> {
+  const entry = providerEntry(stack.environment.provider);
+  const found = await entry.garbage.find(undefined, { stack });
   if (!Array.isArray(found)) return 0;
   let removed = 0;
   // Runs in progress are alive without being kept: they are not ours to remove.
   for (const leftover of found.filter(
-    (l) => l.stack === stack && !recorded.has(l.run ?? l.id) && (l.kept || !l.alive),
+    (l) => l.stack === stack.name && !recorded.has(l.run ?? l.id) && (l.kept || !l.alive),
   )) {
-    await entry.garbage.remove(leftover);
+    await entry.garbage.remove(leftover, undefined, { stack });
     process.stdout.write(`removed ${leftover.name} (found by its labels; no record named it)\n`);
     removed++;
   }

@@ -152,13 +152,23 @@ export interface Leftover {
   reason: string;
 }
 
+export interface GarbageScope {
+  stack?: Stack;
+  /** A run on another host whose heartbeat is older than this is dead (cluster provider; default 600). */
+  staleAfterSeconds?: number;
+}
+
 /** Finds and removes what runs that are no longer alive left behind (`paddock gc`, `paddock doctor`). */
 export interface GarbageCollector {
   /** The verb for a removal, and for one that `--dry-run` only announces ("removed"/"would remove"). */
   readonly verbs: { done: string; dryRun: string };
-  /** Everything this provider's runs left, or why it cannot look (its tool or engine is missing). */
-  find(signal?: AbortSignal): Promise<Leftover[] | { unavailable: string }>;
-  remove(leftover: Leftover, signal?: AbortSignal): Promise<void>;
+  /**
+   * Everything this provider's runs left, or why it cannot look (its tool or engine is missing).
+   * `stack`: the stack of the folder it runs in, when there is one (the cluster provider looks only
+   * at the cluster a stack names).
+   */
+  find(signal?: AbortSignal, scope?: GarbageScope): Promise<Leftover[] | { unavailable: string }>;
+  remove(leftover: Leftover, signal?: AbortSignal, scope?: GarbageScope): Promise<void>;
 }
 
 /** One provider: its name, what it can do, how to open a run's environment, and its garbage. */

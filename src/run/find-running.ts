@@ -22,7 +22,7 @@ export async function findRunningEnvironment(
 ): Promise<{ running: RunningEnvironment | undefined; notes: string[] }> {
   const notes: string[] = [];
   const entry = providerEntry(stack.environment.provider);
-  const found = await entry.garbage.find(signal);
+  const found = await entry.garbage.find(signal, { stack });
   if (!Array.isArray(found))
     return { running: undefined, notes: [`cannot look for a running environment: ${found.unavailable}`] };
   const kept = found.filter((l) => l.kept && l.stack === stack.name);

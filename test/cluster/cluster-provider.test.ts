@@ -13,6 +13,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { simTestImage } from "../sim/test-image.js";
 import { freeLocalPort } from "../helpers/ports.js";
+import { waitFor } from "../helpers/wait.js";
 import { CRD } from "../kind/fixture.js";
 import { dockerAvailable, dockerBin, repoRoot, simBin, useSim, writeFiles, type Sim } from "../kind/helpers.js";
 
@@ -257,4 +258,80 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
     );
     expect(kubectl(["get", "crd", "widgets.example.com", "-o", "jsonpath={.spec.names.singular}"])).toBe("widget");
   });
+
+  it(
+    "paddock gc deletes the namespace of a run killed mid-deploy and of a vanished machine's stale run; a fresh run elsewhere and a kept one stay",
+    { timeout: 300_000 },
+    async () => {
+      const dir = stack(path.join(sim.dir, "killed"), address, kubeconfig);
+      const namespaces = (): string[] =>
+        kubectl(["get", "namespaces", "-l", "dev.paddock.run", "-o", "jsonpath={.items[*].metadata.name}"])
+          .split(" ")
+          .filter(Boolean);
+      const before = new Set(namespaces());
+      const child = execa(process.execPath, [paddock, "test", "--progress", "plain"], {
+        cwd: dir,
+        env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
+        extendEnv: true,
+        reject: false,
+      });
+      const killed = await waitFor("the run's namespace", () => namespaces().find((n) => !before.has(n)), {
+        timeoutMs: 120_000,
+        intervalMs: 200,
+      });
+      child.kill("SIGKILL");
+      await child;
+      // Runs of other machines, as their namespaces say: one whose heartbeat stopped 20 minutes ago, one beating, one kept.
+      const other = (name: string, minutesAgo: number, kept = false): string =>
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Namespace",
+          metadata: {
+            name,
+            labels: {
+              "dev.paddock.run": name,
+              "dev.paddock.stack": "shared-test",
+              "dev.paddock.host": "ci-runner-7",
+              "dev.paddock.pid": "4242",
+              "dev.paddock.user": "ci",
+              ...(kept ? { "dev.paddock.kept": "true" } : {}),
+            },
+            annotations: { "dev.paddock/heartbeat": new Date(Date.now() - minutesAgo * 60_000).toISOString() },
+          },
+        });
+      execFileSync(
+        path.join(simBin, "kubectl"),
+        ["--kubeconfig", kubeconfig, "--context", CONTEXT, "apply", "-f", "-"],
+        {
+          input: [other("pdk-vanished", 20), other("pdk-elsewhere", 0), other("pdk-left-up", 60, true)].join("\n---\n"),
+          env: { ...process.env, ...sim.env },
+        },
+      );
+
+      const gc = await execa(process.execPath, [paddock, "gc", "--only", "cluster"], {
+        cwd: dir,
+        env: { ...sim.env, FORCE_COLOR: "0" },
+        extendEnv: true,
+        reject: false,
+        all: true,
+      });
+      expect(gc.exitCode, gc.all).toBe(0);
+      expect(gc.all).toMatch(new RegExp(`deleted namespace ${killed}.*its process \\d+ on this host is gone`));
+      expect(gc.all).toMatch(
+        /deleted namespace pdk-vanished.*run by ci@ci-runner-7, heartbeat \d+s ago \(older than 600s\)/,
+      );
+      expect(gc.all).toMatch(/kept namespace pdk-elsewhere: run by ci@ci-runner-7, heartbeat \d+s ago/);
+      expect(gc.all).toMatch(/kept namespace pdk-left-up: left up on purpose/);
+      await waitFor(
+        "the dead runs' namespaces to go",
+        () => {
+          const left = namespaces();
+          return !left.includes(killed) && !left.includes("pdk-vanished");
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      expect(namespaces()).toEqual(expect.arrayContaining(["pdk-elsewhere", "pdk-left-up"]));
+      kubectl(["delete", "namespace", "pdk-elsewhere", "pdk-left-up", "--wait=false"]);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { checkManifests } from "../kubernetes/validation/check-manifests.js";
 import type { ProviderEntry } from "../types.js";
 import { ClusterEnvironment } from "./environment.js";
+import { clusterGarbage } from "./garbage.js";
 import { checkAllowedContext } from "./kubeconfig.js";
 
 /** A namespace per run on an existing cluster, images through a registry (docs/cluster.md). */
@@ -10,12 +11,7 @@ export const clusterProvider: ProviderEntry = {
   async open(options) {
     return new ClusterEnvironment(options);
   },
-  // Dead runs' namespaces are found by their heartbeat: not built yet (docs/cluster.md).
-  garbage: {
-    verbs: { done: "deleted", dryRun: "would delete" },
-    find: () => Promise.resolve([]),
-    remove: () => Promise.resolve(),
-  },
+  garbage: clusterGarbage,
   async preflight(stack) {
     checkAllowedContext(stack);
     await checkManifests(stack);

@@ -5,17 +5,14 @@
  * each get a namespace of their own.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { existsSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { simTestImage } from "../sim/test-image.js";
-import { freeLocalPort } from "../helpers/ports.js";
 import { waitFor } from "../helpers/wait.js";
-import { CRD } from "../kind/fixture.js";
-import { dockerAvailable, dockerBin, repoRoot, simBin, useSim, writeFiles, type Sim } from "../kind/helpers.js";
+import { CRD } from "../kind/crd.js";
+import { dockerAvailable, repoRoot, simBin, useSim, type Sim } from "../kind/helpers.js";
+import { clusterStack, CONTEXT, startSharedCluster, WEB, type SharedCluster } from "./shared-cluster.js";
 
 const docker = dockerAvailable();
 const registryInstalled = existsSync("/usr/bin/docker-registry");
@@ -27,88 +24,6 @@ if (process.env["CI"] && (!docker || !registryInstalled))
 const paddock = path.join(repoRoot, "bin", "paddock.js");
 const network = `pdk-test-clusternet-${process.pid}`;
 const registryName = `pdk-test-cluster-registry-${process.pid}`;
-const CONTEXT = "kind-shared";
-
-const CONFIG = `apiVersion: v1
-kind: ConfigMap
-metadata: { name: settings, namespace: app }
-data: { greeting: hello }
-`;
-
-const WEB = (namespace = "app"): string => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: ${namespace} }
-spec:
-  replicas: 1
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      containers:
-        - name: web
-          image: web
-          env: [{ name: GREETING, valueFrom: { configMapKeyRef: { name: settings, key: greeting } } }]
-          ports: [{ containerPort: 8080 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: web, namespace: ${namespace} }
-spec:
-  selector: { app: web }
-  ports: [{ port: 80, targetPort: 8080 }]
-`;
-
-/** The tests: web answers through its port-forward with the bootstrap ConfigMap's greeting; they print the namespace. */
-const TEST = `const url = process.env.PADDOCK_WEB_URL;
-const body = await (await fetch(url)).json();
-if (body.greeting !== "hello") throw new Error("unexpected answer " + JSON.stringify(body));
-console.log("web answered in namespace " + process.env.PADDOCK_NAMESPACE);
-`;
-
-function stack(
-  dir: string,
-  registry: string,
-  kubeconfig: string,
-  options: { context?: string; web?: string } = {},
-): string {
-  writeFiles(dir, {
-    "web/Dockerfile": `FROM ${simTestImage()}\nRUN echo cluster-test > /app/which\n`,
-    "crds/widgets.yaml": CRD,
-    "config/settings.yaml": CONFIG,
-    "manifests/web.yaml": options.web ?? WEB(),
-    "tests/check.mjs": TEST,
-    "paddock.yaml": `name: shared-test
-environment:
-  provider: cluster
-  cluster:
-    kubeconfig: ${kubeconfig}
-    context: ${options.context ?? CONTEXT}
-    allowContexts: [${CONTEXT}]
-    registry: ${registry}/e2e
-  bootstrap:
-    namespaces: [app]
-    crds: ["crds/*.yaml"]
-    manifests: ["config/*.yaml"]
-images:
-  web: { dockerfile: web/Dockerfile, context: web }
-services:
-  cache:
-    image: web
-    namespace: app
-    command: [node, /app/server.js, "6379"]
-    ports: [6379]
-    ready: { tcp: 6379 }
-  web:
-    manifests: [manifests/web.yaml]
-    images: [web]
-    namespace: app
-    url: "http://{host}:{port}/"
-    dependsOn: [cache]
-test: { command: [node, tests/check.mjs] }
-`,
-  });
-  return dir;
-}
 
 async function paddockTest(sim: Sim, cwd: string): Promise<{ code: number; output: string }> {
   const result = await execa(process.execPath, [paddock, "test", "--progress", "plain"], {
@@ -126,6 +41,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   let sim: Sim;
   let address = "";
   let kubeconfig = "";
+  let shared: SharedCluster | undefined;
   const kubectl = (args: string[]): string =>
     execFileSync(path.join(simBin, "kubectl"), ["--kubeconfig", kubeconfig, "--context", CONTEXT, ...args], {
       encoding: "utf8",
@@ -135,79 +51,21 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   beforeAll(async () => {
     sim = useSim({ timeScale: 0.01 });
     process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"] = network;
-    address = `127.0.0.1:${await freeLocalPort()}`;
-    execFileSync("bash", [path.join(repoRoot, "scripts", "engine-bootstrap.sh"), "kind-registry"], {
-      env: {
-        ...process.env,
-        PADDOCK_KIND_REGISTRY_NAME: registryName,
-        PADDOCK_KIND_REGISTRY_ADDR: address,
-        PADDOCK_KIND_REGISTRY_DIR: mkdtempSync(path.join(os.tmpdir(), "paddock-cluster-registry-")),
-      },
-      stdio: "pipe",
-    });
-    // The team's cluster: its nodes pull 127.0.0.1:<port>/… from the registry container (kind's guide).
-    const setup = path.join(sim.dir, "cluster-setup");
-    mkdirSync(path.join(setup, "certs.d", address), { recursive: true });
-    writeFileSync(
-      path.join(setup, "certs.d", address, "hosts.toml"),
-      `server = "http://${address}"\n\n[host."http://${registryName}:5000"]\n  capabilities = ["pull", "resolve"]\n`,
-    );
-    writeFileSync(
-      path.join(setup, "kind-config.yaml"),
-      [
-        "kind: Cluster",
-        "apiVersion: kind.x-k8s.io/v1alpha4",
-        "containerdConfigPatches:",
-        "  - |-",
-        '    [plugins."io.containerd.grpc.v1.cri".registry]',
-        '      config_path = "/etc/containerd/certs.d"',
-        "nodes:",
-        "  - role: control-plane",
-        `    extraMounts: [{ hostPath: ${path.join(setup, "certs.d")}, containerPath: /etc/containerd/certs.d }]`,
-        "",
-      ].join("\n"),
-    );
-    kubeconfig = path.join(setup, "kubeconfig");
-    execFileSync(
-      path.join(simBin, "kind"),
-      [
-        "create",
-        "cluster",
-        "--name",
-        "shared",
-        "--config",
-        path.join(setup, "kind-config.yaml"),
-        "--kubeconfig",
-        kubeconfig,
-      ],
-      { env: { ...process.env, ...sim.env }, stdio: "pipe" },
-    );
-    execFileSync(dockerBin(), ["network", "connect", network, registryName]);
+    shared = await startSharedCluster({ dir: sim.dir, env: { ...process.env, ...sim.env }, network, registryName });
+    address = shared.address;
+    kubeconfig = shared.kubeconfig;
   }, 180_000);
 
   afterAll(() => {
-    try {
-      execFileSync(path.join(simBin, "kind"), ["delete", "clusters", "--all"], { env: { ...process.env, ...sim.env } });
-    } catch {
-      // the test's own cleanup below still runs
-    }
+    shared?.stop();
     delete process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"];
-    for (const args of [
-      ["rm", "--force", registryName],
-      ["network", "rm", network],
-    ])
-      try {
-        execFileSync(dockerBin(), args, { stdio: "ignore" });
-      } catch {
-        // already gone
-      }
   });
 
   it(
     "two runs of one stack at the same time each pass in a namespace of their own; both namespaces are gone after, the shared CRD stays",
     { timeout: 600_000 },
     async () => {
-      const dirs = ["ci-job-1", "ci-job-2"].map((job) => stack(path.join(sim.dir, job), address, kubeconfig));
+      const dirs = ["ci-job-1", "ci-job-2"].map((job) => clusterStack(path.join(sim.dir, job), address, kubeconfig));
       const runs = await Promise.all(dirs.map((dir) => paddockTest(sim, dir)));
       for (const run of runs) expect(run.code, run.output.slice(-3000)).toBe(0);
       const namespaces = runs.map((run) => /web answered in namespace (\S+)/.exec(run.output)?.[1]);
@@ -226,7 +84,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   );
 
   it("a context not in allowContexts is refused before any command reaches a cluster", async () => {
-    const dir = stack(path.join(sim.dir, "typo"), address, kubeconfig, { context: "kind-production" });
+    const dir = clusterStack(path.join(sim.dir, "typo"), address, kubeconfig, { context: "kind-production" });
     const before = sim.commands().length;
     const { code, output } = await paddockTest(sim, dir);
     expect(code, output).toBe(1);
@@ -237,7 +95,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   });
 
   it("a manifest naming a namespace the stack does not declare fails before it is applied, naming the file and document", async () => {
-    const dir = stack(path.join(sim.dir, "foreign"), address, kubeconfig, { web: WEB("payments") });
+    const dir = clusterStack(path.join(sim.dir, "foreign"), address, kubeconfig, { web: WEB("payments") });
     const { code, output } = await paddockTest(sim, dir);
     expect(code, output).toBe(1);
     expect(output).toMatch(
@@ -249,7 +107,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   });
 
   it("a CRD that differs from the installed one stops the run, naming the object and the field", async () => {
-    const dir = stack(path.join(sim.dir, "conflict"), address, kubeconfig);
+    const dir = clusterStack(path.join(sim.dir, "conflict"), address, kubeconfig);
     writeFileSync(path.join(dir, "crds", "widgets.yaml"), CRD.replace("singular: widget", "singular: gadget"));
     const { code, output } = await paddockTest(sim, dir);
     expect(code, output).toBe(1);
@@ -263,7 +121,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
     "paddock gc deletes the namespace of a run killed mid-deploy and of a vanished machine's stale run; a fresh run elsewhere and a kept one stay",
     { timeout: 300_000 },
     async () => {
-      const dir = stack(path.join(sim.dir, "killed"), address, kubeconfig);
+      const dir = clusterStack(path.join(sim.dir, "killed"), address, kubeconfig);
       const namespaces = (): string[] =>
         kubectl(["get", "namespaces", "-l", "dev.paddock.run", "-o", "jsonpath={.items[*].metadata.name}"])
           .split(" ")

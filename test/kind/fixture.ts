@@ -1,25 +1,10 @@
 import path from "node:path";
 import { loadStack } from "../../src/config/load.js";
 import type { Stack } from "../../src/config/stack.js";
+import { CRD } from "./crd.js";
 import { freePort, writeFiles } from "./helpers.js";
 
-export const CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  scope: Namespaced
-  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          x-kubernetes-preserve-unknown-fields: true
-`;
+export { CRD };
 
 const POLICIES = `apiVersion: v1
 kind: ConfigMap

@@ -8,10 +8,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
+import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait.js";
 import { CRD } from "../kind/crd.js";
 import { dockerAvailable, repoRoot, simBin, useSim, type Sim } from "../kind/helpers.js";
+import { cli, copyExample, latestRun } from "../kind/example.js";
 import { clusterStack, CONTEXT, startSharedCluster, WEB, type SharedCluster } from "./shared-cluster.js";
 
 const docker = dockerAvailable();
@@ -190,6 +192,32 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
       );
       expect(namespaces()).toEqual(expect.arrayContaining(["pdk-elsewhere", "pdk-left-up"]));
       kubectl(["delete", "namespace", "pdk-elsewhere", "pdk-left-up", "--wait=false"]);
+    },
+  );
+
+  it(
+    "the kind example runs unchanged on provider: cluster but for its environment block: its own tests pass in the run's namespace",
+    { timeout: 900_000 },
+    async () => {
+      const dir = copyExample(sim);
+      const file = path.join(dir, "paddock.yaml");
+      const example = YAML.parse(readFileSync(file, "utf8")) as { environment: Record<string, unknown> };
+      const { kind: _kind, ...environment } = example.environment;
+      example.environment = {
+        ...environment,
+        provider: "cluster",
+        cluster: { kubeconfig, context: CONTEXT, allowContexts: [CONTEXT], registry: `${address}/e2e` },
+      };
+      writeFileSync(file, YAML.stringify(example));
+      const { code, output } = await cli(sim, dir, ["test"]);
+      expect(code, output.slice(-3000)).toBe(0);
+      expect(output).toContain("ok 1 - datastorage and the controller are healthy through their NodePorts");
+      expect(output).toContain("ok 2 - a processed signal is stored with its severity");
+      expect(output).toMatch(/^# fail 0$/m);
+      // Its fixed NodePorts would collide between runs on a shared cluster: ClusterIP, reached through port-forwards.
+      const log = readFileSync(path.join(latestRun(dir), "logs", "deploy-datastorage.log"), "utf8");
+      expect(log).toContain("service datastorage: type NodePort → ClusterIP (endpoints are port-forwards)");
+      expect(log).toMatch(/datastorage: svc\/datastorage port 8080 → 127\.0\.0\.1:\d+ \(port-forward\)/);
     },
   );
 });

@@ -107,7 +107,8 @@ describe.skipIf(!docker)("kind provider against the simulator", { timeout: 120_0
       url: `http://127.0.0.1:${webHostPort}/api`,
     });
     expect(endpoints.find((e) => e.service === "cache")).toMatchObject({ containerPort: 6379, host: "127.0.0.1" });
-    expect(p.testEnv()).toEqual({ KUBECONFIG: kubeconfig });
+    // The namespace the stack names, as itself (the cluster provider maps it to the run's namespace).
+    expect(p.testEnv()).toEqual({ KUBECONFIG: kubeconfig, PADDOCK_NAMESPACE_APP: "app" });
     // The endpoint answers: the NodePort, through the node's published port, to the pod.
     const res = await fetch(endpoints.find((e) => e.service === "web")!.url!);
     expect(await res.json()).toMatchObject({ port: 8080, path: "/api" });

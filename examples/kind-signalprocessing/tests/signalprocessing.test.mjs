@@ -16,7 +16,8 @@ function endpoint(name) {
 }
 const DATASTORAGE = endpoint("PADDOCK_DATASTORAGE_URL");
 const SIGNALPROCESSING = endpoint("PADDOCK_SIGNALPROCESSING_URL");
-const NS = "kubernaut-system";
+// Where the stack's namespace is: itself on kind, the run's own namespace with provider: cluster.
+const NS = process.env.PADDOCK_NAMESPACE_KUBERNAUT_SYSTEM ?? "kubernaut-system";
 
 async function http(method, url, body) {
   const res = await fetch(url, {

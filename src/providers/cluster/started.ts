@@ -18,7 +18,22 @@ import type {
   StartedEnvironment,
   WorkloadChange,
 } from "../types.js";
+import { declaredNamespaces, namespaceVariable } from "../kubernetes/declared-namespaces.js";
 import { shareClusterScoped, type SharedObject } from "./shared-objects.js";
+
+/**
+ * On a shared cluster a fixed NodePort would collide between runs, and endpoints are port-forwards:
+ * NodePort and LoadBalancer Services become ClusterIP ones.
+ */
+function clusterIpOnly(objects: KubeObject[], ctx: ProviderContext): void {
+  for (const service of objects.filter((o) => o.kind === "Service")) {
+    const spec = service["spec"];
+    if (!isRecord(spec) || (spec["type"] !== "NodePort" && spec["type"] !== "LoadBalancer")) continue;
+    ctx.log(`service ${service.metadata.name}: type ${String(spec["type"])} → ClusterIP (endpoints are port-forwards)`);
+    spec["type"] = "ClusterIP";
+    for (const port of asArray(spec["ports"]).filter(isRecord)) delete port["nodePort"];
+  }
+}
 
 /**
  * A run's namespace on a shared cluster: every namespaced object of the stack goes into it (the
@@ -60,21 +75,15 @@ export class ClusterRun implements StartedEnvironment {
         return [];
       },
       namespaceOf: (declared, where) => this.namespaceOf(declared, where),
+      adjustObjects: (objects, ctx) => clusterIpOnly(objects, ctx),
       pullHint: `the cluster's nodes pull from ${options.stack.environment.cluster?.registry ?? "the registry"}: the message says why this pull failed (the nodes must reach that registry; its credentials, if any, must be an imagePullSecret)`,
     };
   }
 
   /** The namespaces the stack names are the run's one namespace; any other is an error. */
   private namespaceOf(declared: string, where: string): string {
-    const stack = this.options.stack;
-    const names = new Set([
-      "default",
-      ...stack.environment.bootstrap.namespaces,
-      ...[...Object.values(stack.services), ...Object.values(stack.jobs)].flatMap((w) =>
-        w.namespace ? [w.namespace] : [],
-      ),
-    ]);
-    if (names.has(declared) || declared === this.namespace) return this.namespace;
+    if (declared === "default" || declared === this.namespace) return this.namespace;
+    if (declaredNamespaces(this.options.stack).includes(declared)) return this.namespace;
     throw new PaddockError(
       `${where}: namespace "${declared}" is not one the stack declares; with the cluster provider every object goes into the run's namespace ${this.namespace}`,
       {
@@ -187,7 +196,10 @@ export class ClusterRun implements StartedEnvironment {
   }
 
   testEnv(): Record<string, string> {
-    return { KUBECONFIG: this.runKubeconfig, PADDOCK_NAMESPACE: this.namespace };
+    const mapped = Object.fromEntries(
+      declaredNamespaces(this.options.stack).map((name) => [namespaceVariable(name), this.namespace]),
+    );
+    return { KUBECONFIG: this.runKubeconfig, PADDOCK_NAMESPACE: this.namespace, ...mapped };
   }
 
   async markKept(ctx: ProviderContext): Promise<void> {

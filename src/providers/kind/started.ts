@@ -5,6 +5,7 @@ import type { CollectedCoverage, CoverageTarget } from "../../coverage/types.js"
 import { applyBootstrap } from "../kubernetes/bootstrap.js";
 import { collectNodeFolderCoverage, type DeployedCoverage } from "../kubernetes/coverage-collect.js";
 import type { Kubectl } from "../kubernetes/kubectl.js";
+import { declaredNamespaces, namespaceVariable } from "../kubernetes/declared-namespaces.js";
 import { removeOtherWorkloads } from "../kubernetes/remove-others.js";
 import { applyWorkload, type WorkloadPlace } from "../kubernetes/workloads.js";
 import type {
@@ -123,7 +124,9 @@ export class KindCluster implements StartedEnvironment {
   }
 
   testEnv(): Record<string, string> {
-    return { KUBECONFIG: path.join(this.options.runDir, "kubeconfig") };
+    // Each namespace is itself here; with the cluster provider they are the run's namespace.
+    const namespaces = declaredNamespaces(this.options.stack).map((name) => [namespaceVariable(name), name]);
+    return { KUBECONFIG: path.join(this.options.runDir, "kubeconfig"), ...Object.fromEntries(namespaces) };
   }
 
   /** The cluster itself is what is kept; its marker ConfigMap says so for `paddock gc`. */

@@ -45,6 +45,8 @@ export interface WorkloadPlace {
    * namespace). Throws for one it must not reach; `where` names the file and document for that error.
    */
   namespaceOf?: (declared: string, where: string) => string;
+  /** Last changes to a workload's objects before they are applied (the cluster provider: no fixed NodePorts on a shared cluster). */
+  adjustObjects?: (objects: KubeObject[], ctx: ProviderContext) => void;
 }
 
 /** The objects of a workload: its manifests with the environment's image references, or rendered from its docker-style spec. */
@@ -81,6 +83,7 @@ export async function workloadObjects(
     });
     for (const note of rendered.notes) ctx.log(note);
     place.instrument(workload, rendered.objects, references, namespace, ctx);
+    place.adjustObjects?.(rendered.objects, ctx);
     return rendered.objects;
   }
   const objects: KubeObject[] = [];
@@ -98,6 +101,7 @@ export async function workloadObjects(
   }
   defaultNamespace(objects, namespace, place.clusterScopedKinds());
   place.instrument(workload, objects, references, namespace, ctx);
+  place.adjustObjects?.(objects, ctx);
   return objects;
 }
 

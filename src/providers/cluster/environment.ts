@@ -22,6 +22,8 @@ export class ClusterEnvironment implements Environment {
   private readonly heartbeat: Heartbeat;
   private readonly forwards: PortForwards;
   private kept = false;
+  /** Where the background work (heartbeat, port-forward restarts) reports: the task log of env:create. */
+  private log: (line: string) => void = () => undefined;
 
   constructor(private readonly options: EnvironmentOptions) {
     const spec = this.spec;
@@ -31,9 +33,9 @@ export class ClusterEnvironment implements Environment {
     this.heartbeat = new Heartbeat(
       this.kubectl,
       () => this.namespaceObject(),
-      () => undefined,
+      (line) => this.log(line),
     );
-    this.forwards = new PortForwards(this.kubectl, () => undefined);
+    this.forwards = new PortForwards(this.kubectl, (line) => this.log(line));
   }
 
   private get spec(): ClusterSpec {
@@ -60,6 +62,7 @@ export class ClusterEnvironment implements Environment {
   }
 
   async create(ctx: ProviderContext): Promise<StartedEnvironment> {
+    this.log = ctx.log;
     await this.prepareKubeconfig();
     await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, ctx.signal);
     this.heartbeat.start();
@@ -68,6 +71,7 @@ export class ClusterEnvironment implements Environment {
   }
 
   async attach(ctx: ProviderContext): Promise<StartedEnvironment> {
+    this.log = ctx.log;
     await this.prepareKubeconfig();
     const found = await this.kubectl.run(["get", "namespace", this.namespace, "--ignore-not-found", "-o", "name"], {
       signal: ctx.signal,

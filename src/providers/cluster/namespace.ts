@@ -18,6 +18,15 @@ export function runNamespace(prefix: string, runId: string): string {
     .replace(/-+$/, "");
 }
 
+/** Who runs this (a container's uid may have no passwd entry). */
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env["USER"] ?? "unknown";
+  }
+}
+
 /** The run's namespace, labelled like everything a run makes, with its heartbeat. */
 export function namespaceObject(run: RunIdentity, name: string, kept: boolean, now = new Date()): KubeObject {
   return {
@@ -30,7 +39,7 @@ export function namespaceObject(run: RunIdentity, name: string, kept: boolean, n
         [LABELS.stack]: labelValue(run.stack),
         [LABELS.host]: labelValue(os.hostname()),
         [LABELS.pid]: String(process.pid),
-        [USER_LABEL]: labelValue(os.userInfo().username),
+        [USER_LABEL]: labelValue(userName()),
         ...(run.origin ? { [LABELS.origin]: run.origin } : {}),
         ...(kept ? { [LABELS.kept]: "true" } : {}),
       },

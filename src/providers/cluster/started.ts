@@ -1,6 +1,6 @@
 import type { BuiltImage } from "../../build/build-image.js";
 import type { WorkloadSpec } from "../../config/stack.js";
-import { PaddockError, wrap } from "../../errors.js";
+import { PaddockError } from "../../errors.js";
 import { endpointUrl } from "../endpoint-url.js";
 import { bootstrapBatches } from "../kubernetes/bootstrap-batches.js";
 import { asArray, isRecord, nested, type KubeObject } from "../kubernetes/kube-object.js";
@@ -19,6 +19,7 @@ import type {
   WorkloadChange,
 } from "../types.js";
 import { declaredNamespaces, namespaceVariable } from "../kubernetes/declared-namespaces.js";
+import { imagesFromRegistry } from "../registry-images.js";
 import { shareClusterScoped, type SharedObject } from "./shared-objects.js";
 
 /**
@@ -132,19 +133,7 @@ export class ClusterRun implements StartedEnvironment {
       throw new PaddockError("the cluster provider takes images through a registry, and this run has none it can use", {
         hint: "check environment.cluster.registry (paddock doctor)",
       });
-    const published = await Promise.all(
-      images.map((image) =>
-        registry.publish(image, ctx.signal).catch((error: unknown) => {
-          if (ctx.signal.aborted) throw error;
-          throw wrap(error, `the cluster pulls ${image.name} from ${registry.authority}, which does not have it`);
-        }),
-      ),
-    );
-    images.forEach((image, i) => ctx.log(`${image.name}: ${published[i]!.reference}`));
-    return {
-      cached: published.every((p) => !p.pushed),
-      references: new Map(images.map((image, i) => [image.name, published[i]!.reference])),
-    };
+    return imagesFromRegistry(registry, images, ctx, "check environment.cluster.registry (paddock doctor)");
   }
 
   async deploy(

@@ -4,9 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import type { BuiltImage } from "../../build/build-image.js";
 import type { ImageBuilder } from "../../build/builder.js";
-import { wrap } from "../../errors.js";
 import { runTool } from "../../exec/run-tool.js";
-import type { ImageRegistry, LoadResult, ProviderContext } from "../types.js";
+import type { ProviderContext } from "../types.js";
 import type { KindCli } from "./kind-cli.js";
 
 const ALREADY_PRESENT = /found to be already present on all nodes/;
@@ -70,35 +69,4 @@ export async function loadImages(
     await rm(archive, { force: true });
   }
   return { cached: false };
-}
-
-/**
- * Nodes that pull from the registry: each image is there once its push ends (or at once, when
- * the registry had it), and workloads name it by its registry reference; each node pulls what
- * is scheduled on it. Nothing is copied into the nodes.
- */
-export async function pullFromRegistry(
-  registry: ImageRegistry,
-  images: readonly BuiltImage[],
-  ctx: ProviderContext,
-): Promise<LoadResult> {
-  const published = await Promise.all(
-    images.map((image) =>
-      registry.publish(image, ctx.signal).catch((error: unknown) => {
-        if (ctx.signal.aborted) throw error;
-        throw wrap(error, `the nodes pull ${image.name} from ${registry.authority}, which does not have it`, {
-          hint: "check the registry with `paddock doctor`; or set environment.kind.registry: false to load images with kind load",
-        });
-      }),
-    ),
-  );
-  images.forEach((image, i) =>
-    ctx.log(
-      `${image.name}: the nodes pull ${published[i]!.reference}${published[i]!.pushed ? " (pushed by this run)" : " (in the registry already)"}`,
-    ),
-  );
-  return {
-    cached: published.every((p) => !p.pushed),
-    references: new Map(images.map((image, i) => [image.name, published[i]!.reference])),
-  };
 }

@@ -18,7 +18,8 @@ import type {
   WorkloadChange,
 } from "../types.js";
 import { instrumentForNodeMount, removeCoverageRunDirs } from "./coverage-mount.js";
-import { loadImages, pullFromRegistry } from "./image-load.js";
+import { imagesFromRegistry } from "../registry-images.js";
+import { loadImages } from "./image-load.js";
 import type { KindCli } from "./kind-cli.js";
 import type { KindConfig } from "./kind-config.js";
 import { nodePortEndpoints } from "./node-port-endpoints.js";
@@ -94,7 +95,13 @@ export class KindCluster implements StartedEnvironment {
 
   async load(images: readonly BuiltImage[], ctx: ProviderContext): Promise<LoadResult> {
     const registry = this.options.imageRegistry;
-    if (this.plan.registryRoute && registry) return pullFromRegistry(registry, images, ctx);
+    if (this.plan.registryRoute && registry)
+      return imagesFromRegistry(
+        registry,
+        images,
+        ctx,
+        "check the registry with `paddock doctor`; or set environment.kind.registry: false to load images with kind load",
+      );
     const { cached } = await loadImages(this.kind, this.options.builder, images, this.options.run.runId, ctx);
     return { cached, references: new Map(images.map((i) => [i.name, i.tag])) };
   }

@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { ClusterSpec } from "../../config/stack.js";
+import { oneLine } from "../../errors.js";
 import { isRecord, type Json } from "../kubernetes/kube-object.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
 import { processAlive } from "../liveness.js";
@@ -54,11 +55,18 @@ export const clusterGarbage: GarbageCollector = {
   async find(signal?: AbortSignal, scope: GarbageScope = {}) {
     const spec = scope.stack?.environment.provider === "cluster" ? scope.stack.environment.cluster : undefined;
     if (!scope.stack || !spec) return { unavailable: "no stack here names a cluster (environment.cluster)" };
-    checkAllowedContext(scope.stack);
-    const namespaces = await kubectlFor(spec).list(
-      ["namespaces", "-l", LABELS.run],
-      signal ?? AbortSignal.timeout(60_000),
-    );
+    try {
+      checkAllowedContext(scope.stack);
+    } catch (error) {
+      return { unavailable: error instanceof Error ? error.message : String(error) };
+    }
+    let namespaces: Json[];
+    try {
+      namespaces = await kubectlFor(spec).list(["namespaces", "-l", LABELS.run], signal ?? AbortSignal.timeout(60_000));
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      return { unavailable: `cannot list the namespaces of context ${spec.context}: ${oneLine(error)}` };
+    }
     const now = Date.now();
     return namespaces.map((namespace): Leftover => {
       const metadata = isRecord(namespace["metadata"]) ? namespace["metadata"] : {};

@@ -126,6 +126,7 @@ export function normalizeStack(raw: StackFile, file: string, locate: Locator): S
         allowContexts: env.cluster.allowContexts,
         registry: env.cluster.registry,
         namespacePrefix: env.cluster.namespacePrefix ?? "pdk",
+        quota: env.cluster.quota,
       },
       bootstrap: {
         namespaces: bootstrap.namespaces ?? [],

@@ -138,6 +138,14 @@ export const environmentSchema = z.strictObject({
         .regex(/^[a-z0-9]([a-z0-9-]{0,14}[a-z0-9])?$/)
         .optional()
         .describe("the run namespace is <prefix>-<run id> (default pdk)"),
+      quota: z
+        .strictObject({
+          cpu: z.string().optional().describe('requests.cpu of the run\'s namespace, e.g. "2" or 1500m'),
+          memory: z.string().optional().describe("requests.memory, e.g. 4Gi"),
+          pods: z.number().int().positive().optional(),
+        })
+        .optional()
+        .describe("a ResourceQuota of the run's namespace, so one suite cannot starve the others"),
     })
     .optional(),
   bootstrap: z

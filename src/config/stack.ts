@@ -81,6 +81,8 @@ export interface ClusterSpec {
   /** HOST[:PORT]/PATH the cluster pulls from (the run's cache registry unless the stack sets one). */
   registry: string;
   namespacePrefix: string;
+  /** A ResourceQuota of each run's namespace (with a LimitRange giving containers default requests). */
+  quota: { cpu?: string; memory?: string; pods?: number } | undefined;
 }
 
 export interface EnvironmentSpec {

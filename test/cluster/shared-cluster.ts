@@ -153,14 +153,14 @@ export function clusterStack(
   dir: string,
   registry: string,
   kubeconfig: string,
-  options: { context?: string; web?: string } = {},
+  options: { context?: string; web?: string; clusterExtra?: string; test?: string } = {},
 ): string {
   writeTree(dir, {
     "web/Dockerfile": `FROM ${simTestImage()}\nRUN echo cluster-test > /app/which\n`,
     "crds/widgets.yaml": CRD,
     "config/settings.yaml": CONFIG,
     "manifests/web.yaml": options.web ?? WEB(),
-    "tests/check.mjs": TEST,
+    "tests/check.mjs": options.test ?? TEST,
     "paddock.yaml": `name: shared-test
 environment:
   provider: cluster
@@ -169,7 +169,7 @@ environment:
     context: ${options.context ?? CONTEXT}
     allowContexts: [${CONTEXT}]
     registry: ${registry}/e2e
-  bootstrap:
+${options.clusterExtra ?? ""}  bootstrap:
     namespaces: [app]
     crds: ["crds/*.yaml"]
     manifests: ["config/*.yaml"]

@@ -7,7 +7,7 @@ import { Kubectl } from "../kubernetes/kubectl.js";
 import { PortForwards } from "../kubernetes/port-forward.js";
 import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
 import { checkAllowedContext, writeRunKubeconfig } from "./kubeconfig.js";
-import { Heartbeat, namespaceObject, runNamespace } from "./namespace.js";
+import { Heartbeat, namespaceObject, quotaObjects, runNamespace } from "./namespace.js";
 import { ClusterRun } from "./started.js";
 
 /**
@@ -66,6 +66,8 @@ export class ClusterEnvironment implements Environment {
     await this.prepareKubeconfig();
     await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, ctx.signal);
     this.heartbeat.start();
+    // After the namespace: objects in it are rejected until it exists.
+    await this.kubectl.apply(quotaObjects(this.spec.quota, this.namespace), "the run's quota", ctx.signal);
     ctx.log(`namespace ${this.namespace} on context ${this.spec.context}; kubeconfig ${this.kubeconfig}`);
     return this.started(false);
   }
@@ -81,7 +83,11 @@ export class ClusterEnvironment implements Environment {
         hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one",
       });
     this.kept = true;
-    await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, ctx.signal);
+    await this.kubectl.apply(
+      [this.namespaceObject(), ...quotaObjects(this.spec.quota, this.namespace)],
+      `namespace ${this.namespace}`,
+      ctx.signal,
+    );
     this.heartbeat.start();
     return this.started(true);
   }

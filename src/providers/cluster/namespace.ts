@@ -1,4 +1,5 @@
 import os from "node:os";
+import type { ClusterSpec } from "../../config/stack.js";
 import { labelValue, type KubeObject } from "../kubernetes/kube-object.js";
 import type { Kubectl } from "../kubernetes/kubectl.js";
 import { LABELS } from "../run-labels.js";
@@ -75,4 +76,35 @@ export class Heartbeat {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** Requests a container without its own gets under a quota (a quota on requests admits no pod without them). */
+export const DEFAULT_REQUESTS = { cpu: "50m", memory: "64Mi" };
+
+/**
+ * `cluster.quota` as objects of the run's namespace: a ResourceQuota (requests.cpu,
+ * requests.memory, pods) and, when CPU or memory is limited, a LimitRange giving containers that
+ * declare no requests the DEFAULT_REQUESTS, so they are admitted.
+ */
+export function quotaObjects(quota: ClusterSpec["quota"], namespace: string): KubeObject[] {
+  if (!quota) return [];
+  const hard: Record<string, string> = {
+    ...(quota.cpu ? { "requests.cpu": quota.cpu } : {}),
+    ...(quota.memory ? { "requests.memory": quota.memory } : {}),
+    ...(quota.pods ? { pods: String(quota.pods) } : {}),
+  };
+  const limitsRequests = quota.cpu !== undefined || quota.memory !== undefined;
+  return [
+    { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "paddock-run", namespace }, spec: { hard } },
+    ...(limitsRequests
+      ? [
+          {
+            apiVersion: "v1",
+            kind: "LimitRange",
+            metadata: { name: "paddock-defaults", namespace },
+            spec: { limits: [{ type: "Container", defaultRequest: DEFAULT_REQUESTS }] },
+          },
+        ]
+      : []),
+  ];
 }

@@ -10,6 +10,9 @@ const BUILTIN = [
   ["PersistentVolumeClaim", "persistentvolumeclaims", "", "v1", true, ["pvc"]],
   ["Endpoints", "endpoints", "", "v1", true, ["ep"]],
   ["Event", "events", "", "v1", true, ["ev"]],
+  // Stored and served, not enforced: the stand-in admits every pod whatever a quota says.
+  ["ResourceQuota", "resourcequotas", "", "v1", true, ["quota"]],
+  ["LimitRange", "limitranges", "", "v1", true, ["limits"]],
   ["Node", "nodes", "", "v1", false, ["no"]],
   ["Deployment", "deployments", "apps", "v1", true, ["deploy"]],
   ["StatefulSet", "statefulsets", "apps", "v1", true, ["sts"]],

@@ -22,6 +22,7 @@ import { loadStack } from "../src/config/load.js";
 import {
   cli,
   coldReset,
+  composeEndpoints,
   composePath,
   docker,
   paddockBin,
@@ -30,12 +31,12 @@ import {
   shimDir,
   tail,
   timed,
+  type ComposeContainer,
   type Exit,
 } from "./lib.js";
 import { criticalPath } from "../src/profile/critical-path.js";
 import { unionLength } from "../src/profile/intervals.js";
 import type { Profile, ProfileTask } from "../src/profile/types.js";
-import { endpointUrl } from "../src/providers/endpoint-url.js";
 import type { Endpoint } from "../src/providers/types.js";
 import { endpointEnv } from "../src/tasks/test-env.js";
 
@@ -228,13 +229,6 @@ interface ComposeRun {
   contention: string[];
 }
 
-interface ContainerState {
-  Name: string;
-  Config: { Labels: Record<string, string> };
-  State: { Status: string; ExitCode: number; Health?: { Status: string } };
-  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
-}
-
 const stack = loadStack(path.join(exampleDir, "paddock.yaml"));
 let composeEnv: NodeJS.ProcessEnv;
 
@@ -253,7 +247,7 @@ async function waitHealthy(timeoutSeconds: number): Promise<Endpoint[]> {
     .filter(Boolean);
   const deadline = performance.now() + timeoutSeconds * 1000;
   for (;;) {
-    const states = JSON.parse(await docker(["inspect", ...ids])) as ContainerState[];
+    const states = JSON.parse(await docker(["inspect", ...ids])) as ComposeContainer[];
     const pending: string[] = [];
     for (const c of states) {
       const service = c.Config.Labels["com.docker.compose.service"] ?? c.Name;
@@ -268,20 +262,7 @@ async function waitHealthy(timeoutSeconds: number): Promise<Endpoint[]> {
       }
     }
     if (pending.length === 0 && states.length === Object.keys(stack.services).length + Object.keys(stack.jobs).length) {
-      return states.flatMap((c) => {
-        const service = c.Config.Labels["com.docker.compose.service"] ?? "";
-        return Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
-          const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
-          if (!hostPort) return [];
-          const endpoint = {
-            service,
-            containerPort: Number(key.split("/")[0]),
-            host: "127.0.0.1",
-            port: Number(hostPort),
-          };
-          return [{ ...endpoint, url: endpointUrl(stack.services[service]?.url ?? "http://{host}:{port}", endpoint) }];
-        });
-      });
+      return composeEndpoints(states, (service) => stack.services[service]?.url ?? "http://{host}:{port}");
     }
     if (performance.now() > deadline)
       throw new Error(`compose: not healthy within ${timeoutSeconds}s: ${pending.join(", ")}`);

@@ -200,6 +200,30 @@ export async function coldReset(): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // Compose
 
+/** What `docker inspect` says of a compose container, as far as the benchmarks read it. */
+export interface ComposeContainer {
+  Name: string;
+  Config: { Labels: Record<string, string> };
+  State: { Status: string; ExitCode: number; Health?: { Status: string } };
+  NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+}
+
+/** The ports compose containers publish on 127.0.0.1, as endpoints with the service's url template. */
+export function composeEndpoints(
+  containers: readonly ComposeContainer[],
+  urlTemplate: (service: string) => string,
+): Endpoint[] {
+  return containers.flatMap((c) => {
+    const service = c.Config.Labels["com.docker.compose.service"] ?? "";
+    return Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
+      const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
+      if (!hostPort) return [];
+      const endpoint = { service, containerPort: Number(key.split("/")[0]), host: "127.0.0.1", port: Number(hostPort) };
+      return [{ ...endpoint, url: endpointUrl(urlTemplate(service), endpoint) }];
+    });
+  });
+}
+
 /** The project's containers once every one is healthy (migrations: exited 0); their published ports. */
 export async function composeHealthy(
   project: string,
@@ -212,33 +236,13 @@ export async function composeHealthy(
     const ids = (await docker(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`]))
       .split("\n")
       .filter(Boolean);
-    type State = {
-      State: { Status: string; ExitCode: number; Health?: { Status: string } };
-      Config: { Labels: Record<string, string> };
-      NetworkSettings: { Ports: Record<string, { HostIp: string; HostPort: string }[] | null> };
-    };
-    const states = ids.length > 0 ? (JSON.parse(await docker(["inspect", ...ids])) as State[]) : [];
+    const states = ids.length > 0 ? (JSON.parse(await docker(["inspect", ...ids])) as ComposeContainer[]) : [];
     const pending = states.filter((c) =>
       c.Config.Labels["com.docker.compose.service"] === "migrations"
         ? c.State.Status !== "exited"
         : c.State.Health?.Status !== "healthy",
     );
-    if (states.length > 0 && pending.length === 0) {
-      return states.flatMap((c) =>
-        Object.entries(c.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
-          const hostPort = bindings?.find((b) => b.HostIp === "127.0.0.1")?.HostPort;
-          const service = c.Config.Labels["com.docker.compose.service"] ?? "";
-          if (!hostPort) return [];
-          const endpoint = {
-            service,
-            containerPort: Number(key.split("/")[0]),
-            host: "127.0.0.1",
-            port: Number(hostPort),
-          };
-          return [{ ...endpoint, url: endpointUrl(urlTemplate(service), endpoint) }];
-        }),
-      );
-    }
+    if (states.length > 0 && pending.length === 0) return composeEndpoints(states, urlTemplate);
     if (performance.now() > deadline) throw new Error(`compose ${project}: not healthy within ${timeoutSeconds}s`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -10,6 +10,7 @@ import {
   ping,
   pullImage,
   pushImage,
+  RegistryClient,
   remoteImageRef,
   type RegistryRef,
 } from "../registry/index.js";
@@ -103,23 +104,33 @@ export class RemoteCache {
    */
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
-    // Each image by its key, and the newest push of its name (a layer source for a build), all at once.
-    const asked = candidates.flatMap((i) => [
-      { repository: REPOSITORY, tag: keyTag(i) },
-      { repository: REPOSITORY, tag: latestTag(i) },
+    // Each image by its key (its config read for its inline cache), and the newest push of its
+    // name (a layer source for a build: only whether it is complete), all at once, one client.
+    const client = new RegistryClient(this.registry);
+    const [byKeys, latests] = await Promise.all([
+      hasImages(
+        this.registry,
+        candidates.map((i) => ({ repository: REPOSITORY, tag: keyTag(i) })),
+        { concurrency: 4, readConfig: true, client },
+      ),
+      hasImages(
+        this.registry,
+        candidates.map((i) => ({ repository: REPOSITORY, tag: latestTag(i) })),
+        { concurrency: 4, client },
+      ),
     ]);
-    const answers = await hasImages(this.registry, asked, { concurrency: 8, readConfig: true });
+    const answers = [...byKeys, ...latests];
     const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
     if (unreachable && !unreachable.hit)
       this.warn(
         `warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`,
       );
     candidates.forEach((image, i) => {
-      const [byKey, latest] = [answers[2 * i], answers[2 * i + 1]];
-      if (latest?.hit) this.layerSources.add(image.spec.name);
+      if (latests[i]?.hit) this.layerSources.add(image.spec.name);
+      const byKey = byKeys[i];
       if (byKey?.hit && inlineCacheCoversEveryStep(byKey.config)) this.everyStepCached.add(image.key);
     });
-    return new Set(candidates.filter((_, i) => answers[2 * i]?.hit).map((i) => i.key));
+    return new Set(candidates.filter((_, i) => byKeys[i]?.hit).map((i) => i.key));
   }
 
   /** Pulls an image the registry has and tags it with its local references. */

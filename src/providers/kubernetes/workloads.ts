@@ -123,6 +123,15 @@ export async function applyWorkload(
   const objects = await workloadObjects(workload, images, namespace, place, ctx);
   const endpoints = place.endpointsOf(objects, workload);
   const { kubectl } = place;
+  const waitUntilReady = (): Promise<void> =>
+    waitForObjects(kubectl, objects, {
+      workload: workload.name,
+      description: `${workload.kind} "${workload.name}"`,
+      timeoutSeconds: workload.timeoutSeconds,
+      signal: ctx.signal,
+      log: ctx.log,
+      pullHint: place.pullHint,
+    });
   // The objects as applied, and what they do not show: the content of the files a workload bind-mounts.
   const hash = workloadSpecHash(workload, "", objects);
   stampObjects(objects, workload, place.run, hash);
@@ -138,14 +147,7 @@ export async function applyWorkload(
         { signal: ctx.signal },
       );
     }
-    await waitForObjects(kubectl, objects, {
-      workload: workload.name,
-      description: `${workload.kind} "${workload.name}"`,
-      timeoutSeconds: workload.timeoutSeconds,
-      signal: ctx.signal,
-      log: ctx.log,
-      pullHint: place.pullHint,
-    });
+    await waitUntilReady();
     return { endpoints, change: "updated" };
   }
   if (place.replaceJobs || place.compareWithCluster) {
@@ -179,14 +181,7 @@ export async function applyWorkload(
     ctx.signal,
   );
   for (const line of applied) ctx.log(line);
-  await waitForObjects(kubectl, objects, {
-    workload: workload.name,
-    description: `${workload.kind} "${workload.name}"`,
-    timeoutSeconds: workload.timeoutSeconds,
-    signal: ctx.signal,
-    log: ctx.log,
-    pullHint: place.pullHint,
-  });
+  await waitUntilReady();
   if (workload.manifests.length === 0 && workload.ready) await checkRenderedReady(workload, namespace, kubectl, ctx);
   for (const e of endpoints) ctx.log(`${workload.name}: ${e.containerPort} → ${e.url}`);
   return { endpoints, change: place.compareWithCluster ? "updated" : "created" };

@@ -53,6 +53,13 @@ export function timed(
   });
 }
 
+/** CPU seconds the whole machine has spent busy since boot (all cores, from /proc/stat), for "how much of the cores a round used". */
+export function machineBusySeconds(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = fields;
+  return (user + nice + system + irq + softirq) / 100;
+}
+
 export function tail(file: string, lines = 25): string {
   const text = existsSync(file) ? readFileSync(file, "utf8") : "";
   return text

@@ -146,6 +146,8 @@ export interface Leftover {
   origin?: string;
   /** What it holds, e.g. "3 containers, 1 volumes, 1 networks". */
   contents?: string;
+  /** When it was made (ISO time), when the provider knows. */
+  createdAt?: string;
   alive: boolean;
   kept: boolean;
   /** Why it is considered alive or dead. */
@@ -183,4 +185,10 @@ export interface ProviderEntry {
    * (ConfigError[]) name each problem's file, line, field and fix.
    */
   preflight?(stack: Stack): Promise<void>;
+  /**
+   * The runs any machine can see in the environment the stack names, live or dead, for `paddock
+   * status` (cluster: every namespace labelled as a run's). Providers whose runs live on this
+   * machine alone leave it out: their environments are the records of the stack's folder.
+   */
+  listRuns?(stack: Stack, signal: AbortSignal): Promise<Leftover[] | { unavailable: string }>;
 }

@@ -168,6 +168,39 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
         },
       );
 
+      // paddock status on another machine (another checkout, another HOME): every run the cluster has, alive or dead as gc will judge it.
+      const elsewhere = clusterStack(path.join(sim.dir, "status-elsewhere"), address, kubeconfig);
+      const home = path.join(sim.dir, "status-elsewhere-home");
+      const status = (args: string[]) =>
+        execa(process.execPath, [paddock, "status", ...args], {
+          cwd: elsewhere,
+          env: { ...sim.env, HOME: home, FORCE_COLOR: "0" },
+          extendEnv: true,
+          reject: false,
+          all: true,
+        });
+      const listed = await status(["--json"]);
+      expect(listed.exitCode, listed.all).toBe(0);
+      const statusOf = Object.fromEntries(
+        (JSON.parse(listed.stdout) as { runId: string; status: string }[]).map((r) => [r.runId, r.status]),
+      );
+      expect(statusOf).toMatchObject({
+        "pdk-vanished": "crashed",
+        "pdk-elsewhere": "running",
+        "pdk-left-up": "up",
+      });
+      const killedRun = (
+        JSON.parse(kubectl(["get", "namespace", killed, "-o", "json"])) as {
+          metadata: { labels: Record<string, string> };
+        }
+      ).metadata.labels["dev.paddock.run"]!;
+      expect(statusOf[killedRun]).toBe("crashed");
+      const text = await status([]);
+      expect(text.all).toMatch(
+        /pdk-elsewhere {2}\(cluster, namespace pdk-elsewhere of stack shared-test, a run in progress, started \S+\): run by ci@ci-runner-7, heartbeat \d+s ago/,
+      );
+      expect(text.all).toMatch(/pdk-vanished .*left by a run that died.*older than 600s\); `paddock gc` removes it/);
+
       const gc = await execa(process.execPath, [paddock, "gc", "--only", "cluster"], {
         cwd: dir,
         env: { ...sim.env, FORCE_COLOR: "0" },

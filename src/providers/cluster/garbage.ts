@@ -79,6 +79,7 @@ export const clusterGarbage: GarbageCollector = {
         run: labels[LABELS.run],
         stack: labels[LABELS.stack],
         origin: labels[LABELS.origin],
+        ...(typeof metadata["creationTimestamp"] === "string" ? { createdAt: metadata["creationTimestamp"] } : {}),
         ...namespaceLiveness(namespace, now, scope.staleAfterSeconds ?? DEFAULT_STALE_AFTER_SECONDS),
       };
     });

@@ -12,6 +12,8 @@ export const clusterProvider: ProviderEntry = {
     return new ClusterEnvironment(options);
   },
   garbage: clusterGarbage,
+  // Liveness as gc judges it: what status calls dead is what gc removes.
+  listRuns: (stack, signal) => clusterGarbage.find(signal, { stack }),
   async preflight(stack) {
     checkAllowedContext(stack);
     await checkManifests(stack);

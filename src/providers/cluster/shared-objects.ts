@@ -37,29 +37,54 @@ function content(object: KubeObject): Record<string, unknown> {
   return rest;
 }
 
+/** Whether an installed object says it is ready to use (a CRD: condition Established). */
+function established(installed: KubeObject): boolean {
+  if (installed.kind !== "CustomResourceDefinition") return true;
+  const status = installed["status"];
+  const conditions = isRecord(status) && Array.isArray(status["conditions"]) ? status["conditions"] : [];
+  return conditions.some((c) => isRecord(c) && c["type"] === "Established" && c["status"] === "True");
+}
+
+/** The objects as they are installed now, in one `kubectl get` (those absent are left out). */
+async function installedNow(
+  kubectl: Kubectl,
+  objects: readonly KubeObject[],
+  signal: AbortSignal,
+): Promise<KubeObject[]> {
+  if (objects.length === 0) return [];
+  const found = await kubectl.run(["get", ...objects.map(describe), "-o", "json", "--ignore-not-found"], { signal });
+  if (!found.stdout.trim()) return [];
+  const parsed = JSON.parse(found.stdout) as KubeObject & { items?: KubeObject[] };
+  // One name gives the object itself, several a List.
+  return parsed.kind === "List" ? (parsed.items ?? []) : [parsed];
+}
+
 /**
  * Cluster-scoped objects (CRDs, ClusterRoles…) are the cluster's, shared by every run: one absent
  * is applied (and then shared), one present must be identical in every field the stack sets, else
- * the run stops naming the object and the field — unless `apply` says to apply over it.
+ * the run stops naming the object and the field — unless `apply` says to apply over it. One API
+ * call for all of them; `toWaitFor` are the CRDs that are not Established yet (applied now, or
+ * installed by a run that is still waiting for them).
  */
 export async function shareClusterScoped(
   kubectl: Kubectl,
   objects: readonly KubeObject[],
   options: { apply: boolean; file: string; signal: AbortSignal },
-): Promise<{ toApply: KubeObject[]; shared: SharedObject[] }> {
+): Promise<{ toApply: KubeObject[]; toWaitFor: string[]; shared: SharedObject[] }> {
+  const installed = new Map((await installedNow(kubectl, objects, options.signal)).map((o) => [describe(o), o]));
   const toApply: KubeObject[] = [];
   const shared: SharedObject[] = [];
+  const toWaitFor: string[] = [];
   for (const object of objects) {
-    const found = await kubectl.run(["get", describe(object), "-o", "json", "--ignore-not-found"], {
-      signal: options.signal,
-    });
-    if (!found.stdout.trim()) {
+    const found = installed.get(describe(object));
+    const isCrd = object.kind === "CustomResourceDefinition";
+    if (!found) {
       toApply.push(object);
       shared.push({ object: describe(object), state: "installed" });
+      if (isCrd) toWaitFor.push(`crd/${object.metadata.name}`);
       continue;
     }
-    const installed = JSON.parse(found.stdout) as KubeObject;
-    const difference = firstDifference(content(object), content(installed));
+    const difference = firstDifference(content(object), content(found));
     if (difference && !options.apply)
       throw new PaddockError(
         `${describe(object)} is installed on the cluster and differs from the stack's at ${difference.slice(1)}: a run never changes what other runs share`,
@@ -68,7 +93,8 @@ export async function shareClusterScoped(
         },
       );
     if (difference) toApply.push(object);
+    if (isCrd && (difference || !established(found))) toWaitFor.push(`crd/${object.metadata.name}`);
     shared.push({ object: describe(object), state: "identical" });
   }
-  return { toApply, shared };
+  return { toApply, toWaitFor, shared };
 }

@@ -100,17 +100,21 @@ export class ClusterRun implements StartedEnvironment {
     const all = [...batches.definitions, ...batches.objects].filter((o) => o.kind !== "Namespace");
     const isClusterScoped = (o: KubeObject): boolean =>
       CLUSTER_SCOPED_KINDS.has(o.kind) || batches.clusterScopedKinds.has(o.kind);
-    const { toApply, shared } = await shareClusterScoped(this.kubectl, all.filter(isClusterScoped), {
+    const { toApply, toWaitFor, shared } = await shareClusterScoped(this.kubectl, all.filter(isClusterScoped), {
       apply: stack.environment.bootstrap.clusterScoped === "apply",
       file: stack.file,
       signal: ctx.signal,
     });
     this.shared.push(...shared);
     await this.kubectl.apply(toApply, "cluster-scoped objects", ctx.signal);
-    const crds = all.filter((o) => o.kind === "CustomResourceDefinition").map((o) => `crd/${o.metadata.name}`);
-    if (crds.length > 0)
+    if (toWaitFor.length > 0)
       await this.kubectl.run(
-        ["wait", "--for=condition=Established", ...crds, `--timeout=${Math.ceil(stack.environment.timeoutSeconds)}s`],
+        [
+          "wait",
+          "--for=condition=Established",
+          ...toWaitFor,
+          `--timeout=${Math.ceil(stack.environment.timeoutSeconds)}s`,
+        ],
         { signal: ctx.signal },
       );
     const namespaced = all.filter((o) => !isClusterScoped(o));

@@ -16,7 +16,12 @@ import {
   type ContainerProblem,
 } from "./pod-status.js";
 
-const WATCH_INTERVAL_MS = 300;
+/**
+ * The failure watcher polls soon (a bad image fails within a second) and then less often: on a
+ * shared cluster every run's polls load the same API server.
+ */
+const WATCH_FIRST_INTERVAL_MS = 300;
+const WATCH_MAX_INTERVAL_MS = 1500;
 
 export interface WaitForObjectsOptions {
   /** The stack's workload, named in errors when its objects are called differently. */
@@ -38,7 +43,7 @@ interface Observation {
 /**
  * Waits until the workload's objects are ready — Deployments/StatefulSets/DaemonSets rolled out
  * (`kubectl rollout status`), Jobs complete (`kubectl wait --for=condition=complete`), Pods Ready —
- * while polling the pods sub-second to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
+ * while polling the pods (from 0.3 s, backing off to 1.5 s) to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
  * with the relevant events and the last container log lines in the error.
  */
 export async function waitForObjects(
@@ -98,8 +103,12 @@ async function watch(
 ): Promise<void> {
   const namespaces = [...new Set(targets.map((t) => t.metadata.namespace ?? "default"))];
   const types = targets.some((t) => t.kind === "Job") ? "pods,jobs" : "pods";
+  let interval = WATCH_FIRST_INTERVAL_MS;
   try {
     for (;;) {
+      // Not at once: pods just applied have not failed yet, and a quick rollout needs no poll at all.
+      await sleep(interval, signal);
+      interval = Math.min(WATCH_MAX_INTERVAL_MS, Math.round(interval * 1.5));
       const items = (
         await Promise.all(namespaces.map((ns) => kubectl.list([types, "-n", ns], signal).catch(rethrowUnlessTool)))
       ).flat();
@@ -110,7 +119,6 @@ async function watch(
         const failure = await failureOf(kubectl, target, own, items, who);
         if (failure) throw failure;
       }
-      await sleep(WATCH_INTERVAL_MS, signal);
     }
   } catch (error) {
     // Stopped because the waiters are done: not a failure. Aborted from outside: the caller decides.

@@ -103,6 +103,12 @@ export function err(s) {
   process.stderr.write(s.endsWith("\n") ? s : s + "\n");
 }
 
+/** CPU this process used so far (user + system), from its start: module loading included. */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+}
+
 /** Runs a CLI main function, records the invocation in commands.jsonl, sets the exit code. */
 export async function runCli(tool, main) {
   const t = Date.now();
@@ -120,7 +126,10 @@ export async function runCli(tool, main) {
       code = 70;
     }
   }
-  fs.appendFileSync(path.join(dir, "commands.jsonl"), JSON.stringify({ t, argv: [tool, ...args], exit: code }) + "\n");
+  fs.appendFileSync(
+    path.join(dir, "commands.jsonl"),
+    JSON.stringify({ t, argv: [tool, ...args], exit: code, ms: Date.now() - t, cpuMs: cpuMs() }) + "\n",
+  );
   process.exitCode = code;
 }
 

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import YAML from "yaml";
+import { YAML } from "./yaml.mjs";
 import { CliExit, out, err } from "./env.mjs";
 import { parseFlags, splitCommandWords, FlagError } from "./flags.mjs";
 import { listClusterNames, readCluster, readObjects } from "./cluster-store.mjs";

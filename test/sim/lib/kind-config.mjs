@@ -1,7 +1,7 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // Loads and validates a kind Cluster config (kind.x-k8s.io/v1alpha4), for the fields modelled.
 import fs from "node:fs";
-import YAML from "yaml";
+import { YAML } from "./yaml.mjs";
 
 export const DEFAULT_NODE_IMAGE =
   "kindest/node:v1.31.0@sha256:53df588e04085fd41ae12de0c3fe4c72f7013bba32a20e7325357a1ac94ba865";

@@ -3,10 +3,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import YAML from "yaml"; // resolved from the repo's node_modules relative to this file
+import crypto from "node:crypto";
+import { simDir } from "./env.mjs";
 import { withLock, writeFileAtomic } from "./lock.mjs";
-
-export { YAML };
+import { YAML } from "./yaml.mjs";
 
 export function defaultKubeconfigPath() {
   return path.join(process.env.HOME || os.homedir(), ".kube", "config");
@@ -25,9 +25,31 @@ export function kindKubeconfigPath(explicit) {
   return defaultKubeconfigPath();
 }
 
+/**
+ * A kubeconfig file, parsed. The parse is kept in the state directory (keyed by the file's path,
+ * inode, size and times), so a call that needs no other YAML never loads the yaml package.
+ */
 export function readKubeconfig(file) {
-  if (!fs.existsSync(file)) return null;
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return null;
+  }
+  const key = [stat.ino, stat.size, stat.mtimeMs, stat.ctimeMs].join(":");
+  const cache = path.join(
+    simDir(),
+    "kubeconfig-cache",
+    `${crypto.createHash("sha1").update(path.resolve(file)).digest("hex")}.json`,
+  );
+  try {
+    const cached = JSON.parse(fs.readFileSync(cache, "utf8"));
+    if (cached.key === key) return cached.doc;
+  } catch {
+    // not parsed before, or changed since
+  }
   const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+  writeFileAtomic(cache, JSON.stringify({ key, doc }));
   return doc;
 }
 

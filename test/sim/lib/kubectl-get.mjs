@@ -1,6 +1,6 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // `kubectl get TYPE[,TYPE] [NAME...] | TYPE/NAME` with -o json|yaml|name|wide|jsonpath, -l, --field-selector, -A.
-import YAML from "yaml";
+import { YAML } from "./yaml.mjs";
 import { CliExit, out, err } from "./env.mjs";
 import { snapshot, printJson, listOf } from "./kubectl-world.mjs";
 import { typeForToken, pluralRef, singularRef } from "./resources.mjs";

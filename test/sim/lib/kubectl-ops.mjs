@@ -9,7 +9,7 @@ import { resolveTargets, collect } from "./kubectl-get.mjs";
 import { updateCluster } from "./cluster-store.mjs";
 import { readManifests } from "./manifests.mjs";
 import { typeForObject, typeForToken, singularRef, pluralRef, objectKey } from "./resources.mjs";
-import YAML from "yaml";
+import { YAML } from "./yaml.mjs";
 
 export const LOGS_FLAGS = {
   container: { type: "string", short: "c" },

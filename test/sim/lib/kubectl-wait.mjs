@@ -21,7 +21,9 @@ export const ROLLOUT_FLAGS = {
   revision: { type: "int", default: 0 },
 };
 
-const POLL_MS = 25;
+// A real kubectl waits on a watch; the API server learns of pod changes from kubelets that report
+// them within tens of milliseconds. Polling the store every 50 ms is as quick, at half the CPU.
+const POLL_MS = 50;
 const typeOfObj = (o) => ({ kind: o.kind, group: o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "" });
 
 function parseFor(f) {

@@ -2,7 +2,7 @@
 // Reads -f sources (files, directories, "-") into [{ source, doc }] like kubectl's builder.
 import fs from "node:fs";
 import path from "node:path";
-import YAML from "yaml";
+import { YAML } from "./yaml.mjs";
 import { CliExit, readStdin } from "./env.mjs";
 
 export async function readManifests(paths, recursive = false) {

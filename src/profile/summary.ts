@@ -66,6 +66,13 @@ export function formatRunSummary(profile: Profile, extras: SummaryExtras = {}): 
     );
   }
 
+  const shared = profile.shared ?? [];
+  if (shared.length > 0) {
+    const describe = (s: (typeof shared)[number]): string =>
+      `${s.object} (${s.state === "installed" ? "installed by this run" : "installed already"})`;
+    out.push(`Shared with other runs on the cluster, never deleted: ${shared.map(describe).join(", ")}`);
+  }
+
   const retried = profile.tasks.filter((t) => t.attempts > 1);
   if (retried.length > 0) {
     out.push(`Retried: ${retried.map((t) => `${t.id} (${t.attempts} attempts)`).join(", ")}`);

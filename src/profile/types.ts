@@ -25,4 +25,9 @@ export interface Profile {
   };
   /** Background pushes to the cache registry (docs/caching.md). */
   pushes?: { image: string; reference: string; seconds: number; ok: boolean; error?: string }[];
+  /**
+   * Cluster-scoped objects the run shares with every other run on its cluster (docs/cluster.md):
+   * installed by this run because they were absent, or found installed and identical. A run never deletes them.
+   */
+  shared?: { object: string; state: "installed" | "identical" }[];
 }

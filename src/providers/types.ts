@@ -107,6 +107,8 @@ export interface StartedEnvironment {
   testEnv(): Record<string, string>;
   /** Waits for work the provider finishes in the background (removing containers an update replaced); called once the run's tasks are done. */
   settle?(ctx: ProviderContext): Promise<void>;
+  /** Cluster-scoped objects the run shares with other runs (cluster provider), for the summary. */
+  sharedObjects?(): readonly { object: string; state: "installed" | "identical" }[];
   /** Marks the environment as left running on purpose (`up`, --keep), so `paddock gc` spares it. */
   markKept(ctx: ProviderContext): Promise<void>;
   /**

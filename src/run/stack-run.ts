@@ -228,6 +228,8 @@ export class StackRun {
     );
     if (extras.pushes && extras.pushes.length > 0)
       profile.pushes = extras.pushes.map((p) => ({ ...p, ...(p.error ? { error: redact(p.error) } : {}) }));
+    const shared = context.started?.sharedObjects?.() ?? [];
+    if (shared.length > 0) profile.shared = [...shared];
     const estimates = strategyEstimates(stack, profile, extras.durations, extras.resources);
     await writeRunArtefacts(this.runDir, profile, estimates, historyFile(stack.dir), this.writes);
 

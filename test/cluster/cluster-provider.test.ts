@@ -70,6 +70,11 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
       const dirs = ["ci-job-1", "ci-job-2"].map((job) => clusterStack(path.join(sim.dir, job), address, kubeconfig));
       const runs = await Promise.all(dirs.map((dir) => paddockTest(sim, dir)));
       for (const run of runs) expect(run.code, run.output.slice(-3000)).toBe(0);
+      // Each run's summary names what it shares (whichever of the two came first installed it).
+      for (const run of runs)
+        expect(run.output).toMatch(
+          /Shared with other runs on the cluster, never deleted: customresourcedefinition\/widgets\.example\.com \((installed by this run|installed already)\)/,
+        );
       const namespaces = runs.map((run) => /web answered in namespace (\S+)/.exec(run.output)?.[1]);
       expect(namespaces[0]).toMatch(/^pdk-shared-test-/);
       expect(namespaces[1]).toMatch(/^pdk-shared-test-/);

@@ -47,7 +47,7 @@ export class ClusterRun implements StartedEnvironment {
   private readonly services = new Map<string, KubeObject[]>();
   private readonly place: WorkloadPlace;
   /** What the run found installed and used as it is, or installed for everyone: for the summary. */
-  readonly shared: SharedObject[] = [];
+  private readonly shared: SharedObject[] = [];
 
   constructor(
     private readonly options: EnvironmentOptions,
@@ -182,6 +182,10 @@ export class ClusterRun implements StartedEnvironment {
 
   removeOthers(keep: readonly string[], ctx: ProviderContext): Promise<string[]> {
     return removeOtherWorkloads(this.kubectl, this.options.run.runId, keep, ctx.signal);
+  }
+
+  sharedObjects(): readonly SharedObject[] {
+    return this.shared;
   }
 
   endpoints(): Endpoint[] {

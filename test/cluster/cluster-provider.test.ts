@@ -125,7 +125,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   });
 
   it(
-    "paddock gc deletes the namespace of a run killed mid-deploy and of a vanished machine's stale run; a fresh run elsewhere and a kept one stay",
+    "a run SIGKILLed mid-deploy on a machine that vanished: paddock status and gc on another machine keep it while its heartbeat is fresh and delete it once it is stale; a fresh run elsewhere and a kept one stay",
     { timeout: 300_000 },
     async () => {
       const dir = clusterStack(path.join(sim.dir, "killed"), address, kubeconfig);
@@ -144,82 +144,107 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
         timeoutMs: 120_000,
         intervalMs: 200,
       });
+      await waitFor("its first deploy", () => kubectl(["get", "deployments", "-n", killed, "-o", "name"]).trim(), {
+        timeoutMs: 120_000,
+        intervalMs: 100,
+      });
       child.kill("SIGKILL");
       await child;
-      // Runs of other machines, as their namespaces say: one whose heartbeat stopped 20 minutes ago, one beating, one kept.
-      const other = (name: string, minutesAgo: number, kept = false): string =>
-        JSON.stringify({
+      const metadataOf = (name: string): { labels: Record<string, string>; annotations: Record<string, string> } =>
+        (JSON.parse(kubectl(["get", "namespace", name, "-o", "json"])) as { metadata: never }).metadata;
+      const killedRun = metadataOf(killed).labels["dev.paddock.run"]!;
+      const user = metadataOf(killed).labels["dev.paddock.user"]!;
+      // Its machine is gone: what this host sees is the namespace of a run of another host (ci-runner-9),
+      // whose heartbeat ages from now on (shifted below, as 11 minutes passing).
+      const apply = (objects: object[]): void =>
+        void execFileSync(
+          path.join(simBin, "kubectl"),
+          [
+            ...["--kubeconfig", kubeconfig, "--context", CONTEXT],
+            ...["apply", "--server-side", "--field-manager=test", "--force-conflicts", "-f", "-"],
+          ],
+          { input: objects.map((o) => JSON.stringify(o)).join("\n---\n"), env: { ...process.env, ...sim.env } },
+        );
+      const heartbeat = (minutesAgo: number): Record<string, string> => ({
+        "dev.paddock/heartbeat": new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+      });
+      apply([
+        {
           apiVersion: "v1",
           kind: "Namespace",
-          metadata: {
-            name,
-            labels: {
-              "dev.paddock.run": name,
-              "dev.paddock.stack": "shared-test",
-              "dev.paddock.host": "ci-runner-7",
-              "dev.paddock.pid": "4242",
-              "dev.paddock.user": "ci",
-              ...(kept ? { "dev.paddock.kept": "true" } : {}),
-            },
-            annotations: { "dev.paddock/heartbeat": new Date(Date.now() - minutesAgo * 60_000).toISOString() },
-          },
-        });
-      execFileSync(
-        path.join(simBin, "kubectl"),
-        ["--kubeconfig", kubeconfig, "--context", CONTEXT, "apply", "-f", "-"],
-        {
-          input: [other("pdk-vanished", 20), other("pdk-elsewhere", 0), other("pdk-left-up", 60, true)].join("\n---\n"),
-          env: { ...process.env, ...sim.env },
+          metadata: { name: killed, labels: { "dev.paddock.host": "ci-runner-9" } },
         },
-      );
+      ]);
+      // Runs of other machines, as their namespaces say: one whose heartbeat stopped 20 minutes ago, one beating, one kept.
+      const other = (name: string, minutesAgo: number, kept = false): object => ({
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name,
+          labels: {
+            "dev.paddock.run": name,
+            "dev.paddock.stack": "shared-test",
+            "dev.paddock.host": "ci-runner-7",
+            "dev.paddock.pid": "4242",
+            "dev.paddock.user": "ci",
+            ...(kept ? { "dev.paddock.kept": "true" } : {}),
+          },
+          annotations: heartbeat(minutesAgo),
+        },
+      });
+      apply([other("pdk-vanished", 20), other("pdk-elsewhere", 0), other("pdk-left-up", 60, true)]);
 
-      // paddock status on another machine (another checkout, another HOME): every run the cluster has, alive or dead as gc will judge it.
-      const elsewhere = clusterStack(path.join(sim.dir, "status-elsewhere"), address, kubeconfig);
-      const home = path.join(sim.dir, "status-elsewhere-home");
-      const status = (args: string[]) =>
-        execa(process.execPath, [paddock, "status", ...args], {
+      // Another machine: another checkout of the stack, another HOME.
+      const elsewhere = clusterStack(path.join(sim.dir, "elsewhere"), address, kubeconfig);
+      const home = path.join(sim.dir, "elsewhere-home");
+      const paddockThere = (args: string[]) =>
+        execa(process.execPath, [paddock, ...args], {
           cwd: elsewhere,
           env: { ...sim.env, HOME: home, FORCE_COLOR: "0" },
           extendEnv: true,
           reject: false,
           all: true,
         });
-      const listed = await status(["--json"]);
+      const listed = await paddockThere(["status", "--json"]);
       expect(listed.exitCode, listed.all).toBe(0);
       const statusOf = Object.fromEntries(
         (JSON.parse(listed.stdout) as { runId: string; status: string }[]).map((r) => [r.runId, r.status]),
       );
       expect(statusOf).toMatchObject({
+        [killedRun]: "running",
         "pdk-vanished": "crashed",
         "pdk-elsewhere": "running",
         "pdk-left-up": "up",
       });
-      const killedRun = (
-        JSON.parse(kubectl(["get", "namespace", killed, "-o", "json"])) as {
-          metadata: { labels: Record<string, string> };
-        }
-      ).metadata.labels["dev.paddock.run"]!;
-      expect(statusOf[killedRun]).toBe("crashed");
-      const text = await status([]);
+      const text = await paddockThere(["status"]);
       expect(text.all).toMatch(
         /pdk-elsewhere {2}\(cluster, namespace pdk-elsewhere of stack shared-test, a run in progress, started \S+\): run by ci@ci-runner-7, heartbeat \d+s ago/,
       );
       expect(text.all).toMatch(/pdk-vanished .*left by a run that died.*older than 600s\); `paddock gc` removes it/);
 
-      const gc = await execa(process.execPath, [paddock, "gc", "--only", "cluster"], {
-        cwd: dir,
-        env: { ...sim.env, FORCE_COLOR: "0" },
-        extendEnv: true,
-        reject: false,
-        all: true,
-      });
-      expect(gc.exitCode, gc.all).toBe(0);
-      expect(gc.all).toMatch(new RegExp(`deleted namespace ${killed}.*its process \\d+ on this host is gone`));
-      expect(gc.all).toMatch(
+      // Its heartbeat is fresh: gc keeps it.
+      const early = await paddockThere(["gc", "--only", "cluster"]);
+      expect(early.exitCode, early.all).toBe(0);
+      expect(early.all).toContain(`kept namespace ${killed}: run by ${user}@ci-runner-9, heartbeat`);
+      expect(early.all).toMatch(
         /deleted namespace pdk-vanished.*run by ci@ci-runner-7, heartbeat \d+s ago \(older than 600s\)/,
       );
-      expect(gc.all).toMatch(/kept namespace pdk-elsewhere: run by ci@ci-runner-7, heartbeat \d+s ago/);
-      expect(gc.all).toMatch(/kept namespace pdk-left-up: left up on purpose/);
+      expect(namespaces()).toContain(killed);
+
+      // 11 minutes later, as its heartbeat says: stale, deleted; the run elsewhere beats on (renewed) and stays.
+      apply([
+        { apiVersion: "v1", kind: "Namespace", metadata: { name: killed, annotations: heartbeat(11) } },
+        other("pdk-elsewhere", 0),
+      ]);
+      const late = await paddockThere(["gc", "--only", "cluster"]);
+      expect(late.exitCode, late.all).toBe(0);
+      expect(late.all).toMatch(
+        new RegExp(
+          `deleted namespace ${killed} \\(run ${killedRun}\\): run by ${user}@ci-runner-9, heartbeat \\d+s ago \\(older than 600s\\)`,
+        ),
+      );
+      expect(late.all).toMatch(/kept namespace pdk-elsewhere: run by ci@ci-runner-7, heartbeat \d+s ago/);
+      expect(late.all).toMatch(/kept namespace pdk-left-up: left up on purpose/);
       await waitFor(
         "the dead runs' namespaces to go",
         () => {

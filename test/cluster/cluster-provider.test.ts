@@ -283,27 +283,4 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
       expect(log).toMatch(/datastorage: svc\/datastorage port 8080 → 127\.0\.0\.1:\d+ \(port-forward\)/);
     },
   );
-
-  it(
-    "cluster.quota is a ResourceQuota of the run's namespace, with default requests for containers that have none",
-    {
-      timeout: 300_000,
-    },
-    async () => {
-      // The tests look at their own namespace, as a user would.
-      const test = `import { execFileSync } from "node:child_process";
-const get = (what) => JSON.parse(execFileSync("kubectl", ["get", what, "-n", process.env.PADDOCK_NAMESPACE, "-o", "json"], { encoding: "utf8" }));
-console.log("quota " + JSON.stringify(get("resourcequota/paddock-run").spec.hard));
-console.log("defaults " + JSON.stringify(get("limitrange/paddock-defaults").spec.limits[0].defaultRequest));
-`;
-      const dir = clusterStack(path.join(sim.dir, "quota"), address, kubeconfig, {
-        clusterExtra: '    quota: { cpu: "2", memory: 2Gi, pods: 10 }\n',
-        test,
-      });
-      const { code, output } = await paddockTest(sim, dir);
-      expect(code, output.slice(-3000)).toBe(0);
-      expect(output).toContain('quota {"requests.cpu":"2","requests.memory":"2Gi","pods":"10"}');
-      expect(output).toContain('defaults {"cpu":"50m","memory":"64Mi"}');
-    },
-  );
 });

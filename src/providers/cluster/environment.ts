@@ -4,7 +4,9 @@ import path from "node:path";
 import type { ClusterSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
+import { keepForwards, stopKeptForwards } from "../kubernetes/kept-forwards.js";
 import { PortForwards } from "../kubernetes/port-forward.js";
+import { paddockDir } from "../../util/paddock-dir.js";
 import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
 import { checkAllowedContext, writeRunKubeconfig } from "./kubeconfig.js";
 import { Heartbeat, namespaceObject, quotaObjects, runNamespace } from "./namespace.js";
@@ -22,6 +24,8 @@ export class ClusterEnvironment implements Environment {
   private readonly heartbeat: Heartbeat;
   private readonly forwards: PortForwards;
   private kept = false;
+  /** The detached port-forwards a `paddock up` leaves, by namespace, beside the stack (docs/cluster.md). */
+  private readonly keptForwards: string;
   /** Where the background work (heartbeat, port-forward restarts) reports: the task log of env:create. */
   private log: (line: string) => void = () => undefined;
 
@@ -36,6 +40,7 @@ export class ClusterEnvironment implements Environment {
       (line) => this.log(line),
     );
     this.forwards = new PortForwards(this.kubectl, (line) => this.log(line));
+    this.keptForwards = path.join(paddockDir(options.stack.dir), "port-forwards", `${this.namespace}.json`);
   }
 
   private get spec(): ClusterSpec {
@@ -83,6 +88,8 @@ export class ClusterEnvironment implements Environment {
         hint: "`paddock down` forgets it; `paddock up --fresh` starts a new one",
       });
     this.kept = true;
+    // The previous `up`'s forwards: this run opens its own, and keeps those if it is kept.
+    await stopKeptForwards(this.keptForwards);
     await this.kubectl.apply(
       [this.namespaceObject(), ...quotaObjects(this.spec.quota, this.namespace)],
       `namespace ${this.namespace}`,
@@ -96,6 +103,10 @@ export class ClusterEnvironment implements Environment {
     const keep = async (signal: AbortSignal): Promise<void> => {
       this.kept = true;
       await this.kubectl.apply([this.namespaceObject()], `namespace ${this.namespace}`, signal);
+      // The run's forwards end with its process: the same ports, forwarded by detached kubectl processes.
+      const specs = this.forwards.specs();
+      await this.forwards.close();
+      await keepForwards(this.kubectl, specs, this.keptForwards);
     };
     return new ClusterRun(this.options, this.namespace, this.kubectl, this.forwards, this.kubeconfig, keep, attached);
   }
@@ -109,6 +120,7 @@ export class ClusterEnvironment implements Environment {
   async delete(ctx: ProviderContext): Promise<void> {
     this.heartbeat.stop();
     await this.forwards.close();
+    await stopKeptForwards(this.keptForwards);
     if (!existsSync(this.kubeconfig)) await this.prepareKubeconfig();
     const timeout = Math.ceil(this.options.stack.environment.timeoutSeconds);
     await this.kubectl.run(

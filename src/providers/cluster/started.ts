@@ -202,7 +202,7 @@ export class ClusterRun implements StartedEnvironment {
   async markKept(ctx: ProviderContext): Promise<void> {
     await this.keepNamespace(ctx.signal);
     ctx.log(
-      `namespace ${this.namespace} kept; KUBECONFIG=${this.runKubeconfig}; its port-forwards end with this process (kubectl port-forward reaches the services); \`paddock down\` deletes it`,
+      `namespace ${this.namespace} kept; KUBECONFIG=${this.runKubeconfig}; its port-forwards go on as detached kubectl processes until \`paddock down\`, which deletes it`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import { execa, type ResultPromise } from "execa";
 import { PaddockError } from "../../errors.js";
+import type { ForwardSpec } from "./kept-forwards.js";
 import type { Kubectl } from "./kubectl.js";
 
 const FORWARDING = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/;
@@ -8,11 +9,7 @@ const FORWARDING = /^Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/;
 const START_TIMEOUT_MS = 30_000;
 const MAX_RESTARTS = 5;
 
-interface Forward {
-  target: string;
-  namespace: string;
-  remotePort: number;
-  localPort: number;
+interface Forward extends ForwardSpec {
   child: ResultPromise;
   restarts: number;
 }
@@ -104,6 +101,16 @@ export class PortForwards {
         this.log(`port-forward ${forward.target} could not be restarted: ${String(error)}`);
       }
     });
+  }
+
+  /** What is forwarded now, to keep it forwarded after the run (`keepForwards`). */
+  specs(): ForwardSpec[] {
+    return this.forwards.map(({ target, namespace, remotePort, localPort }) => ({
+      target,
+      namespace,
+      remotePort,
+      localPort,
+    }));
   }
 
   /** Stops every forward and waits for the processes to end. */

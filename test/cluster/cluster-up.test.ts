@@ -102,6 +102,37 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider: environmen
   );
 
   it(
+    "teardown waits for the namespace as long as environment.timeout, then fails naming the pod still terminating",
+    { timeout: 300_000 },
+    async () => {
+      // PID 1 without a SIGTERM handler (sleep) is killed only at the end of its grace period.
+      const stubborn = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: stubborn, namespace: app }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: stubborn } }
+  template:
+    metadata: { labels: { app: stubborn } }
+    spec:
+      terminationGracePeriodSeconds: 60
+      containers: [{ name: stubborn, image: web, command: [sleep, infinity] }]
+`;
+      const dir = clusterStack(path.join(sim.dir, "stubborn"), address, kubeconfig, {
+        web: stubborn,
+        clusterExtra: "  timeout: 5s\n",
+        test: 'console.log("tests passed");\n',
+      });
+      const { code, output } = await paddockTest(sim, dir);
+      expect(code, output.slice(-3000)).not.toBe(0);
+      expect(output).toContain("tests passed");
+      expect(output).toMatch(
+        /namespace pdk-shared-test-\S+ was not gone within 5s \(environment\.timeout\); still terminating: pod\/stubborn-[a-z0-9]+-[a-z0-9]+ \(grace period 60s\)/,
+      );
+    },
+  );
+
+  it(
     "cluster.quota is a ResourceQuota of the run's namespace, with default requests for containers that have none",
     {
       timeout: 300_000,

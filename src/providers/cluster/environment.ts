@@ -3,13 +3,14 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { ClusterSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
+import { ToolError } from "../../exec/tool-error.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
 import { keepForwards, stopKeptForwards } from "../kubernetes/kept-forwards.js";
 import { PortForwards } from "../kubernetes/port-forward.js";
 import { paddockDir } from "../../util/paddock-dir.js";
 import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
 import { checkAllowedContext, writeRunKubeconfig } from "./kubeconfig.js";
-import { Heartbeat, namespaceObject, quotaObjects, runNamespace } from "./namespace.js";
+import { Heartbeat, namespaceObject, quotaObjects, runNamespace, stillInNamespace } from "./namespace.js";
 import { ClusterRun } from "./started.js";
 
 /**
@@ -123,16 +124,22 @@ export class ClusterEnvironment implements Environment {
     await stopKeptForwards(this.keptForwards);
     if (!existsSync(this.kubeconfig)) await this.prepareKubeconfig();
     const timeout = Math.ceil(this.options.stack.environment.timeoutSeconds);
-    await this.kubectl.run(
-      ["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=true", `--timeout=${timeout}s`],
-      {
-        signal: ctx.signal,
-        describeFailure: () => ({
-          summary: `namespace ${this.namespace} was not gone within ${timeout}s`,
-          hint: `kubectl get all -n ${this.namespace} shows what is still terminating (a finalizer?); \`paddock gc\` removes it later`,
-        }),
-      },
-    );
+    try {
+      await this.kubectl.run(
+        ["delete", "namespace", this.namespace, "--ignore-not-found", "--wait=true", `--timeout=${timeout}s`],
+        { signal: ctx.signal },
+      );
+    } catch (error) {
+      if (!(error instanceof ToolError) || ctx.signal.aborted || !/timed out waiting/.test(error.output)) throw error;
+      const left = await stillInNamespace(this.kubectl, this.namespace, AbortSignal.timeout(20_000)).catch(() => []);
+      throw new PaddockError(
+        `namespace ${this.namespace} was not gone within ${timeout}s (environment.timeout)${left.length > 0 ? `; still terminating: ${left.join(", ")}` : ""}`,
+        {
+          cause: error,
+          hint: `a pod that ignores SIGTERM is killed at the end of its terminationGracePeriodSeconds, and a finalizer waits for its controller; the namespace goes on being deleted on its own (\`paddock gc\` removes it if not): kubectl get all -n ${this.namespace}`,
+        },
+      );
+    }
     ctx.log(`namespace ${this.namespace} deleted`);
   }
 }

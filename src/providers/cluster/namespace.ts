@@ -1,6 +1,6 @@
 import os from "node:os";
 import type { ClusterSpec } from "../../config/stack.js";
-import { labelValue, type KubeObject } from "../kubernetes/kube-object.js";
+import { labelValue, nested, type KubeObject } from "../kubernetes/kube-object.js";
 import type { Kubectl } from "../kubernetes/kubectl.js";
 import { LABELS } from "../run-labels.js";
 import type { RunIdentity } from "../types.js";
@@ -76,6 +76,20 @@ export class Heartbeat {
     clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The kinds a run puts in its namespace that can keep it terminating (pods above all: their grace period). */
+const TERMINATING_KINDS = "pods,deployments,statefulsets,jobs";
+
+/** What is still in a namespace being deleted, as `kind/name` (pods: with their grace period when they have one). */
+export async function stillInNamespace(kubectl: Kubectl, namespace: string, signal: AbortSignal): Promise<string[]> {
+  const items = await kubectl.list([TERMINATING_KINDS, "-n", namespace], signal);
+  return items.map((item) => {
+    const kind = String(item["kind"]).toLowerCase();
+    const name = String(nested(item, "metadata", "name"));
+    const grace = nested(item, "spec", "terminationGracePeriodSeconds");
+    return kind === "pod" && typeof grace === "number" ? `pod/${name} (grace period ${grace}s)` : `${kind}/${name}`;
+  });
 }
 
 /** Requests a container without its own gets under a quota (a quota on requests admits no pod without them). */

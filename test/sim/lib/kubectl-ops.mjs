@@ -169,13 +169,14 @@ export async function scaleCommand(conn, flags, positional) {
 }
 
 /** Waits until none of the pods (ns/name@uid) is reported any more; a cap keeps a stuck agent from hanging forever. */
-async function waitPodsGone(clusterName, podIds, capMs) {
-  const deadline = Date.now() + capMs;
-  while (podIds.length && Date.now() < deadline) {
+/** Waits until the pods are gone; true when they are, false at the deadline. */
+async function waitPodsGone(clusterName, podIds, deadline) {
+  while (Date.now() < deadline) {
     const rt = readRuntime(clusterName);
-    if (podIds.every(({ key, uid }) => rt?.pods?.[key]?.uid !== uid)) return;
+    if (podIds.every(({ key, uid }) => rt?.pods?.[key]?.uid !== uid)) return true;
     await sleepMs(25);
   }
+  return podIds.length === 0;
 }
 
 export async function deleteCommand(conn, flags, positional) {
@@ -263,13 +264,17 @@ export async function deleteCommand(conn, flags, positional) {
     }
   });
   if (!flags.wait) return code;
-  await waitPodsGone(conn.clusterName, waitPods, 120_000);
-  const deadline = Date.now() + 120_000;
+  // kubectl's --timeout bounds the wait (0: its own, long default), then it fails naming what is left.
+  const deadline = Date.now() + (flags.timeout > 0 ? flags.timeout * 1000 : 120_000);
+  if (!(await waitPodsGone(conn.clusterName, waitPods, deadline)))
+    throw new CliExit(`error: timed out waiting for the condition on pods/${waitPods[0].key.split("/")[1]}`, 1);
   while (waitNamespaces.length && Date.now() < deadline) {
     const s = snapshot(conn.clusterName);
     waitNamespaces = waitNamespaces.filter((n) => s.namespaceActive(n));
     if (waitNamespaces.length) await sleepMs(25);
   }
+  if (waitNamespaces.length)
+    throw new CliExit(`error: timed out waiting for the condition on namespaces/${waitNamespaces[0]}`, 1);
   return code;
 }
 

@@ -30,7 +30,7 @@ export interface PlanOptions {
 export const workloadTaskId = (w: Pick<WorkloadSpec, "kind" | "name">): string =>
   w.kind === "job" ? `job:${w.name}` : `deploy:${w.name}`;
 
-/** Turns a stack into its task graph. Ids: build:X, env:create, env:bootstrap, load:X, deploy:Y, job:Z, test, collect:coverage, env:delete. */
+/** Turns a stack into its task graph. Ids: build:X, env:create, env:bootstrap, load:X, deploy:Y, job:Z, test, collect:coverage, summarize:coverage, env:delete. */
 export function buildPlan(stack: Stack, options: PlanOptions): Plan {
   const tasks: PlanTask[] = [];
   const add = (kind: TaskKind, id: string, dependsOn: string[], extra: Partial<PlanTask> = {}): PlanTask => {
@@ -96,15 +96,20 @@ export function buildPlan(stack: Stack, options: PlanOptions): Plan {
       stack.coverage &&
       [...usedImages].some((img) => stack.images[img]?.coverage !== undefined);
     // After the tests (also failed ones) and once every workload has settled, so nothing still starts.
-    if (collects)
+    if (collects) {
       add("collect:coverage", "collect:coverage", ["test", ...workloadTasks], {
         finalizer: { requires: "env:create" },
       });
+      // Needs only the copied data: beside teardown, not before it.
+      add("summarize:coverage", "summarize:coverage", ["collect:coverage"], {
+        finalizer: { requires: "collect:coverage" },
+      });
+    }
   }
   if (!options.keep && !env.reuse) {
     // Teardown waits for everything else, so nothing still uses the environment it removes.
     // After `up` it runs only when the run failed or was cancelled: a half-made environment is removed.
-    const others = tasks.filter((t) => t.id !== "env:create").map((t) => t.id);
+    const others = tasks.filter((t) => t.id !== "env:create" && t.id !== "summarize:coverage").map((t) => t.id);
     add("env:delete", "env:delete", others, {
       finalizer: { requires: "env:create", onlyOnFailure: options.mode === "up" },
     });

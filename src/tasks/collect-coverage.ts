@@ -1,21 +1,20 @@
 import { mkdirSync } from "node:fs";
 import { coverageTargets } from "../coverage/runtime.js";
-import { coverageDirOf, writeCoverageSummary } from "../coverage/summary-file.js";
+import { coverageDirOf } from "../coverage/summary-file.js";
 import { PaddockError } from "../errors.js";
 import { startedEnvironment } from "./run-context.js";
 import type { TaskKindDefinition } from "./types.js";
 
 /**
  * A finalizer after the tests (whatever their outcome), before teardown: the provider stops the
- * coverage services gracefully and copies their data out; then Node data becomes istanbul
- * summaries and reports, Go data a `go tool covdata` summary (or a note saying how to read it),
- * all in coverage/summary.json.
+ * coverage services gracefully and copies their data out. Turning the data into summaries and
+ * reports needs the environment no more: summarize:coverage does it while teardown runs.
  */
 export const collectCoverageTask: TaskKindDefinition = {
   kind: "collect:coverage",
   phase: "teardown",
   resource: undefined,
-  defaultSeconds: { docker: 3, kind: 10, cluster: 10 },
+  defaultSeconds: { docker: 2, kind: 8, cluster: 8 },
   timeoutSeconds: () => 300,
   async run(_task, ctx, run) {
     const started = startedEnvironment(run);
@@ -26,28 +25,6 @@ export const collectCoverageTask: TaskKindDefinition = {
     }
     const dir = coverageDirOf(run.runDir);
     mkdirSync(dir, { recursive: true });
-    const collected = await started.collectCoverage(coverageTargets(run.stack), dir, ctx);
-    // Loaded here: the istanbul and V8 conversion libraries cost every other command's start-up.
-    const { summarizeCollected } = await import("../coverage/collect.js");
-    const { hostGo, imageGo } = await import("../coverage/go-toolchain.js");
-    // The host's Go, else the Go build stage of the service's own image (made ready since its build).
-    const goToolchain = async (service: string) => {
-      const host = hostGo();
-      if (host) return host;
-      const image = run.stack.services[service]?.image;
-      const keyed = image && "stackImage" in image ? run.keyed.get(image.stackImage) : undefined;
-      if (!keyed) return undefined;
-      const toolchain = await (run.goStages?.get(keyed.spec.name) ??
-        imageGo(keyed, run.builder, { logDir: run.logs.dir, signal: ctx.signal }));
-      if (toolchain) ctx.log(`${service}: go tool covdata runs in ${toolchain.description} (no Go on this host)`);
-      return toolchain;
-    };
-    const summary = await summarizeCollected(collected, dir, run.runId, { signal: ctx.signal, goToolchain });
-    writeCoverageSummary(dir, summary);
-    for (const [name, s] of Object.entries(summary.services)) {
-      ctx.log(
-        `${name}: ${s.lines?.pct != null ? `lines ${s.lines.pct}%` : "no line totals"}${s.note ? ` (${s.note})` : ""}`,
-      );
-    }
+    run.coverageCollected = await started.collectCoverage(coverageTargets(run.stack), dir, ctx);
   },
 };

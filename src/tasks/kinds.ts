@@ -12,6 +12,7 @@ export const TASK_KINDS = [
   "job",
   "test",
   "collect:coverage",
+  "summarize:coverage",
   "env:delete",
 ] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];

@@ -1,5 +1,6 @@
 import { buildTask } from "./build.js";
 import { collectCoverageTask } from "./collect-coverage.js";
+import { summarizeCoverageTask } from "./summarize-coverage.js";
 import { deployTask } from "./deploy.js";
 import { envBootstrapTask } from "./env-bootstrap.js";
 import { envCreateTask } from "./env-create.js";
@@ -19,6 +20,7 @@ const DEFINITIONS: Record<TaskKind, TaskKindDefinition> = {
   job: jobTask,
   test: testTask,
   "collect:coverage": collectCoverageTask,
+  "summarize:coverage": summarizeCoverageTask,
   "env:delete": envDeleteTask,
 };
 

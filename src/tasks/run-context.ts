@@ -5,6 +5,7 @@ import type { RemoteCache } from "../cache/remote-cache.js";
 import type { Stack } from "../config/stack.js";
 import { PaddockError } from "../errors.js";
 import type { GoToolchain } from "../coverage/go-toolchain.js";
+import type { CollectedCoverage } from "../coverage/types.js";
 import type { Environment, StartedEnvironment, WorkloadChange } from "../providers/types.js";
 
 /** Where task logs go: `logs/<task id>.log` in the run directory. */
@@ -52,6 +53,8 @@ export interface RunContext extends BuildContext {
    * (pulled or built) from the moment the image is built, so `go tool covdata` waits for nothing.
    */
   goStages?: Map<string, Promise<GoToolchain | undefined>>;
+  /** What collect:coverage copied out of the environment, for summarize:coverage (which runs beside teardown). */
+  coverageCollected?: CollectedCoverage[];
   /** What each deploy and job did, for `restartOnChange` and the summary. */
   changes: Map<string, WorkloadChange>;
   /** Whether something in the run failed so far (teardown saves diagnostics then). */

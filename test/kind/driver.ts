@@ -7,6 +7,7 @@ import { kindProvider } from "../../src/providers/kind/index.js";
 import type { CollectedCoverage, CoverageTarget } from "../../src/coverage/types.js";
 import type { Endpoint, ProviderContext, StartedEnvironment } from "../../src/providers/types.js";
 import { collectCoverageTask } from "../../src/tasks/collect-coverage.js";
+import { summarizeCoverageTask } from "../../src/tasks/summarize-coverage.js";
 import type { RunContext } from "../../src/tasks/run-context.js";
 import type { PlanTask } from "../../src/tasks/types.js";
 
@@ -76,7 +77,7 @@ export class KindRunDriver {
     return this.cluster.collectCoverage!(services, dir, ctx);
   }
 
-  /** The collect:coverage task of a run, then coverage/summary.json as it wrote it. */
+  /** The collect:coverage and summarize:coverage tasks of a run, then coverage/summary.json as they wrote it. */
   async collectCoverageSummary(ctx: Ctx): Promise<CoverageSummaryFile> {
     const run = {
       stack: this.options.stack,
@@ -84,10 +85,12 @@ export class KindRunDriver {
       runDir: this.runDir,
       started: this.started,
     } as RunContext;
-    const task = { id: "collect:coverage", kind: "collect:coverage" } as PlanTask;
-    await collectCoverageTask.run(task, { task, signal: ctx.signal, attempt: 1, log: ctx.log }, run);
+    for (const definition of [collectCoverageTask, summarizeCoverageTask]) {
+      const task = { id: definition.kind, kind: definition.kind } as PlanTask;
+      await definition.run(task, { task, signal: ctx.signal, attempt: 1, log: ctx.log }, run);
+    }
     const summary = readCoverageSummary(this.runDir);
-    if (!summary) throw new Error("collect:coverage wrote no coverage/summary.json");
+    if (!summary) throw new Error("summarize:coverage wrote no coverage/summary.json");
     return summary;
   }
 

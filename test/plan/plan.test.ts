@@ -196,6 +196,10 @@ describe("plans for the docker provider and for `test`", () => {
     expect(byId.get("env:delete")?.dependsOn).toEqual(
       expect.arrayContaining(["test", "collect:coverage", "build:api"]),
     );
+    // The summaries need only the copied data: they run beside teardown, also after failed tests.
+    expect(byId.get("summarize:coverage")?.dependsOn).toEqual(["collect:coverage"]);
+    expect(byId.get("summarize:coverage")?.finalizer).toEqual({ requires: "collect:coverage" });
+    expect(byId.get("env:delete")?.dependsOn).not.toContain("summarize:coverage");
     const kept = buildPlan(stack, {
       strategy: "graph",
       mode: "test",

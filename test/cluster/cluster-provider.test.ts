@@ -5,70 +5,38 @@
  * each get a namespace of their own.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
 import YAML from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait.js";
 import { CRD } from "../kind/crd.js";
-import { dockerAvailable, repoRoot, simBin, useSim, type Sim } from "../kind/helpers.js";
+import { repoRoot, simBin, type Sim } from "../kind/helpers.js";
 import { cli, copyExample, latestRun } from "../kind/example.js";
-import { clusterStack, CONTEXT, startSharedCluster, WEB, type SharedCluster } from "./shared-cluster.js";
-
-const docker = dockerAvailable();
-const registryInstalled = existsSync("/usr/bin/docker-registry");
-if (process.env["CI"] && (!docker || !registryInstalled))
-  throw new Error(
-    "CI is set, and the Docker engine or /usr/bin/docker-registry is missing (scripts/engine-bootstrap.sh)",
-  );
+import { clusterTestsCanRun, useSharedCluster } from "./cluster-fixture.js";
+import { clusterStack, CONTEXT, WEB } from "./shared-cluster.js";
 
 const paddock = path.join(repoRoot, "bin", "paddock.js");
-const network = `pdk-test-clusternet-${process.pid}`;
-const registryName = `pdk-test-cluster-registry-${process.pid}`;
 
-async function paddockTest(sim: Sim, cwd: string): Promise<{ code: number; output: string }> {
-  const result = await execa(process.execPath, [paddock, "test", "--progress", "plain"], {
-    cwd,
-    env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
-    extendEnv: true,
-    reject: false,
-    all: true,
-    timeout: 600_000,
-  });
-  return { code: result.exitCode ?? -1, output: String(result.all ?? "") };
-}
-
-describe.skipIf(!docker || !registryInstalled)("the cluster provider on an existing (simulated) cluster", () => {
+describe.skipIf(!clusterTestsCanRun)("the cluster provider on an existing (simulated) cluster", () => {
+  const cluster = useSharedCluster("cluster");
   let sim: Sim;
   let address = "";
   let kubeconfig = "";
-  let shared: SharedCluster | undefined;
+  beforeAll(() => void ({ sim, address, kubeconfig } = cluster));
   const kubectl = (args: string[]): string =>
     execFileSync(path.join(simBin, "kubectl"), ["--kubeconfig", kubeconfig, "--context", CONTEXT, ...args], {
       encoding: "utf8",
       env: { ...process.env, ...sim.env },
     });
 
-  beforeAll(async () => {
-    sim = useSim({ timeScale: 0.01 });
-    process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"] = network;
-    shared = await startSharedCluster({ dir: sim.dir, env: { ...process.env, ...sim.env }, network, registryName });
-    address = shared.address;
-    kubeconfig = shared.kubeconfig;
-  }, 180_000);
-
-  afterAll(() => {
-    shared?.stop();
-    delete process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"];
-  });
-
   it(
     "two runs of one stack at the same time each pass in a namespace of their own; both namespaces are gone after, the shared CRD stays",
     { timeout: 600_000 },
     async () => {
       const dirs = ["ci-job-1", "ci-job-2"].map((job) => clusterStack(path.join(sim.dir, job), address, kubeconfig));
-      const runs = await Promise.all(dirs.map((dir) => paddockTest(sim, dir)));
+      const runs = await Promise.all(dirs.map((dir) => cli(sim, dir, ["test"])));
       for (const run of runs) expect(run.code, run.output.slice(-3000)).toBe(0);
       // Each run's summary names what it shares (whichever of the two came first installed it).
       for (const run of runs)
@@ -93,7 +61,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   it("a context not in allowContexts is refused before any command reaches a cluster", async () => {
     const dir = clusterStack(path.join(sim.dir, "typo"), address, kubeconfig, { context: "kind-production" });
     const before = sim.commands().length;
-    const { code, output } = await paddockTest(sim, dir);
+    const { code, output } = await cli(sim, dir, ["test"]);
     expect(code, output).toBe(1);
     expect(output).toContain(
       `environment.cluster.context: "kind-production" is not in environment.cluster.allowContexts ("${CONTEXT}"); nothing was sent to any cluster`,
@@ -103,7 +71,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
 
   it("a manifest naming a namespace the stack does not declare fails before it is applied, naming the file and document", async () => {
     const dir = clusterStack(path.join(sim.dir, "foreign"), address, kubeconfig, { web: WEB("payments") });
-    const { code, output } = await paddockTest(sim, dir);
+    const { code, output } = await cli(sim, dir, ["test"]);
     expect(code, output).toBe(1);
     expect(output).toMatch(
       /manifests\/web\.yaml \(document 1, Deployment web\): namespace "payments" is not one the stack declares/,
@@ -116,7 +84,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider on an exist
   it("a CRD that differs from the installed one stops the run, naming the object and the field", async () => {
     const dir = clusterStack(path.join(sim.dir, "conflict"), address, kubeconfig);
     writeFileSync(path.join(dir, "crds", "widgets.yaml"), CRD.replace("singular: widget", "singular: gadget"));
-    const { code, output } = await paddockTest(sim, dir);
+    const { code, output } = await cli(sim, dir, ["test"]);
     expect(code, output).toBe(1);
     expect(output).toContain(
       "customresourcedefinition/widgets.example.com is installed on the cluster and differs from the stack's at spec.names.singular",

@@ -3,44 +3,14 @@
  * after `paddock up` returns, until `paddock down`) and a run's quota — on a stand-in cluster made
  * before the tests, as in cluster-provider.test.ts.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../helpers/wait.js";
-import { dockerAvailable, repoRoot, useSim, type Sim } from "../kind/helpers.js";
-import { clusterStack, startSharedCluster, type SharedCluster } from "./shared-cluster.js";
-
-const docker = dockerAvailable();
-const registryInstalled = existsSync("/usr/bin/docker-registry");
-if (process.env["CI"] && (!docker || !registryInstalled))
-  throw new Error(
-    "CI is set, and the Docker engine or /usr/bin/docker-registry is missing (scripts/engine-bootstrap.sh)",
-  );
-
-const paddock = path.join(repoRoot, "bin", "paddock.js");
-const network = `pdk-test-clusterup-${process.pid}`;
-const registryName = `pdk-test-clusterup-registry-${process.pid}`;
-
-async function paddockTest(
-  sim: Sim,
-  cwd: string,
-  args: string[] = ["test"],
-): Promise<{ code: number; output: string }> {
-  const result = await execa(
-    process.execPath,
-    [paddock, ...args, ...(args[0] === "test" || args[0] === "up" ? ["--progress", "plain"] : [])],
-    {
-      cwd,
-      env: { ...sim.env, FORCE_COLOR: "0", CI: "" },
-      extendEnv: true,
-      reject: false,
-      all: true,
-      timeout: 600_000,
-    },
-  );
-  return { code: result.exitCode ?? -1, output: String(result.all ?? "") };
-}
+import { cli } from "../kind/example.js";
+import type { Sim } from "../kind/helpers.js";
+import { clusterTestsCanRun, useSharedCluster } from "./cluster-fixture.js";
+import { clusterStack } from "./shared-cluster.js";
 
 /** Whether something answers HTTP at url. */
 async function answers(url: string): Promise<boolean> {
@@ -52,33 +22,21 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-describe.skipIf(!docker || !registryInstalled)("the cluster provider: environments left up, quotas", () => {
+describe.skipIf(!clusterTestsCanRun)("the cluster provider: environments left up, quotas", () => {
+  const cluster = useSharedCluster("clusterup");
   let sim: Sim;
   let address = "";
   let kubeconfig = "";
-  let shared: SharedCluster | undefined;
-
-  beforeAll(async () => {
-    sim = useSim({ timeScale: 0.01 });
-    process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"] = network;
-    shared = await startSharedCluster({ dir: sim.dir, env: { ...process.env, ...sim.env }, network, registryName });
-    address = shared.address;
-    kubeconfig = shared.kubeconfig;
-  }, 180_000);
-
-  afterAll(() => {
-    shared?.stop();
-    delete process.env["KIND_EXPERIMENTAL_DOCKER_NETWORK"];
-  });
+  beforeAll(() => void ({ sim, address, kubeconfig } = cluster));
 
   it(
     "after paddock up the endpoints it printed keep answering until paddock down, which stops their port-forwards",
     { timeout: 300_000 },
     async () => {
       const dir = clusterStack(path.join(sim.dir, "up"), address, kubeconfig);
-      const up = await paddockTest(sim, dir, ["up"]);
+      const up = await cli(sim, dir, ["up"]);
       expect(up.code, up.output.slice(-3000)).toBe(0);
-      const status = await paddockTest(sim, dir, ["status", "--json"]);
+      const status = await cli(sim, dir, ["status", "--json"]);
       const [environment] = JSON.parse(status.output) as {
         status: string;
         endpoints: { service: string; url: string }[];
@@ -89,7 +47,7 @@ describe.skipIf(!docker || !registryInstalled)("the cluster provider: environmen
       const body = (await (await fetch(web)).json()) as { greeting?: string };
       expect(body.greeting).toBe("hello");
 
-      const down = await paddockTest(sim, dir, ["down"]);
+      const down = await cli(sim, dir, ["down"]);
       expect(down.code, down.output.slice(-3000)).toBe(0);
       await waitFor("the kept port-forward to stop", async () => !(await answers(web)), {
         timeoutMs: 30_000,
@@ -123,7 +81,7 @@ spec:
         clusterExtra: "  timeout: 5s\n",
         test: 'console.log("tests passed");\n',
       });
-      const { code, output } = await paddockTest(sim, dir);
+      const { code, output } = await cli(sim, dir, ["test"]);
       expect(code, output.slice(-3000)).not.toBe(0);
       expect(output).toContain("tests passed");
       expect(output).toMatch(
@@ -148,7 +106,7 @@ console.log("defaults " + JSON.stringify(get("limitrange/paddock-defaults").spec
         clusterExtra: '    quota: { cpu: "2", memory: 2Gi, pods: 10 }\n',
         test,
       });
-      const { code, output } = await paddockTest(sim, dir);
+      const { code, output } = await cli(sim, dir, ["test"]);
       expect(code, output.slice(-3000)).toBe(0);
       expect(output).toContain('quota {"requests.cpu":"2","requests.memory":"2Gi","pods":"10"}');
       expect(output).toContain('defaults {"cpu":"50m","memory":"64Mi"}');

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFiles } from "../helpers/files.js";
 import { freeLocalPort } from "../helpers/ports.js";
 import { CRD } from "../kind/crd.js";
 import { simTestImage, dockerBinary } from "../sim/test-image.js";
@@ -104,15 +105,6 @@ export async function startSharedCluster(options: {
   };
 }
 
-/** Writes a file tree under dir (relative path → content). */
-function writeTree(dir: string, files: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-}
-
 const CONFIG = `apiVersion: v1
 kind: ConfigMap
 metadata: { name: settings, namespace: app }
@@ -155,7 +147,7 @@ export function clusterStack(
   kubeconfig: string,
   options: { context?: string; web?: string; clusterExtra?: string; test?: string } = {},
 ): string {
-  writeTree(dir, {
+  writeFiles(dir, {
     "web/Dockerfile": `FROM ${simTestImage()}\nRUN echo cluster-test > /app/which\n`,
     "crds/widgets.yaml": CRD,
     "config/settings.yaml": CONFIG,

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import type { BuiltImage } from "../../src/build/build-image.js";
 import type { ProviderContext } from "../../src/providers/types.js";
+import { writeFiles } from "../helpers/files.js";
 import { simTestImage } from "../sim/test-image.js";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -97,14 +98,7 @@ export function context(
   return { signal, runDir, lines, log: (line: string) => lines.push(line) };
 }
 
-/** Writes files (relative path → content) under dir. */
-export function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-}
+export { writeFiles };
 
 /** The Docker engine answers (the simulator's `kind load docker-image` asks the real engine for image IDs). */
 export function dockerAvailable(): boolean {

@@ -17,11 +17,12 @@ import {
 } from "./pod-status.js";
 
 /**
- * The failure watcher polls soon (a bad image fails within a second) and then less often: on a
- * shared cluster every run's polls load the same API server.
+ * The failure watcher's first poll comes after a second: a pod needs that long to have failed at
+ * all (a pull refused, a first crash), and most rollouts are done by then, so they need no poll.
+ * Then it polls less often: on a shared cluster every run's polls load the same API server.
  */
-const WATCH_FIRST_INTERVAL_MS = 300;
-const WATCH_MAX_INTERVAL_MS = 1500;
+const WATCH_FIRST_INTERVAL_MS = 1000;
+const WATCH_MAX_INTERVAL_MS = 2000;
 
 export interface WaitForObjectsOptions {
   /** The stack's workload, named in errors when its objects are called differently. */
@@ -43,7 +44,7 @@ interface Observation {
 /**
  * Waits until the workload's objects are ready — Deployments/StatefulSets/DaemonSets rolled out
  * (`kubectl rollout status`), Jobs complete (`kubectl wait --for=condition=complete`), Pods Ready —
- * while polling the pods (from 0.3 s, backing off to 1.5 s) to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
+ * while polling the pods (after 1 s, then every 1.5–2 s) to fail fast on ImagePullBackOff, CrashLoopBackOff and failed Jobs,
  * with the relevant events and the last container log lines in the error.
  */
 export async function waitForObjects(

@@ -152,6 +152,11 @@ export const docker = {
   },
   removeNetwork: (id) => request("DELETE", `/networks/${id}`).catch(ignore(404)),
   listNetworks: (labels) => request("GET", "/networks", { query: { filters: JSON.stringify({ label: labels }) } }),
+  /** Networks called exactly `name` (the engine's name filter matches substrings). */
+  networksNamed: async (name) =>
+    (await request("GET", "/networks", { query: { filters: JSON.stringify({ name: [name] }) } })).filter(
+      (n) => n.Name === name,
+    ),
   createVolume: (name, labels, driverOpts) =>
     request("POST", "/volumes/create", {
       body: { Name: name, Labels: labels, ...(driverOpts ? { DriverOpts: driverOpts } : {}) },

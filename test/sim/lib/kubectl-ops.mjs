@@ -1,7 +1,7 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
 // `kubectl logs` (the containers' real output), `scale`, `delete`, `version`.
 import { fieldPath } from "./field-owners.mjs";
-import { CliExit, out, err, atSim, sleepMs } from "./env.mjs";
+import { CliExit, out, err, atSim } from "./env.mjs";
 import { docker } from "./docker-api.mjs";
 import { readRuntime } from "./runtime-store.mjs";
 import { snapshot, isGone } from "./kubectl-world.mjs";
@@ -10,6 +10,7 @@ import { updateCluster } from "./cluster-store.mjs";
 import { readManifests } from "./manifests.mjs";
 import { typeForObject, typeForToken, singularRef, pluralRef, objectKey } from "./resources.mjs";
 import { YAML } from "./yaml.mjs";
+import { watchCluster } from "./store-watch.mjs";
 
 export const LOGS_FLAGS = {
   container: { type: "string", short: "c" },
@@ -168,13 +169,12 @@ export async function scaleCommand(conn, flags, positional) {
   return code;
 }
 
-/** Waits until none of the pods (ns/name@uid) is reported any more; a cap keeps a stuck agent from hanging forever. */
-/** Waits until the pods are gone; true when they are, false at the deadline. */
-async function waitPodsGone(clusterName, podIds, deadline) {
+/** Waits until none of the pods (ns/name@uid) is reported any more: true when they are gone, false at the deadline. */
+async function waitPodsGone(changes, clusterName, podIds, deadline) {
   while (Date.now() < deadline) {
     const rt = readRuntime(clusterName);
     if (podIds.every(({ key, uid }) => rt?.pods?.[key]?.uid !== uid)) return true;
-    await sleepMs(25);
+    await changes.changed(deadline - Date.now());
   }
   return podIds.length === 0;
 }
@@ -266,12 +266,13 @@ export async function deleteCommand(conn, flags, positional) {
   if (!flags.wait) return code;
   // kubectl's --timeout bounds the wait (0: its own, long default), then it fails naming what is left.
   const deadline = Date.now() + (flags.timeout > 0 ? flags.timeout * 1000 : 120_000);
-  if (!(await waitPodsGone(conn.clusterName, waitPods, deadline)))
+  const changes = watchCluster(conn.clusterName);
+  if (!(await waitPodsGone(changes, conn.clusterName, waitPods, deadline)))
     throw new CliExit(`error: timed out waiting for the condition on pods/${waitPods[0].key.split("/")[1]}`, 1);
   while (waitNamespaces.length && Date.now() < deadline) {
     const s = snapshot(conn.clusterName);
     waitNamespaces = waitNamespaces.filter((n) => s.namespaceActive(n));
-    if (waitNamespaces.length) await sleepMs(25);
+    if (waitNamespaces.length) await changes.changed(deadline - Date.now());
   }
   if (waitNamespaces.length)
     throw new CliExit(`error: timed out waiting for the condition on namespaces/${waitNamespaces[0]}`, 1);

@@ -1,10 +1,11 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// `kubectl wait` and `kubectl rollout status`: poll the simulated cluster. --timeout is real time: what
+// `kubectl wait` and `kubectl rollout status`: read the simulated cluster each time it changes. --timeout is real time: what
 // they wait for (pods, probes) is real.
-import { CliExit, out, sleepMs } from "./env.mjs";
+import { CliExit, out } from "./env.mjs";
 import { snapshot } from "./kubectl-world.mjs";
 import { resolveTargets, collect } from "./kubectl-get.mjs";
 import { singularRef, pluralRef } from "./resources.mjs";
+import { watchCluster } from "./store-watch.mjs";
 
 export const WAIT_FLAGS = {
   for: { type: "string" },
@@ -21,9 +22,6 @@ export const ROLLOUT_FLAGS = {
   revision: { type: "int", default: 0 },
 };
 
-// A real kubectl waits on a watch; the API server learns of pod changes from kubelets that report
-// them within tens of milliseconds. Polling the store every 50 ms is as quick, at half the CPU.
-const POLL_MS = 50;
 const typeOfObj = (o) => ({ kind: o.kind, group: o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : "" });
 
 function parseFor(f) {
@@ -62,6 +60,7 @@ export async function waitCommand(conn, flags, positional) {
     throw new CliExit("error: no matching resources found", 1);
   }
   const deadline = Date.now() + flags.timeout * 1000;
+  const changes = watchCluster(conn.clusterName);
   const pending = items.map((o) => ({
     t: targets.find((x) => x.t.kind === o.kind).t,
     ns: o.metadata.namespace,
@@ -86,7 +85,7 @@ export async function waitCommand(conn, flags, positional) {
     if (!pending.length) return 0;
     if (Date.now() >= deadline)
       throw new CliExit(`error: timed out waiting for the condition on ${pending[0].t.plural}/${pending[0].name}`, 1);
-    await sleepMs(Math.min(POLL_MS, deadline - Date.now()));
+    await changes.changed(deadline - Date.now());
   }
 }
 
@@ -146,6 +145,7 @@ export async function rolloutCommand(conn, flags, positional) {
     throw new CliExit(`error: no status viewer has been implemented for ${t.kind}.${t.group}`, 1);
   const deadline = flags.timeout > 0 ? Date.now() + flags.timeout * 1000 : Number.POSITIVE_INFINITY;
   let last = "";
+  const changes = watchCluster(conn.clusterName);
   for (;;) {
     const o = snapshot(conn.clusterName).get(t, conn.namespace, name);
     if (!o) throw new CliExit(`Error from server (NotFound): ${pluralRef(t)} "${name}" not found`, 1);
@@ -154,6 +154,6 @@ export async function rolloutCommand(conn, flags, positional) {
     last = msg;
     if (done || !flags.watch) return 0;
     if (Date.now() >= deadline) throw new CliExit("error: timed out waiting for the condition", 1);
-    await sleepMs(Math.min(POLL_MS, deadline - Date.now()));
+    await changes.changed(deadline - Date.now());
   }
 }

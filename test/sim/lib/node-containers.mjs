@@ -92,6 +92,24 @@ function runCommandText(name, node) {
 export class NodeCreateError extends Error {}
 
 /** The Docker network kind puts every cluster's nodes on. */
+/**
+ * The shared network's ID. The engine's duplicate check is best effort, so clusters created at the
+ * same moment can each make one; like kind, keep the oldest and remove the others (while they are empty).
+ */
+async function ensureSharedNetwork(name) {
+  if (!(await docker.networksNamed(name)).length)
+    try {
+      await docker.createNetwork(name, {});
+    } catch (e) {
+      if (!(e instanceof DockerError && e.status === 409)) throw e;
+    }
+  const [keep, ...extra] = (await docker.networksNamed(name)).sort(
+    (a, b) => Date.parse(a.Created) - Date.parse(b.Created) || a.Id.localeCompare(b.Id),
+  );
+  for (const n of extra) await docker.removeNetwork(n.Id).catch(() => undefined); // the engine refuses one in use
+  return keep.Id;
+}
+
 export function kindNetwork() {
   return process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || "kind";
 }
@@ -111,12 +129,7 @@ export async function createNodeContainers(cluster, nodes) {
   }
   // Like kind, the nodes are on one shared network (KIND_EXPERIMENTAL_DOCKER_NETWORK, else "kind"), made
   // once and never removed; pods and Services stay on the cluster's own network (their names must not meet).
-  const shared = kindNetwork();
-  try {
-    await docker.createNetwork(shared, {});
-  } catch (e) {
-    if (!(e instanceof DockerError && e.status === 409)) throw e;
-  }
+  const shared = await ensureSharedNetwork(kindNetwork());
   const ids = {};
   let first = true;
   for (const node of nodes) {

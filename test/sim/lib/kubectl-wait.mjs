@@ -1,6 +1,6 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// `kubectl wait` and `kubectl rollout status`: read the simulated cluster each time it changes. --timeout is real time: what
-// they wait for (pods, probes) is real.
+// `kubectl wait` and `kubectl rollout status`: read the simulated cluster each time it changes.
+// --timeout is real time: what they wait for (pods, probes) is real.
 import { CliExit, out } from "./env.mjs";
 import { snapshot } from "./kubectl-world.mjs";
 import { resolveTargets, collect } from "./kubectl-get.mjs";

@@ -91,10 +91,10 @@ function runCommandText(name, node) {
 
 export class NodeCreateError extends Error {}
 
-/** The Docker network kind puts every cluster's nodes on. */
 /**
  * The shared network's ID. The engine's duplicate check is best effort, so clusters created at the
- * same moment can each make one; like kind, keep the oldest and remove the others (while they are empty).
+ * same moment can each make one; like kind, keep the oldest and remove the others (the engine
+ * refuses to remove one still in use).
  */
 async function ensureSharedNetwork(name) {
   if (!(await docker.networksNamed(name)).length)
@@ -106,10 +106,11 @@ async function ensureSharedNetwork(name) {
   const [keep, ...extra] = (await docker.networksNamed(name)).sort(
     (a, b) => Date.parse(a.Created) - Date.parse(b.Created) || a.Id.localeCompare(b.Id),
   );
-  for (const n of extra) await docker.removeNetwork(n.Id).catch(() => undefined); // the engine refuses one in use
+  for (const n of extra) await docker.removeNetwork(n.Id).catch(() => undefined);
   return keep.Id;
 }
 
+/** The Docker network kind puts every cluster's nodes on. */
 export function kindNetwork() {
   return process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK || "kind";
 }

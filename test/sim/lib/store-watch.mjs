@@ -3,7 +3,7 @@
 // until the API server sends an event; here the store's files are the API server, so a wait sleeps
 // until inotify reports a write in the cluster's folder (the agent's atomic renames of runtime.json,
 // kubectl's of objects.json), with a timer as the fallback where no event comes. Waiting this way
-// costs no CPU between changes, as a watch does, where a tight poll would parse both files each time.
+// costs next to no CPU between changes, as a watch does, where a tight poll would parse both files each time.
 import { watch } from "node:fs";
 import path from "node:path";
 import { clustersDir } from "./cluster-store.mjs";
@@ -19,9 +19,8 @@ const STORE_FILES = new Set(["runtime.json", "objects.json", "cluster.json"]);
 export function watchCluster(clusterName) {
   let dirty = false;
   let wake = null;
-  let watcher = null;
   try {
-    watcher = watch(path.join(clustersDir(), clusterName), { persistent: false }, (_event, file) => {
+    const watcher = watch(path.join(clustersDir(), clusterName), { persistent: false }, (_event, file) => {
       // The renames that publish a file, not the temporary files written before them.
       if (!STORE_FILES.has(String(file ?? ""))) return;
       dirty = true;
@@ -29,7 +28,7 @@ export function watchCluster(clusterName) {
     });
     watcher.on("error", () => undefined);
   } catch {
-    watcher = null; // no inotify here: the fallback timer alone paces the wait
+    // no inotify here: the fallback timer alone paces the wait
   }
   return {
     /** Resolves when the cluster's files changed since the last call, or after at most `maxMs`. */
@@ -47,9 +46,6 @@ export function watchCluster(clusterName) {
       });
       wake = null;
       dirty = false;
-    },
-    close() {
-      watcher?.close();
     },
   };
 }

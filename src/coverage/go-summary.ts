@@ -56,7 +56,7 @@ export function parseGoProfile(text: string): GoTotals {
 
 /**
  * Summarises a GOCOVERDIR with `go tool covdata`, run by `toolchain` (the host's Go, or the Go
- * build stage of the service's image: go-toolchain.ts). Without one the raw data stays where it
+ * build stage of the service's image, as its own small image: go-toolchain.ts). Without one the raw data stays where it
  * is and the summary says how to read it.
  */
 export async function summarizeGo(dataDir: string, options: { toolchain?: GoToolchain; signal?: AbortSignal } = {}): Promise<GoSummary> {
@@ -70,9 +70,9 @@ export async function summarizeGo(dataDir: string, options: { toolchain?: GoTool
   }
   try {
     const folder = path.dirname(dataDir);
-    const percent = await go.run(["tool", "covdata", "percent", "-i", dataDir], [folder], options.signal);
+    const percent = await go.covdata(["percent", "-i", dataDir], [folder], options.signal);
     const profile = path.join(folder, "go-profile.txt");
-    await go.run(["tool", "covdata", "textfmt", "-i", dataDir, "-o", profile], [folder], options.signal);
+    await go.covdata(["textfmt", "-i", dataDir, "-o", profile], [folder], options.signal);
     return { summarized: true, percentOutput: percent.stdout.trim(), ...parseGoProfile(readFileSync(profile, "utf8")) };
   } catch (error) {
     return {

@@ -5,20 +5,26 @@ import { buildImage, type BuiltImage } from "../build/build-image.js";
 import type { ImageBuilder } from "../build/builder.js";
 import type { KeyedImage } from "../build/image-tags.js";
 import { runTool, type ToolResult } from "../exec/run-tool.js";
+import { buildCovdataImage, COVDATA_PATH, covdataImage } from "./covdata-image.js";
 import { goBuildStage } from "./go-stage.js";
 import { findOnPath } from "./go-summary.js";
 
-/** Where `go tool covdata` runs: the host's Go, or the Go build stage of the service's image. */
+/** Where `go tool covdata` runs: the host's Go, or the covdata tool of the Go build stage of the service's image. */
 export interface GoToolchain {
-  /** For notes and logs: "go on PATH", "the builder stage of image notifier". */
+  /** For notes and logs: "go on PATH", "the covdata tool of the builder stage of image notifier". */
   readonly description: string;
-  /** Runs `go ARGS`; `paths` are the host folders it reads and writes (mounted at the same place in a container). */
-  run(args: string[], paths: string[], signal?: AbortSignal): Promise<ToolResult>;
+  /** Runs `go tool covdata ARGS`; `paths` are the host folders it reads and writes (mounted at the same place in a container). */
+  covdata(args: string[], paths: string[], signal?: AbortSignal): Promise<ToolResult>;
 }
 
 export function hostGo(pathVar?: string): GoToolchain | undefined {
   const go = findOnPath("go", pathVar);
-  return go ? { description: `${go} on this host`, run: (args, _paths, signal) => runTool(go, args, { signal }) } : undefined;
+  return go
+    ? {
+        description: `${go} on this host`,
+        covdata: (args, _paths, signal) => runTool(go, ["tool", "covdata", ...args], { signal }),
+      }
+    : undefined;
 }
 
 /**
@@ -50,9 +56,11 @@ export interface GoStageCache {
 }
 
 /**
- * `go` in the image's Go build stage, with no network. The stage image is here already, pulled
- * from the cache registry, or built — on the machine that built the image a cache hit of its
- * layers; on a cold machine as long as the stage's own build (then pushed for the next one).
+ * `go tool covdata` of the image's Go build stage, with no network: the stage's covdata binary in
+ * an image of its own (covdata-image.ts), here already, pulled from the cache registry (a few MB),
+ * or made from the stage — which is here already, pulled from the registry, or built: on the
+ * machine that built the image a cache hit of its layers; on a cold machine as long as the
+ * stage's own build. What had to be made is pushed for the next machine.
  */
 export async function imageGo(
   image: KeyedImage,
@@ -62,25 +70,22 @@ export async function imageGo(
   const stageImage = goStageImage(image);
   if (!stageImage) return undefined;
   const { cache, signal } = options;
-  if (!(await builder.imageId(stageImage.tag, signal))) {
-    const logFile = options.logDir && path.join(options.logDir, `build-${stageImage.spec.name}.log`);
-    if (cache && (await cache.has(stageImage))) await cache.pull(stageImage, { signal, logFile });
+  const tool = covdataImage(stageImage);
+  const logFile = (made: KeyedImage): string | undefined =>
+    options.logDir && path.join(options.logDir, `build-${made.spec.name}.log`);
+  if (!(await builder.imageId(tool.tag, signal))) {
+    if (cache && (await cache.has(tool))) await cache.pull(tool, { signal, logFile: logFile(tool) });
     else {
-      const built = await buildImage(stageImage, {
-        builder,
-        noCache: false,
-        logDir: options.logDir,
-        signal,
-        inlineCache: cache !== undefined,
-      });
-      cache?.push(stageImage, built);
+      await stageHere(stageImage, builder, { ...options, logFile: logFile(stageImage) });
+      const build = { builder, noCache: false, logDir: options.logDir, signal, inlineCache: cache !== undefined };
+      cache?.push(tool, await buildCovdataImage(tool, stageImage.tag, build));
     }
   }
   const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
   const stage = stageImage.spec.source.type === "dockerfile" ? stageImage.spec.source.target : undefined;
   return {
-    description: `the ${stage} stage of image ${image.spec.name}`,
-    run: (args, paths, runSignal) =>
+    description: `the covdata tool of the ${stage} stage of image ${image.spec.name}`,
+    covdata: (args, paths, runSignal) =>
       runTool(
         builder.bin,
         [
@@ -90,16 +95,31 @@ export async function imageGo(
           "none",
           "--user",
           user,
-          "-e",
-          "HOME=/tmp",
-          "-e",
-          "GOCACHE=/tmp/go-cache",
           ...paths.flatMap((p) => ["-v", `${p}:${p}`]),
-          stageImage.tag,
-          "go",
+          tool.tag,
+          COVDATA_PATH,
           ...args,
         ],
         { signal: runSignal },
       ),
   };
+}
+
+/** The Go build stage image, here already, pulled from the cache registry, or built (and pushed there). */
+async function stageHere(
+  stageImage: KeyedImage,
+  builder: ImageBuilder,
+  options: { cache?: GoStageCache; logDir?: string; logFile?: string; signal: AbortSignal },
+): Promise<void> {
+  const { cache, signal } = options;
+  if (await builder.imageId(stageImage.tag, signal)) return;
+  if (cache && (await cache.has(stageImage))) return cache.pull(stageImage, { signal, logFile: options.logFile });
+  const built = await buildImage(stageImage, {
+    builder,
+    noCache: false,
+    logDir: options.logDir,
+    signal,
+    inlineCache: cache !== undefined,
+  });
+  cache?.push(stageImage, built);
 }

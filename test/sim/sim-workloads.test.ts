@@ -286,7 +286,7 @@ spec:
   );
 
   simIt(
-    "Services resolve by name between pods; a NodePort answers on 127.0.0.1 at its mapped hostPort, an unmapped one nowhere",
+    "Services resolve by name between pods (named and numeric targetPorts, one made after its pods); a NodePort answers on 127.0.0.1 at its mapped hostPort, an unmapped one nowhere",
     async () => {
       const hostPort = await freePort();
       await clusterWithConfig(`    extraPortMappings: [{ containerPort: 30080, hostPort: ${hostPort} }]\n`);
@@ -295,16 +295,24 @@ kind: Service
 metadata: { name: ${name}, namespace: app }
 spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: http, nodePort: ${nodePort} }] }
 `;
+      const clusterIp = (name: string, port: number): string =>
+        `apiVersion: v1\nkind: Service\nmetadata: { name: ${name}, namespace: app }\nspec: { selector: { app: web }, ports: [{ port: ${port}, targetPort: 8080 }] }\n`;
       const docs = [
         deployment("web", IMAGE, ", ports: [{ containerPort: 8080, name: http }]"),
         svc("web", 30080),
         svc("hidden", 30081),
+        clusterIp("direct", 80),
       ].join("---\n");
       expect((await run("kubectl", ["apply", "--server-side", "-f", "-"], docs)).code).toBe(0);
       expect((await run("kubectl", ["rollout", "status", "deployment/web", "-n", "app", "--timeout=30s"])).code).toBe(
         0,
       );
-      const fetches = ["web", "web.app", "web.app.svc.cluster.local"]
+      // Made after the pod: its names are not on it, so this one is reached through a proxy.
+      expect((await run("kubectl", ["apply", "--server-side", "-f", "-"], clusterIp("late", 81))).code).toBe(0);
+      await until("the late Service's proxy", async () =>
+        leftovers("t", path.join(D(), "state")).some((l) => /--svc-app-late$/.test(l)) ? true : undefined,
+      );
+      const fetches = ["web", "web.app", "web.app.svc.cluster.local", "direct", "late:81"]
         .map(
           (h) => `fetch("http://${h}/from-pod").then((r) => r.json()).then((b) => console.log("${h}", b.port, b.path))`,
         )
@@ -317,7 +325,23 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
       ).toBe(0);
       expect(
         (await run("kubectl", ["logs", "job/client", "-n", "app"])).stdout.split("\n").sort().filter(Boolean),
-      ).toEqual(["web 8080 /from-pod", "web.app 8080 /from-pod", "web.app.svc.cluster.local 8080 /from-pod"]);
+      ).toEqual([
+        "direct 8080 /from-pod",
+        "late:81 8080 /from-pod",
+        "web 8080 /from-pod",
+        "web.app 8080 /from-pod",
+        "web.app.svc.cluster.local 8080 /from-pod",
+      ]);
+      // The pods serve "direct" themselves (its names on the sandbox, 80 forwarded to 8080): no proxy container.
+      expect(
+        leftovers("t", path.join(D(), "state"))
+          .filter((l) => /--svc-app-/.test(l))
+          .sort(),
+      ).toEqual([
+        expect.stringMatching(/--svc-app-hidden$/),
+        expect.stringMatching(/--svc-app-late$/),
+        expect.stringMatching(/--svc-app-web$/),
+      ]);
       const fromHost = await httpGet(`http://127.0.0.1:${hostPort}/from-host`);
       expect(fromHost).toMatchObject({ status: 200 });
       expect(JSON.parse((fromHost as { body: string }).body)).toMatchObject({ port: 8080, path: "/from-host" });
@@ -401,10 +425,11 @@ describe.skipIf(!dockerUp)("kind delete cluster", () => {
       deployment(
         "web",
         IMAGE,
-        ", volumeMounts: [{ name: scratch, mountPath: /scratch }]",
+        ", ports: [{ containerPort: 8080, name: http }], volumeMounts: [{ name: scratch, mountPath: /scratch }]",
         ", volumes: [{ name: scratch, emptyDir: {} }]",
       ),
-      `apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: app }\nspec: { selector: { app: web }, ports: [{ port: 80, targetPort: 8080 }] }\n`,
+      // A named targetPort: served by a proxy container, one more kind of leftover to check.
+      `apiVersion: v1\nkind: Service\nmetadata: { name: web, namespace: app }\nspec: { selector: { app: web }, ports: [{ port: 80, targetPort: http }] }\n`,
     ].join("---\n");
     expect((await run("kubectl", ["apply", "--server-side", "-f", "-"], docs)).code).toBe(0);
     expect((await run("kubectl", ["rollout", "status", "deployment/web", "-n", "app", "--timeout=30s"])).code).toBe(0);

@@ -11,7 +11,9 @@ import { ContainerRunner } from "./container-runner.mjs";
 import { podRef, recordEvent } from "./events.mjs";
 import { imageFor } from "./images.mjs";
 import { normalizeImage } from "../names.mjs";
+import { helperBindsFromEnv } from "./helper-mounts.mjs";
 import { MountError, preparePodVolumes, removePodVolumes } from "./pod-volumes.mjs";
+import { podServiceRoutes } from "./service-routes.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -150,12 +152,24 @@ export class PodWorker {
     const name = ctx.names.sandbox(pod.namespace, pod.name);
     await docker.removeContainer(name).catch(() => undefined);
     const emptyDirs = Object.entries(this.volumes).filter(([, v]) => v.kind === "volume");
+    // The Services of this moment that select the pod: recorded before the sandbox exists, so the
+    // Service proxies know at once which Services its pods serve themselves (service-routes.mjs).
+    const routes = podServiceRoutes(pod, ctx.objects());
+    pod.docker.services = routes.services;
+    const forwarding = routes.forwards.length > 0;
     const created = await docker.createContainer(name, {
       Image: BASE_IMAGE,
       Hostname: pod.name.slice(0, 63),
-      Cmd: ["sleep", "infinity"],
+      ...(forwarding
+        ? {
+            Entrypoint: ["/usr/local/bin/node", "/sim/lib/runtime/pod-forwards.mjs"],
+            Env: [`SIM_FORWARDS=${routes.forwards.map((f) => `${f.port}:${f.target}`).join(",")}`],
+          }
+        : { Cmd: ["sleep", "infinity"] }),
       Labels: clusterLabels(ctx.clusterName, ctx.instance, "sandbox", { [LABEL_POD]: `${pod.namespace}/${pod.name}` }),
+      NetworkingConfig: { EndpointsConfig: { [ctx.names.network]: { Aliases: routes.aliases } } },
       HostConfig: {
+        ...(forwarding ? { Binds: helperBindsFromEnv() } : {}),
         NetworkMode: ctx.names.network,
         DnsSearch: [`${pod.namespace}.svc.cluster.local`, "svc.cluster.local", "cluster.local"],
         DnsOptions: ["ndots:5"],

@@ -1,9 +1,11 @@
 // TEST SIMULATOR — not the real kind/kubectl. Used only by Paddock's tests; never shipped.
-// One proxy container per Service (runtime/service-proxy.mjs), started and removed by the controller
-// as Services come and go; its IP and container ID are reported in runtime.json `services`.
+// One proxy container per Service (runtime/service-proxy.mjs) that its pods cannot serve themselves
+// (service-routes.mjs), started and removed by the controller as Services come and go; its IP and
+// container ID are reported in runtime.json `services` (`servedBy: "pods"` for the others).
 import { docker } from "../docker-api.mjs";
 import { BASE_IMAGE, clusterLabels } from "../docker-names.mjs";
 import { helperBindsFromEnv, helperEnvFromEnv } from "./helper-mounts.mjs";
+import { servedByPods, serviceNames } from "./service-routes.mjs";
 
 export class ServiceProxies {
   constructor(ctx) {
@@ -18,7 +20,16 @@ export class ServiceProxies {
       if (o.kind === "Service" && !o._sim?.deletedAt) wanted.set(`${o.metadata.namespace}/${o.metadata.name}`, o);
     for (const [key, o] of wanted) {
       const have = ctx.rt.services[key];
-      if ((have && have.uid === o.metadata.uid) || this.pending.has(key)) continue;
+      if (this.pending.has(key) || (have?.id && have.uid === o.metadata.uid)) continue;
+      // Its pods carry its names (service-routes.mjs): no proxy container, unless that changes.
+      if (servedByPods(o, ctx.rt)) {
+        if (have?.uid !== o.metadata.uid) {
+          if (have?.id) docker.removeContainer(have.id).catch(() => undefined);
+          ctx.rt.services[key] = { uid: o.metadata.uid, servedBy: "pods" };
+          ctx.changed();
+        }
+        continue;
+      }
       this.pending.add(key);
       this.start(key, o, have)
         .catch((e) => ctx.log(`service ${key}: ${e.message}`))
@@ -28,14 +39,14 @@ export class ServiceProxies {
       if (wanted.has(key) || this.pending.has(key)) continue;
       delete ctx.rt.services[key];
       ctx.changed();
-      docker.removeContainer(s.id).catch(() => undefined);
+      if (s.id) docker.removeContainer(s.id).catch(() => undefined);
     }
   }
 
   async start(key, o, previous) {
     const ctx = this.ctx;
     const { namespace: ns, name } = o.metadata;
-    if (previous) await docker.removeContainer(previous.id).catch(() => undefined);
+    if (previous?.id) await docker.removeContainer(previous.id).catch(() => undefined);
     const containerName = ctx.names.service(ns, name);
     await docker.removeContainer(containerName).catch(() => undefined);
     const created = await docker.createContainer(containerName, {
@@ -50,7 +61,7 @@ export class ServiceProxies {
       },
       NetworkingConfig: {
         EndpointsConfig: {
-          [ctx.names.network]: { Aliases: [`${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`] },
+          [ctx.names.network]: { Aliases: serviceNames(ns, name) },
         },
       },
     });

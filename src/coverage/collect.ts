@@ -24,6 +24,17 @@ export async function summarizeCollected(
   });
   const join = (...notes: (string | undefined)[]): string | undefined => notes.filter(Boolean).join("; ") || undefined;
 
+  // Go's summaries run in containers (or the host's go): started first, they wait beside Node's, which is CPU here.
+  const goSummaries = new Map(
+    collected
+      .filter((c) => c.kind !== "node" && c.files > 0)
+      .map((c) => [
+        c.service,
+        (async () => summarizeGo(c.dataDir, { signal, toolchain: await options.goToolchain?.(c.service) }))(),
+      ]),
+  );
+  // Awaited below, in order; marked handled now so that a failure while Node's runs is not an unhandled rejection.
+  for (const pending of goSummaries.values()) pending.catch(() => undefined);
   const node = collected.filter((c) => c.kind === "node" && c.files > 0 && c.sourcesDir);
   const nodeSummary = await summarizeNode(
     node.map((c) => ({ service: c.service, dataDir: c.dataDir, sourcesDir: c.sourcesDir! })),
@@ -39,7 +50,7 @@ export async function summarizeCollected(
         if (note) entry.note = note;
       }
     } else if (c.files > 0) {
-      const go = await summarizeGo(c.dataDir, { signal, toolchain: await options.goToolchain?.(c.service) });
+      const go = await goSummaries.get(c.service)!;
       if (go.summarized) Object.assign(entry, { lines: go.lines, statements: go.statements });
       else {
         entry.note = join(c.note, go.note);

@@ -9,7 +9,7 @@ export interface GoTotals {
 }
 
 export type GoSummary =
-  | ({ summarized: true; percentOutput: string } & GoTotals)
+  | ({ summarized: true } & GoTotals)
   | { summarized: false; note: string; read: string };
 
 /** The first executable `name` on PATH, or undefined. */
@@ -55,7 +55,7 @@ export function parseGoProfile(text: string): GoTotals {
 }
 
 /**
- * Summarises a GOCOVERDIR with `go tool covdata`, run by `toolchain` (the host's Go, or the Go
+ * Summarises a GOCOVERDIR with `go tool covdata textfmt`, run by `toolchain` (the host's Go, or the Go
  * build stage of the service's image, as its own small image: go-toolchain.ts). Without one the raw data stays where it
  * is and the summary says how to read it.
  */
@@ -69,11 +69,11 @@ export async function summarizeGo(dataDir: string, options: { toolchain?: GoTool
     };
   }
   try {
+    // One textfmt gives what `percent` prints too (statements), and the lines: one run, not two.
     const folder = path.dirname(dataDir);
-    const percent = await go.covdata(["percent", "-i", dataDir], [folder], options.signal);
     const profile = path.join(folder, "go-profile.txt");
     await go.covdata(["textfmt", "-i", dataDir, "-o", profile], [folder], options.signal);
-    return { summarized: true, percentOutput: percent.stdout.trim(), ...parseGoProfile(readFileSync(profile, "utf8")) };
+    return { summarized: true, ...parseGoProfile(readFileSync(profile, "utf8")) };
   } catch (error) {
     return {
       summarized: false,

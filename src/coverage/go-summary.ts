@@ -55,9 +55,9 @@ export function parseGoProfile(text: string): GoTotals {
 }
 
 /**
- * Summarises a GOCOVERDIR with `go tool covdata textfmt`, run by `toolchain` (the host's Go, or the Go
- * build stage of the service's image, as its own small image: go-toolchain.ts). Without one the raw data stays where it
- * is and the summary says how to read it.
+ * Summarises a GOCOVERDIR with `go tool covdata textfmt`, run by `toolchain` (the host's Go, or
+ * the covdata tool of the Go build stage of the service's image: go-toolchain.ts). Without one
+ * the raw data stays where it is and the summary says how to read it.
  */
 export async function summarizeGo(dataDir: string, options: { toolchain?: GoToolchain; signal?: AbortSignal } = {}): Promise<GoSummary> {
   const go = options.toolchain;

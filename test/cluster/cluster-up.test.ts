@@ -59,6 +59,27 @@ describe.skipIf(!clusterTestsCanRun)("the cluster provider: environments left up
     },
   );
 
+  it("paddock gc --all removes an environment left up and stops its port-forwards", { timeout: 300_000 }, async () => {
+    const dir = clusterStack(path.join(sim.dir, "gc-all"), address, kubeconfig);
+    const up = await cli(sim, dir, ["up"]);
+    expect(up.code, up.output.slice(-3000)).toBe(0);
+    const status = JSON.parse((await cli(sim, dir, ["status", "--json"])).output) as {
+      endpoints: { service: string; url: string }[];
+    }[];
+    const web = status[0]!.endpoints.find((e) => e.service === "web")!.url;
+    expect(await answers(web)).toBe(true);
+
+    const gc = await cli(sim, dir, ["gc", "--all", "--only", "cluster"]);
+    expect(gc.code, gc.output.slice(-3000)).toBe(0);
+    expect(gc.output).toMatch(/deleted .*namespace pdk-/);
+    await waitFor("the kept port-forward to stop", async () => !(await answers(web)), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    const records = path.join(dir, ".paddock", "port-forwards");
+    expect(readdirSync(records).filter((f) => f.endsWith(".json"))).toEqual([]);
+  });
+
   it(
     "teardown waits for the namespace as long as environment.timeout, then fails naming the pod still terminating",
     { timeout: 300_000 },

@@ -5,9 +5,8 @@ import type { ClusterSpec } from "../../config/stack.js";
 import { PaddockError } from "../../errors.js";
 import { ToolError } from "../../exec/tool-error.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
-import { keepForwards, stopKeptForwards } from "../kubernetes/kept-forwards.js";
+import { keepForwards, keptForwardsFile, stopKeptForwards } from "../kubernetes/kept-forwards.js";
 import { PortForwards } from "../kubernetes/port-forward.js";
-import { paddockDir } from "../../util/paddock-dir.js";
 import type { Environment, EnvironmentOptions, ProviderContext, StartedEnvironment } from "../types.js";
 import { checkAllowedContext, writeRunKubeconfig } from "./kubeconfig.js";
 import { Heartbeat, namespaceObject, quotaObjects, runNamespace, stillInNamespace } from "./namespace.js";
@@ -41,7 +40,7 @@ export class ClusterEnvironment implements Environment {
       (line) => this.log(line),
     );
     this.forwards = new PortForwards(this.kubectl, (line) => this.log(line));
-    this.keptForwards = path.join(paddockDir(options.stack.dir), "port-forwards", `${this.namespace}.json`);
+    this.keptForwards = keptForwardsFile(options.stack.dir, this.namespace);
   }
 
   private get spec(): ClusterSpec {

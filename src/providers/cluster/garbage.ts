@@ -2,6 +2,7 @@ import os from "node:os";
 import type { ClusterSpec } from "../../config/stack.js";
 import { oneLine } from "../../errors.js";
 import { isRecord, type Json } from "../kubernetes/kube-object.js";
+import { keptForwardsFile, stopKeptForwards } from "../kubernetes/kept-forwards.js";
 import { Kubectl } from "../kubernetes/kubectl.js";
 import { processAlive } from "../liveness.js";
 import { LABELS } from "../run-labels.js";
@@ -90,5 +91,7 @@ export const clusterGarbage: GarbageCollector = {
     await kubectlFor(spec).run(["delete", "namespace", leftover.id, "--ignore-not-found", "--wait=false"], {
       signal: signal ?? AbortSignal.timeout(60_000),
     });
+    // An environment left up (`gc --all`) had port-forwards of its own running here: they go with it.
+    if (scope.stack) await stopKeptForwards(keptForwardsFile(scope.stack.dir, leftover.id));
   },
 };

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from "node:path";
 import { PaddockError } from "../../errors.js";
 import { sleep } from "../../util/abort.js";
+import { paddockDir } from "../../util/paddock-dir.js";
 import { processAlive } from "../liveness.js";
 import type { Kubectl } from "./kubectl.js";
 
@@ -19,6 +20,11 @@ interface KeptForward extends ForwardSpec {
 }
 
 const START_TIMEOUT_MS = 30_000;
+
+/** Where a stack records the forwards an environment left up has open (one file per namespace). */
+export function keptForwardsFile(stackDir: string, namespace: string): string {
+  return path.join(paddockDir(stackDir), "port-forwards", `${namespace}.json`);
+}
 
 /** The command line of a live process, or undefined (gone, or not ours to read). */
 function commandLine(pid: number): string | undefined {

@@ -309,9 +309,13 @@ spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: 
       );
       // Made after the pod: its names are not on it, so this one is reached through a proxy.
       expect((await run("kubectl", ["apply", "--server-side", "-f", "-"], clusterIp("late", 81))).code).toBe(0);
-      await until("the late Service's proxy", async () =>
-        leftovers("t", path.join(D(), "state")).some((l) => /--svc-app-late$/.test(l)) ? true : undefined,
-      );
+      // Listening, not just created: its program logs once it holds the Service's ports.
+      await until("the late Service's proxy", async () => {
+        const proxy = leftovers("t", path.join(D(), "state")).find((l) => /--svc-app-late$/.test(l));
+        if (!proxy) return undefined;
+        const logs = spawnSync("docker", ["logs", proxy.split(" ")[1]!], { encoding: "utf8" });
+        return /proxy for \S+ up/.test(logs.stderr + logs.stdout) ? true : undefined;
+      });
       const fetches = ["web", "web.app", "web.app.svc.cluster.local", "direct", "late:81"]
         .map(
           (h) => `fetch("http://${h}/from-pod").then((r) => r.json()).then((b) => console.log("${h}", b.port, b.path))`,

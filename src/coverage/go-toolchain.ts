@@ -78,7 +78,9 @@ export async function imageGo(
     else {
       await stageHere(stageImage, builder, { ...options, logFile: logFile(stageImage) });
       const build = { builder, noCache: false, logDir: options.logDir, signal, inlineCache: cache !== undefined };
-      cache?.push(tool, await buildCovdataImage(tool, stageImage.tag, build));
+      // Built first, pushed when there is a cache: `cache?.push(tool, await …)` would skip the build without one.
+      const built = await buildCovdataImage(tool, stageImage.tag, build);
+      cache?.push(tool, built);
     }
   }
   const user = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;

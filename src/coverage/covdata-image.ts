@@ -40,9 +40,10 @@ export async function buildCovdataImage(
   options: Omit<BuildOptions, "cacheFrom">,
 ): Promise<BuiltImage> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "paddock-covdata-"));
+  const dockerfile = path.join(dir, "Dockerfile");
   try {
     writeFileSync(
-      path.join(dir, "Dockerfile"),
+      dockerfile,
       [
         `FROM ${stageTag} AS toolchain`,
         `RUN cp "$(go env GOTOOLDIR)/covdata" ${COVDATA_PATH}`,
@@ -51,7 +52,6 @@ export async function buildCovdataImage(
         "",
       ].join("\n"),
     );
-    const dockerfile = path.join(dir, "Dockerfile");
     const source = { type: "dockerfile" as const, dockerfile, context: dir, args: {}, target: undefined, network: undefined };
     return await buildImage({ ...tool, spec: { ...tool.spec, source } }, options);
   } finally {

@@ -65,6 +65,21 @@ function notifier(): KeyedImage {
 
 const signal = new AbortController().signal;
 
+/** A cache registry that has the images `has` says, and records what is pulled from and pushed to it. */
+function recordingCache(builder: RecordingBuilder, has: (image: KeyedImage) => boolean) {
+  const pulled: string[] = [];
+  const pushed: string[] = [];
+  const cache: GoStageCache = {
+    has: async (image) => has(image),
+    pull: async (image) => {
+      pulled.push(image.tag);
+      builder.images.add(image.tag);
+    },
+    push: (image) => void pushed.push(image.tag),
+  };
+  return { cache, pulled, pushed };
+}
+
 describe("the covdata tool image", () => {
   it("is keyed by its Go build stage: another stage, another tool image", () => {
     const image = notifier();
@@ -89,12 +104,7 @@ describe("the covdata tool image", () => {
     const image = notifier();
     const stage = goStageImage(image)!;
     const builder = new RecordingBuilder(new Set());
-    const pushed: string[] = [];
-    const cache: GoStageCache = {
-      has: async () => false,
-      pull: async () => undefined,
-      push: (made) => void pushed.push(made.tag),
-    };
+    const { cache, pushed } = recordingCache(builder, () => false);
     await imageGo(image, builder, { signal, cache });
     expect(builder.builds.map((b) => [b.tag, b.target])).toEqual([
       [stage.tag, "builder"],
@@ -107,17 +117,10 @@ describe("the covdata tool image", () => {
     const image = notifier();
     const stage = goStageImage(image)!;
     const builder = new RecordingBuilder(new Set());
-    const pulled: string[] = [];
-    const cache: GoStageCache = {
-      has: async (asked) => asked.key === covdataImage(stage).key,
-      pull: async (made) => {
-        pulled.push(made.tag);
-        builder.images.add(made.tag);
-      },
-      push: () => undefined,
-    };
+    const { cache, pulled, pushed } = recordingCache(builder, (asked) => asked.key === covdataImage(stage).key);
     await imageGo(image, builder, { signal, cache });
     expect(builder.builds).toEqual([]);
     expect(pulled).toEqual([covdataImage(stage).tag]);
+    expect(pushed).toEqual([]);
   });
 });

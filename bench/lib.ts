@@ -3,15 +3,18 @@
  * with apt when missing), and the cold reset (Paddock's and compose's images and the whole BuildKit
  * cache removed, the debootstrap base kept).
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { endpointUrl } from "../src/providers/endpoint-url.js";
 import type { Endpoint } from "../src/providers/types.js";
 import { detectDockerCli, requireEngine, type DockerCli } from "../src/exec/docker-cli.js";
+
+const execFileAsync = promisify(execFile);
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const paddockBin = path.join(root, "bin", "paddock.js");
@@ -197,6 +200,8 @@ export async function coldReset(): Promise<string[]> {
     if (result.exitCode !== 0) kept.push(ref);
   }
   await docker(["builder", "prune", "-af"]);
+  // The removals' writes are flushed here, not billed to the run measured next.
+  await execFileAsync("sync");
   if (!(await docker(["image", "inspect", "--format", "{{.Id}}", BASE_IMAGE], true)).trim())
     throw new Error(`${BASE_IMAGE} disappeared during the cold reset`);
   if (kept.length > 0)

@@ -57,7 +57,8 @@ export class RemoteCache {
 
   private constructor(
     readonly registry: RegistryRef,
-    private readonly builder: ImageBuilder,
+    /** The run's builder once its engine answered: lookups need none, so they start before it. */
+    private readonly builder: Promise<ImageBuilder>,
     private readonly warn: (message: string) => void,
     private readonly signal: AbortSignal | undefined,
   ) {}
@@ -65,7 +66,7 @@ export class RemoteCache {
   /** The cache, or undefined (with one warning) when the registry does not answer. */
   static async open(
     registry: RegistryRef,
-    builder: ImageBuilder,
+    builder: Promise<ImageBuilder>,
     warn: (message: string) => void,
     signal?: AbortSignal,
   ): Promise<RemoteCache | undefined> {
@@ -104,29 +105,30 @@ export class RemoteCache {
    */
   async lookup(images: readonly KeyedImage[]): Promise<Set<string>> {
     const candidates = images.filter(cacheable);
-    // Each image by its key (its config read for its inline cache), and the newest push of its
-    // name (a layer source for a build: only whether it is complete), all at once, one client.
+    // Each image by its key, its config read for its inline cache; then, only for the images
+    // it lacks (they are built), the newest push of their name: a layer source for that build,
+    // if complete. One client.
     const client = new RegistryClient(this.registry);
-    const [byKeys, latests] = await Promise.all([
-      hasImages(
-        this.registry,
-        candidates.map((i) => ({ repository: REPOSITORY, tag: keyTag(i) })),
-        { concurrency: 4, readConfig: true, client },
-      ),
-      hasImages(
-        this.registry,
-        candidates.map((i) => ({ repository: REPOSITORY, tag: latestTag(i) })),
-        { concurrency: 4, client },
-      ),
-    ]);
-    const answers = [...byKeys, ...latests];
-    const unreachable = answers.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
+    const byKeys = await hasImages(
+      this.registry,
+      candidates.map((i) => ({ repository: REPOSITORY, tag: keyTag(i) })),
+      { concurrency: 8, readConfig: true, client },
+    );
+    const unreachable = byKeys.find((a) => !a.hit && (a.cause === "unreachable" || a.cause === "unauthorized"));
+    const toBuild = unreachable ? [] : candidates.filter((_, i) => !byKeys[i]?.hit);
+    const latests = await hasImages(
+      this.registry,
+      toBuild.map((i) => ({ repository: REPOSITORY, tag: latestTag(i) })),
+      { concurrency: 4, client },
+    );
     if (unreachable && !unreachable.hit)
       this.warn(
         `warning: looking up images in ${this.registry.value} failed (${unreachable.reason}): those images are built here`,
       );
-    candidates.forEach((image, i) => {
+    toBuild.forEach((image, i) => {
       if (latests[i]?.hit) this.layerSources.add(image.spec.name);
+    });
+    candidates.forEach((image, i) => {
       const byKey = byKeys[i];
       if (byKey?.hit && inlineCacheCoversEveryStep(byKey.config)) this.everyStepCached.add(image.key);
     });
@@ -137,12 +139,13 @@ export class RemoteCache {
   async pull(image: KeyedImage, options: { signal: AbortSignal; logFile?: string }): Promise<void> {
     const remote = this.remote(image);
     const local = [image.tag, ...image.extraTags];
-    await pullImage(this.builder, this.registry, REPOSITORY, keyTag(image), {
+    const builder = await this.builder;
+    await pullImage(builder, this.registry, REPOSITORY, keyTag(image), {
       signal: options.signal,
       logFile: options.logFile,
     });
     for (const tag of local)
-      await runTool(this.builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
+      await runTool(builder.bin, ["tag", remote, tag], { signal: options.signal, logFile: options.logFile });
   }
 
   /**
@@ -193,9 +196,10 @@ export class RemoteCache {
           });
           try {
             const signal = this.signal ?? new AbortController().signal;
-            await pushImage(this.builder, built.tag, this.registry, REPOSITORY, keyTag(image), { signal });
+            const builder = await this.builder;
+            await pushImage(builder, built.tag, this.registry, REPOSITORY, keyTag(image), { signal });
             if (await this.betterLayerSource(image))
-              await pushImage(this.builder, built.tag, this.registry, REPOSITORY, latestTag(image), { signal });
+              await pushImage(builder, built.tag, this.registry, REPOSITORY, latestTag(image), { signal });
             resolve(record(true));
           } catch (error) {
             resolve(record(false, describeError(error)));

@@ -19,6 +19,8 @@ export interface HasImageOptions extends RegistryClientOptions {
   client?: RegistryClient;
   /** Read the image's config blob (a GET instead of a HEAD) and return it parsed with the hit. */
   readConfig?: boolean;
+  /** Blob checks already asked, by repository and digest: images that share layers ask once. */
+  blobChecks?: Map<string, Promise<RegistryResponse>>;
 }
 
 type Miss = Extract<ImageLookup, { hit: false }>;
@@ -38,10 +40,16 @@ async function checkBlobs(
   name: string,
   scope: string,
   blobs: { label: string; descriptor: Descriptor }[],
-  concurrency: number,
+  options: { concurrency: number; asked: Map<string, Promise<RegistryResponse>> },
 ): Promise<Miss | undefined> {
-  const misses = await mapLimit(blobs, concurrency, async ({ label, descriptor }): Promise<Miss | undefined> => {
-    const response = await client.request("HEAD", `/v2/${name}/blobs/${descriptor.digest}`, { scope });
+  const misses = await mapLimit(blobs, options.concurrency, async ({ label, descriptor }): Promise<Miss | undefined> => {
+    const path = `/v2/${name}/blobs/${descriptor.digest}`;
+    let asking = options.asked.get(path);
+    if (!asking) {
+      asking = client.request("HEAD", path, { scope });
+      options.asked.set(path, asking);
+    }
+    const response = await asking;
     // 3xx: the registry redirects to where the blob is stored, so it has it.
     if (response.status >= 200 && response.status < 400) return undefined;
     if (response.status === 404)
@@ -101,7 +109,10 @@ async function lookup(
     ...layers.map((descriptor, i) => ({ label: `layer ${i + 1} of ${layers.length}`, descriptor })),
   ];
   const [missing, config] = await Promise.all([
-    checkBlobs(client, name, scope, blobs, options.blobConcurrency ?? 4),
+    checkBlobs(client, name, scope, blobs, {
+      concurrency: options.blobConcurrency ?? 4,
+      asked: options.blobChecks ?? new Map(),
+    }),
     options.readConfig ? readConfig(client, name, scope, manifest.config) : undefined,
   ]);
   if (missing) return missing;
@@ -160,14 +171,18 @@ export async function hasImage(
   }
 }
 
-/** Many lookups at once through one client (tokens shared), `concurrency` images in flight (default 4). */
+/**
+ * Many lookups at once through one client (tokens shared), `concurrency` images in flight
+ * (default 4); a layer that several images share is asked about once.
+ */
 export async function hasImages(
   registry: RegistryRef,
   images: readonly { repository: string; tag: string }[],
   options: HasImageOptions & { concurrency?: number } = {},
 ): Promise<ImageLookup[]> {
   const client = options.client ?? new RegistryClient(registry, options);
+  const blobChecks = options.blobChecks ?? new Map<string, Promise<RegistryResponse>>();
   return mapLimit(images, options.concurrency ?? 4, (image) =>
-    hasImage(registry, image.repository, image.tag, { ...options, client }),
+    hasImage(registry, image.repository, image.tag, { ...options, client, blobChecks }),
   );
 }

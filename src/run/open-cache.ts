@@ -21,31 +21,33 @@ export function cacheRegistryOf(
 /**
  * At startup, before anything builds: is the registry there, and which images does it have
  * (one lookup per image, all at once)? Undefined without a cache registry, or (with one
- * warning) when it does not answer.
+ * warning) when it does not answer. The lookups need only the content keys: they run while the
+ * engine is still being checked, and beside the check of which images are here.
  */
 export async function openRunCache(
   stack: Stack,
   images: readonly KeyedImage[],
-  builder: ImageBuilder,
+  builderReady: Promise<ImageBuilder>,
   options: { override: string | undefined; warn: (message: string) => void; signal?: AbortSignal },
 ): Promise<RunCache | undefined> {
   const configured = cacheRegistryOf(stack, options.override);
   if (!configured) return undefined;
   const registry = parseRegistryRef(configured.registry, { insecure: configured.insecure });
   const distinct = [...new Map(images.map((i) => [i.key, i])).values()];
-  const [remote, missing] = await Promise.all([
-    RemoteCache.open(registry, builder, options.warn, options.signal),
-    missingLocally(builder, distinct, options.signal),
+  const [opened, missing] = await Promise.all([
+    // Every image is looked up: the ones missing here are pulled when the registry has them, and
+    // the ones it lacks are pushed after their build (or at once, when they are here already).
+    RemoteCache.open(registry, builderReady, options.warn, options.signal).then(
+      async (remote) => remote && { remote, inRegistry: await remote.lookup(distinct) },
+    ),
+    builderReady.then((builder) => missingLocally(builder, distinct, options.signal)),
   ]);
-  if (!remote) return undefined;
-  // Every image is looked up: the ones missing here are pulled when the registry has them, and
-  // the ones it lacks are pushed after their build (or at once, when they are here already).
-  const inRegistry = await remote.lookup(distinct);
+  if (!opened) return undefined;
   const missingKeys = new Set(missing.map((i) => i.key));
   return {
-    remote,
-    hits: new Set([...inRegistry].filter((key) => missingKeys.has(key))),
-    inRegistry,
+    remote: opened.remote,
+    hits: new Set([...opened.inRegistry].filter((key) => missingKeys.has(key))),
+    inRegistry: opened.inRegistry,
     warn: options.warn,
   };
 }

@@ -11,6 +11,7 @@ import { resourceLimits } from "../scheduler/resources.js";
 import type { RunResult } from "../scheduler/run-result.js";
 import { runPlan } from "../scheduler/scheduler.js";
 import { taskKind } from "../tasks/registry.js";
+import type { RunCache } from "../tasks/run-context.js";
 import { historyFile } from "../util/paddock-dir.js";
 import type { Warn } from "./best-effort.js";
 import { findRunningEnvironment } from "./find-running.js";
@@ -56,17 +57,31 @@ export interface RunStackOutcome extends StackRunOutcome {
   result: RunResult;
 }
 
-/** Startup work every run does at once: the preflight (CPU), the engine check (docker CLI round trips), content keys (file hashing). */
+/** What every run does at startup, at once: the preflight (CPU), the engine check (docker CLI round trips), content keys (file hashing), then the cache registry's lookups. */
 export async function startRun(
   stacks: readonly Stack[],
-  options: { preflight?: Promise<unknown>; signal?: AbortSignal },
-): Promise<{ builder: ImageBuilder; keyed: Map<string, KeyedImage>[] }> {
+  options: {
+    preflight?: Promise<unknown>;
+    signal?: AbortSignal;
+    /** The stack whose cache registry the run uses (and its `--cache-registry` override). */
+    cache: { stack: Stack; override: string | undefined; warn: Warn };
+  },
+): Promise<{ builder: ImageBuilder; keyed: Map<string, KeyedImage>[]; cache: RunCache | undefined }> {
   const preflight = Promise.resolve(options.preflight);
   const builderReady = readyBuilder(stacks[0]!.build.builder, options.signal);
   const keying = Promise.all(stacks.map((stack) => keyImages(stack)));
-  await Promise.allSettled([preflight, builderReady, keying]);
+  // The registry is asked as soon as the keys are known: it needs no engine.
+  const caching = keying.then((keyed) =>
+    openRunCache(
+      options.cache.stack,
+      keyed.flatMap((k) => [...k.values()]),
+      builderReady,
+      { override: options.cache.override, warn: options.cache.warn, signal: options.signal },
+    ),
+  );
+  await Promise.allSettled([preflight, builderReady, keying, caching]);
   await preflight; // its failure is the one to report first
-  return { builder: await builderReady, keyed: await keying };
+  return { builder: await builderReady, keyed: await keying, cache: await caching };
 }
 
 /** Builds, creates the environment, deploys and (for `test`) runs the tests, as one scheduled graph. */
@@ -76,16 +91,12 @@ export async function runStack(options: RunStackOptions): Promise<RunStackOutcom
   // Looked for while the engine is checked and the keys computed (it asks the engine too).
   const finding = options.inPlace || options.reuse ? findRunningEnvironment(stack, options.signal) : undefined;
   finding?.catch(() => undefined);
+  const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
   const {
     builder,
     keyed: [keyed],
-  } = await startRun([stack], options);
-  const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
-  const cache = await openRunCache(stack, [...keyed!.values()], builder, {
-    override: options.cacheRegistry,
-    warn,
-    signal: options.signal,
-  });
+    cache,
+  } = await startRun([stack], { ...options, cache: { stack, override: options.cacheRegistry, warn } });
   const running = await finding;
   for (const note of running?.notes ?? []) warn(`note: ${note}`);
   const run = await StackRun.prepare(

@@ -23,7 +23,7 @@ export async function buildStackImage(
   const cache = build.cache?.hits.has(keyed.key) ? build.cache : undefined;
   const fromRegistry = !cache
     ? undefined
-    : buildsFromRegistryLayers(keyed, build.builder, cache) && !build.stack.build.noCache
+    : buildsFromRegistryLayers(keyed, build.builder, cache, build.keyed) && !build.stack.build.noCache
       ? await buildFromRegistryLayers(keyed, cache, build, options)
       : await pullFromCache(keyed, cache, build, options.signal);
   const image =

@@ -71,9 +71,24 @@ export interface RunContext extends BuildContext {
   };
 }
 
-/** Whether an image the cache registry has is rebuilt from its layers (BuildKit, a Dockerfile) rather than pulled whole. */
-export function buildsFromRegistryLayers(image: KeyedImage, builder: ImageBuilder, cache: RunCache): boolean {
-  return builder.importsRegistryCache && image.spec.source.type === "dockerfile" && cache.remote.offersEveryStep(image);
+/**
+ * Whether an image the cache registry has is rebuilt from its layers (BuildKit, a Dockerfile)
+ * rather than pulled whole: only when it offers every step and one of its stack bases is here
+ * already. A base that also comes from the registry arrives by pull, so the engine knows its
+ * layers there and a whole pull of the image skips them; pulling whole then also waits for no
+ * base, and unpacks faster than BuildKit's cache import (docs/caching.md).
+ */
+export function buildsFromRegistryLayers(
+  image: KeyedImage,
+  builder: ImageBuilder,
+  cache: RunCache,
+  keyed: ReadonlyMap<string, KeyedImage>,
+): boolean {
+  if (!builder.importsRegistryCache || image.spec.source.type !== "dockerfile" || !cache.remote.offersEveryStep(image))
+    return false;
+  const bases = image.spec.dependsOn.map((name) => keyed.get(name));
+  const basesFromRegistry = bases.length > 0 && bases.every((base) => base !== undefined && cache.hits.has(base.key));
+  return !basesFromRegistry;
 }
 
 /**
@@ -87,7 +102,7 @@ export function registryImages(
   builder: ImageBuilder,
 ): { pulled: Set<string>; layered: Set<string> } {
   const hits = [...keyed.values()].filter((i) => cache?.hits.has(i.key));
-  const layered = cache ? hits.filter((i) => buildsFromRegistryLayers(i, builder, cache)) : [];
+  const layered = cache ? hits.filter((i) => buildsFromRegistryLayers(i, builder, cache, keyed)) : [];
   return {
     pulled: new Set(hits.filter((i) => !layered.includes(i)).map((i) => i.spec.name)),
     layered: new Set(layered.map((i) => i.spec.name)),

@@ -8,7 +8,6 @@ import { buildStackImage } from "../tasks/build.js";
 import { taskKind } from "../tasks/registry.js";
 import type { TaskAction } from "../tasks/types.js";
 import type { Warn } from "../run/best-effort.js";
-import { openRunCache } from "../run/open-cache.js";
 import { startRun } from "../run/run-stack.js";
 import { StackRun, type StackRunOutcome } from "../run/stack-run.js";
 import type { Workspace } from "./load.js";
@@ -65,15 +64,12 @@ export interface WorkspaceOutcome {
 export async function runWorkspace(options: WorkspaceRunOptions): Promise<WorkspaceOutcome> {
   const { stacks } = options;
   const strategy = options.strategy ?? "graph";
-  const { builder, keyed } = await startRun(stacks, options);
   const warn: Warn = options.onWarning ?? ((message) => void process.stderr.write(`${message}\n`));
   const cacheStack = stacks.find((s) => s.cache) ?? stacks[0]!;
-  const cache = await openRunCache(
-    cacheStack,
-    keyed.flatMap((k) => [...k.values()]),
-    builder,
-    { override: options.cacheRegistry, warn, signal: options.signal },
-  );
+  const { builder, keyed, cache } = await startRun(stacks, {
+    ...options,
+    cache: { stack: cacheStack, override: options.cacheRegistry, warn },
+  });
   const runs = await Promise.all(
     stacks.map((stack, i) =>
       StackRun.prepare(

@@ -81,6 +81,26 @@ describe.skipIf(!registry)("the registry client against the bootstrap's registry
     expect(lookup.reason).toContain(`layer 1 of 1 ${layer} is missing`);
   });
 
+  it("images that share a layer are looked up together: the layer gone makes each of them a miss", async () => {
+    const { repository, name } = await push("shared");
+    await pushImage(cli, BASE, live, repository, "t2");
+    pushed.at(-1)!.tags.push("t2");
+    localTags.push(`${live.authority}/${repository}:t2`);
+    const both = [
+      { repository, tag: "t1" },
+      { repository, tag: "t2" },
+    ];
+    expect((await hasImages(live, both)).map((l) => l.hit)).toEqual([true, true]);
+    const layer = (await manifestOf(live, name, "t1")).json.layers[0]!.digest;
+    expect((await api(live, "DELETE", `/v2/${name}/blobs/${layer}`)).status).toBe(202);
+    const lookups = await hasImages(live, both);
+    expect(lookups).toMatchObject([
+      { hit: false, cause: "incomplete" },
+      { hit: false, cause: "incomplete" },
+    ]);
+    for (const lookup of lookups) expect(lookup.reason).toContain(`${layer} is missing`);
+  });
+
   it("an index is read through its linux/amd64 manifest, and is a miss once that manifest is gone", async () => {
     const { repository, name } = await push("index");
     const child = await manifestOf(live, name, "t1");

@@ -18,7 +18,7 @@
  * tool's median counts. Every run starts after a cold reset whose writes are flushed (`sync`).
  * Prints wall seconds and ratios; the last line is one JSON object.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadStack } from "../src/config/load.js";
@@ -136,6 +136,8 @@ async function compose(args: string[], label: string): Promise<void> {
     env: composeEnv,
     logFile,
   });
+  // Where the peer's time goes, for the reader of the log.
+  appendFileSync(logFile, `# paddock bench: docker-compose ${args.slice(0, 2).join(" ")} took ${r2(exit.seconds)} s\n`);
   if (exit.code !== 0)
     throw new Error(`docker-compose ${args.join(" ")} (${label}) exited ${exit.code}:\n${tail(logFile)}`);
 }
@@ -170,6 +172,7 @@ async function composeRun(label: string, push: boolean): Promise<number> {
     );
     const testEnv = { ...process.env, ...endpointEnv(endpoints), PADDOCK_DOCKER_NETWORK: `${PROJECT}_default` };
     const logFile = path.join(outDir, `compose-${label}.log`);
+    appendFileSync(logFile, `# paddock bench: up to healthy at ${r2((performance.now() - started) / 1000)} s\n`);
     const test = await timed("node", ["--test", "tests/"], { cwd: exampleDir, env: testEnv, logFile });
     if (test.code !== 0) throw new Error(`compose ${label}: the tests failed:\n${tail(logFile)}`);
   } finally {

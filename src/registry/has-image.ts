@@ -42,24 +42,28 @@ async function checkBlobs(
   blobs: { label: string; descriptor: Descriptor }[],
   options: { concurrency: number; asked: Map<string, Promise<RegistryResponse>> },
 ): Promise<Miss | undefined> {
-  const misses = await mapLimit(blobs, options.concurrency, async ({ label, descriptor }): Promise<Miss | undefined> => {
-    const path = `/v2/${name}/blobs/${descriptor.digest}`;
-    let asking = options.asked.get(path);
-    if (!asking) {
-      asking = client.request("HEAD", path, { scope });
-      options.asked.set(path, asking);
-    }
-    const response = await asking;
-    // 3xx: the registry redirects to where the blob is stored, so it has it.
-    if (response.status >= 200 && response.status < 400) return undefined;
-    if (response.status === 404)
-      return {
-        hit: false,
-        cause: "incomplete",
-        reason: `${label} ${descriptor.digest} is missing from ${name} (a half-finished push?)`,
-      };
-    return failed(response, `${label} ${descriptor.digest}`);
-  });
+  const misses = await mapLimit(
+    blobs,
+    options.concurrency,
+    async ({ label, descriptor }): Promise<Miss | undefined> => {
+      const path = `/v2/${name}/blobs/${descriptor.digest}`;
+      let asking = options.asked.get(path);
+      if (!asking) {
+        asking = client.request("HEAD", path, { scope });
+        options.asked.set(path, asking);
+      }
+      const response = await asking;
+      // 3xx: the registry redirects to where the blob is stored, so it has it.
+      if (response.status >= 200 && response.status < 400) return undefined;
+      if (response.status === 404)
+        return {
+          hit: false,
+          cause: "incomplete",
+          reason: `${label} ${descriptor.digest} is missing from ${name} (a half-finished push?)`,
+        };
+      return failed(response, `${label} ${descriptor.digest}`);
+    },
+  );
   return misses.find((m) => m !== undefined);
 }
 
